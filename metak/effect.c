@@ -1,0 +1,464 @@
+/* effect.c: per-study effect sizes yi and sampling variances vi for each
+ * measure (OR RR RD MD SMD ROM GEN), with metafor's escalc conventions and
+ * continuity corrections. Reads cells from a table; validates every value. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "metak.h"
+
+enum { NUM_OK, NUM_EMPTY, NUM_BAD };
+
+/* Parses a decimal number; "" and "NA" are missing. Sets *why on error. */
+static int
+parse_num(const char *s, double *out, const char **why)
+{
+	char buf[128], *end;
+	size_t n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (n == 0 || (n == 2 && s[0] == 'N' && s[1] == 'A'))
+		return NUM_EMPTY;
+	*why = "expected a number";
+	if (n >= sizeof(buf))
+		return NUM_BAD;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	/* strtod also takes hex, inf and nan: allow plain decimals only */
+	for (size_t i = 0; i < n; i++) {
+		char c = buf[i];
+		if (c == ',') {
+			*why = "expected a number (decimal comma? write 1.5, "
+			    "not 1,5)";
+			return NUM_BAD;
+		}
+		if (!isdigit((unsigned char)c) && c != '.' && c != '-' &&
+		    c != '+' && c != 'e' && c != 'E') {
+			if (strchr("nNiI", c) != NULL)
+				*why = "expected a finite number";
+			return NUM_BAD;
+		}
+	}
+	errno = 0;
+	*out = strtod(buf, &end);
+	if (end == buf || *end != '\0')
+		return NUM_BAD;
+	if (errno == ERANGE && !isfinite(*out)) {
+		*why = "number out of range";
+		return NUM_BAD;
+	}
+	if (!isfinite(*out)) {
+		*why = "expected a finite number";
+		return NUM_BAD;
+	}
+	return NUM_OK;
+}
+
+/* The columns each kind of input needs, in order. */
+struct kind_def {
+	mk_kind kind;
+	const char *cols[6];
+	size_t ncols;
+	mk_measure deflt;
+};
+
+static const struct kind_def kinds[] = {
+	{ MK_KIND_BINARY, { "events_t", "n_t", "events_c", "n_c" }, 4, MK_OR },
+	{ MK_KIND_CONT, { "mean_t", "sd_t", "n_t", "mean_c", "sd_c", "n_c" },
+	    6, MK_MD },
+	{ MK_KIND_GENERIC, { "yi", "vi" }, 2, MK_GEN },
+	{ MK_KIND_GENERIC, { "yi", "sei" }, 2, MK_GEN },
+	{ MK_KIND_REPORTED, { "estimate", "ci_low", "ci_high" }, 3, MK_GEN },
+};
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+/* Picks the first complete column set; else names what the nearest lacks. */
+static const struct kind_def *
+find_kind(const mk_table *t, const mk_opts *o, int *col, mk_err *err)
+{
+	size_t best = 0, bestn = 0;
+
+	for (size_t k = 0; k < NKINDS; k++) {
+		size_t have = 0;
+		for (size_t c = 0; c < kinds[k].ncols; c++) {
+			col[c] = mk_table_col(t, kinds[k].cols[c], o->maps,
+			    o->nmaps);
+			have += col[c] >= 0;
+		}
+		if (have == kinds[k].ncols)
+			return &kinds[k];
+		if (have > bestn) {
+			bestn = have;
+			best = k;
+		}
+	}
+	if (bestn == 0) {
+		mk_err_set(err, t->file, 1, "", "no known set of columns: "
+		    "need events_t,n_t,events_c,n_c (binary), mean_t,sd_t,"
+		    "n_t,mean_c,sd_c,n_c (continuous), yi,vi or yi,sei "
+		    "(generic), or estimate,ci_low,ci_high (reported)");
+		return NULL;
+	}
+	for (size_t c = 0; c < kinds[best].ncols; c++)
+		if (mk_table_col(t, kinds[best].cols[c], o->maps,
+		    o->nmaps) < 0) {
+			mk_err_set(err, t->file, 1, kinds[best].cols[c],
+			    "missing column (needed with %s)",
+			    kinds[best].cols[0]);
+			return NULL;
+		}
+	return NULL;
+}
+
+static int
+measure_fits(mk_kind kind, mk_measure m)
+{
+	switch (kind) {
+	case MK_KIND_BINARY:
+		return m == MK_OR || m == MK_RR || m == MK_RD;
+	case MK_KIND_CONT:
+		return m == MK_MD || m == MK_SMD || m == MK_ROM;
+	default:
+		return 1;	/* yi are taken to be on the measure's scale */
+	}
+}
+
+double
+mk_hedges_j(double m)
+{
+	/* J(m) = Gamma(m/2) / (sqrt(m/2) Gamma((m-1)/2)), via lgamma */
+	return exp(lgamma(m / 2) - 0.5 * log(m / 2) - lgamma((m - 1) / 2));
+}
+
+int
+mk_effect_2x2(mk_measure m, double a, double b, double c, double d,
+    double cc, mk_ccto to, double *yi, double *vi)
+{
+	if (to == MK_CC_ALL || (to == MK_CC_ONLY0 &&
+	    (a == 0 || b == 0 || c == 0 || d == 0))) {
+		a += cc;
+		b += cc;
+		c += cc;
+		d += cc;
+	}
+	double n1 = a + b, n2 = c + d;
+	switch (m) {
+	case MK_OR:
+		*yi = log(a * d / (b * c));
+		*vi = 1 / a + 1 / b + 1 / c + 1 / d;
+		break;
+	case MK_RR:
+		*yi = log((a / n1) / (c / n2));
+		*vi = 1 / a - 1 / n1 + 1 / c - 1 / n2;
+		break;
+	default: {	/* MK_RD */
+		double p1 = a / n1, p2 = c / n2;
+		*yi = p1 - p2;
+		*vi = p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2;
+		break;
+	}
+	}
+	return isfinite(*yi) && isfinite(*vi) && *vi > 0 ? 0 : -1;
+}
+
+mk_studies *
+mk_studies_subset(const mk_studies *s, const unsigned char *keep)
+{
+	mk_studies *o = calloc(1, sizeof(*o));
+	size_t n = 0;
+
+	if (o == NULL)
+		return NULL;
+	o->kind = s->kind;
+	o->measure = s->measure;
+	o->nraw = s->nraw;
+	for (size_t i = 0; i < s->k; i++)
+		n += keep[i] != 0;
+	size_t sz = n ? n : 1;
+	o->yi = malloc(sz * sizeof(double));
+	o->vi = malloc(sz * sizeof(double));
+	o->row = malloc(sz * sizeof(size_t));
+	int bad = !o->yi || !o->vi || !o->row;
+	const double *src[4] = { s->ai, s->bi, s->ci, s->di };
+	double **dst[4] = { &o->ai, &o->bi, &o->ci, &o->di };
+	for (int c = 0; c < 4; c++)
+		if (src[c] && !(*dst[c] = malloc(sz * sizeof(double))))
+			bad = 1;
+	for (int c = 0; c < s->nraw; c++)
+		if (!(o->raw[c] = malloc(sz * sizeof(double))))
+			bad = 1;
+	if (bad) {
+		mk_studies_free(o);
+		return NULL;
+	}
+	for (size_t i = 0; i < s->k; i++) {
+		if (!keep[i])
+			continue;
+		o->yi[o->k] = s->yi[i];
+		o->vi[o->k] = s->vi[i];
+		o->row[o->k] = s->row[i];
+		for (int c = 0; c < 4; c++)
+			if (src[c])
+				(*dst[c])[o->k] = src[c][i];
+		for (int c = 0; c < s->nraw; c++)
+			o->raw[c][o->k] = s->raw[c][i];
+		o->k++;
+	}
+	return o;
+}
+
+void
+mk_studies_free(mk_studies *s)
+{
+	if (s == NULL)
+		return;
+	free(s->yi);
+	free(s->vi);
+	free(s->ai);
+	free(s->bi);
+	free(s->ci);
+	free(s->di);
+	free(s->row);
+	for (int c = 0; c < 6; c++)
+		free(s->raw[c]);
+	free(s);
+}
+
+static mk_studies *
+alloc_studies(const struct kind_def *kd, size_t n)
+{
+	mk_studies *s = calloc(1, sizeof(*s));
+	size_t sz = n ? n : 1;
+	int bad;
+
+	if (s == NULL)
+		return NULL;
+	s->kind = kd->kind;
+	s->yi = malloc(sz * sizeof(double));
+	s->vi = malloc(sz * sizeof(double));
+	s->row = malloc(sz * sizeof(size_t));
+	bad = !s->yi || !s->vi || !s->row;
+	if (kd->kind == MK_KIND_BINARY) {
+		s->ai = malloc(sz * sizeof(double));
+		s->bi = malloc(sz * sizeof(double));
+		s->ci = malloc(sz * sizeof(double));
+		s->di = malloc(sz * sizeof(double));
+		bad |= !s->ai || !s->bi || !s->ci || !s->di;
+	}
+	if (kd->kind == MK_KIND_BINARY || kd->kind == MK_KIND_CONT) {
+		s->nraw = (int)kd->ncols;
+		for (int c = 0; c < s->nraw; c++)
+			bad |= !(s->raw[c] = malloc(sz * sizeof(double)));
+	}
+	if (bad) {
+		mk_studies_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* Checks one row's values; 0 ok, -1 error (err set). */
+static int
+check_row(const mk_table *t, size_t r, const struct kind_def *kd,
+    const int *col, const double *x, mk_measure m, mk_err *err)
+{
+	const char *bad = NULL, *why = NULL;
+	int at = 0;
+
+#define NEED(cond, idx, msg) do { if (!(cond) && !bad) { \
+	bad = kd->cols[idx]; at = idx; why = msg; } } while (0)
+	switch (kd->kind) {
+	case MK_KIND_BINARY:
+		NEED(x[0] >= 0, 0, "must not be negative");
+		NEED(x[2] >= 0, 2, "must not be negative");
+		NEED(x[1] > 0, 1, "must be positive");
+		NEED(x[3] > 0, 3, "must be positive");
+		NEED(x[0] <= x[1], 0, "must not exceed n_t");
+		NEED(x[2] <= x[3], 2, "must not exceed n_c");
+		break;
+	case MK_KIND_CONT:
+		NEED(x[1] > 0, 1, "must be positive");
+		NEED(x[4] > 0, 4, "must be positive");
+		NEED(x[2] > 0, 2, "must be positive");
+		NEED(x[5] > 0, 5, "must be positive");
+		if (m == MK_ROM) {
+			NEED(x[0] > 0, 0, "must be positive for ROM");
+			NEED(x[3] > 0, 3, "must be positive for ROM");
+		}
+		break;
+	case MK_KIND_GENERIC:
+		NEED(x[1] > 0, 1, "must be positive");
+		break;
+	case MK_KIND_REPORTED:
+		if (mk_measure_get(m)->log_scale) {
+			NEED(x[0] > 0, 0, "must be positive for a ratio");
+			NEED(x[1] > 0, 1, "must be positive for a ratio");
+			NEED(x[2] > 0, 2, "must be positive for a ratio");
+		}
+		NEED(x[1] < x[2], 1, "must be below ci_high");
+		NEED(x[1] <= x[0] && x[0] <= x[2], 0,
+		    "must lie within ci_low..ci_high");
+		break;
+	}
+#undef NEED
+	if (bad == NULL)
+		return 0;
+	mk_err_set(err, t->file, t->line[r], t->names[col[at]],
+	    "%s, got \"%s\"", why, mk_table_cell(t, r, col[at]));
+	return -1;
+}
+
+/* yi/vi of one row of an input kind other than binary. */
+static void
+row_effect(const struct kind_def *kd, mk_measure m, const double *x,
+    double *yi, double *vi)
+{
+	switch (kd->kind) {
+	case MK_KIND_CONT:
+		if (m == MK_MD) {
+			*yi = x[0] - x[3];
+			*vi = x[1] * x[1] / x[2] + x[4] * x[4] / x[5];
+		} else if (m == MK_ROM) {
+			*yi = log(x[0] / x[3]);
+			*vi = x[1] * x[1] / (x[2] * x[0] * x[0]) +
+			    x[4] * x[4] / (x[5] * x[3] * x[3]);
+		} else {	/* SMD: Hedges' g, metafor vtype "LS" */
+			double n1 = x[2], n2 = x[5], mm = n1 + n2 - 2;
+			double sp = sqrt(((n1 - 1) * x[1] * x[1] +
+			    (n2 - 1) * x[4] * x[4]) / mm);
+			double g = mk_hedges_j(mm) * (x[0] - x[3]) / sp;
+			*yi = g;
+			*vi = 1 / n1 + 1 / n2 + g * g / (2 * (n1 + n2));
+		}
+		break;
+	case MK_KIND_GENERIC:
+		*yi = x[0];
+		*vi = kd->cols[1][0] == 's' ? x[1] * x[1] : x[1];
+		break;
+	default: {	/* reported estimate with a 95% CI */
+		int lg = mk_measure_get(m)->log_scale;
+		double e = lg ? log(x[0]) : x[0];
+		double lo = lg ? log(x[1]) : x[1];
+		double hi = lg ? log(x[2]) : x[2];
+		double se = (hi - lo) / (2 * gsl_cdf_ugaussian_Qinv(0.025));
+		*yi = e;
+		*vi = se * se;
+		break;
+	}
+	}
+}
+
+static const char *
+label_of(const mk_table *t, size_t r, char *tmp, size_t n)
+{
+	int c = mk_table_col(t, "study", NULL, 0);
+	const char *s = mk_table_cell(t, r, c);
+
+	if (c < 0 || s[0] == '\0') {
+		snprintf(tmp, n, "row %zu", r + 1);
+		return tmp;
+	}
+	return s;
+}
+
+mk_studies *
+mk_studies_from_table(const mk_table *t, const mk_opts *o, mk_warn *w,
+    mk_err *err)
+{
+	int col[6];
+	const struct kind_def *kd = find_kind(t, o, col, err);
+	mk_studies *s;
+	mk_measure m;
+
+	if (kd == NULL)
+		return NULL;
+	m = o->measure == MK_MEASURE_AUTO ? kd->deflt : o->measure;
+	if (!measure_fits(kd->kind, m)) {
+		mk_err_set(err, t->file, 0, "", "measure %s does not apply "
+		    "to %s data", mk_measure_get(m)->name,
+		    kd->kind == MK_KIND_BINARY ? "binary (2x2)" :
+		    "continuous");
+		return NULL;
+	}
+	if ((o->method == MK_MH || o->method == MK_PETO) &&
+	    kd->kind != MK_KIND_BINARY) {
+		mk_err_set(err, t->file, 0, "", "method %s needs binary "
+		    "(2x2) data", mk_method_get(o->method)->name);
+		return NULL;
+	}
+	if (o->method == MK_PETO && m != MK_OR) {
+		mk_err_set(err, t->file, 0, "", "method PETO pools odds "
+		    "ratios only (use --measure OR)");
+		return NULL;
+	}
+	s = alloc_studies(kd, t->nrow);
+	if (s == NULL) {
+		mk_err_set(err, t->file, 0, "", "out of memory");
+		return NULL;
+	}
+	s->measure = m;
+	for (size_t r = 0; r < t->nrow; r++) {
+		double x[6];
+		const char *missing = NULL, *why = "";
+		char tmp[32];
+		for (size_t c = 0; c < kd->ncols; c++) {
+			const char *cell = mk_table_cell(t, r, col[c]);
+			int st = parse_num(cell, &x[c], &why);
+			if (st == NUM_BAD) {
+				mk_err_set(err, t->file, t->line[r],
+				    t->names[col[c]], "%s, got \"%.40s\"",
+				    why, cell);
+				mk_studies_free(s);
+				return NULL;
+			}
+			if (st == NUM_EMPTY && missing == NULL)
+				missing = t->names[col[c]];
+		}
+		if (missing != NULL) {
+			mk_warn_add(w, "%s:%ld: study \"%s\": no value for "
+			    "%s; row left out", t->file, t->line[r],
+			    label_of(t, r, tmp, sizeof(tmp)), missing);
+			continue;
+		}
+		if (check_row(t, r, kd, col, x, m, err) != 0) {
+			mk_studies_free(s);
+			return NULL;
+		}
+		size_t i = s->k;
+		if (kd->kind == MK_KIND_BINARY) {
+			s->ai[i] = x[0];
+			s->bi[i] = x[1] - x[0];
+			s->ci[i] = x[2];
+			s->di[i] = x[3] - x[2];
+			if (mk_effect_2x2(m, s->ai[i], s->bi[i], s->ci[i],
+			    s->di[i], o->cc, o->cc_to, &s->yi[i],
+			    &s->vi[i]) != 0)
+				s->yi[i] = s->vi[i] = NAN;
+		} else {
+			row_effect(kd, m, x, &s->yi[i], &s->vi[i]);
+			if (!isfinite(s->yi[i]) || !isfinite(s->vi[i]) ||
+			    s->vi[i] <= 0) {
+				mk_err_set(err, t->file, t->line[r], "",
+				    "study \"%s\": the effect size or its "
+				    "variance is not defined for these values",
+				    label_of(t, r, tmp, sizeof(tmp)));
+				mk_studies_free(s);
+				return NULL;
+			}
+		}
+		for (int c = 0; c < s->nraw; c++)
+			s->raw[c][i] = x[c];
+		s->row[i] = r;
+		s->k++;
+	}
+	return s;
+}

@@ -1,0 +1,22 @@
+/* internal.h: helpers shared between library files, not part of the API. */
+#ifndef METAK_INTERNAL_H
+#define METAK_INTERNAL_H
+
+#include "metak.h"
+
+/* Root of f, which decreases through zero on [0, inf) with f(0) > 0. */
+int mk_root_decreasing(double (*f)(double, void *), void *p, double start,
+    int maxiter, double tol, double *root, int *iters);
+/* Brent's zero finder on a sign-changing bracket [a, b] (R's uniroot). */
+int mk_zeroin(double (*f)(double, void *), void *p, double a, double b,
+    double fa, double fb, double tol, int maxiter, double *root, int *iters);
+/* metafor's default upper end of a tau2 search: max(100, 10 mad(y)^2). */
+double mk_tau2_search_max(const double *y, size_t k);
+/* The "typical" within-study variance s2 = (k-1) sum w / ((sum w)^2 - sum w^2). */
+double mk_typical_v(const double *v, size_t k);
+/* Two-sided p-value of z (normal) or t with df degrees of freedom (df > 0). */
+double mk_pvalue(double stat, double df);
+/* Critical value for a two-sided level (percent): z, or t when df > 0. */
+double mk_crit(double level, double df);
+
+#endif

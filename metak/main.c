@@ -1,0 +1,434 @@
+/* main.c: the command line. Parses options (a table of commands, getopt_long
+ * per command), runs the library, prints warnings and errors, writes output
+ * atomically and chooses the exit status. The only file that prints. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "metak.h"
+
+#define EXIT_DATA 1
+#define EXIT_USAGE 2
+
+enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV };
+
+struct cli {
+	const char *file;
+	mk_opts o;
+	enum fmt format;
+	const char *by;
+	const char *output;
+	mk_map maps[32];
+	size_t nmaps;
+};
+
+static const char *prog = "metak";
+
+static void usage_error(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+static void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'metak --help'.\n");
+}
+
+static void
+print_err(const mk_err *e, const char *file)
+{
+	const char *f = e->file[0] ? e->file : file;
+
+	fprintf(stderr, "%s: ", prog);
+	if (f && f[0]) {
+		fprintf(stderr, "%s:", f);
+		if (e->line > 0)
+			fprintf(stderr, "%ld:", e->line);
+		fprintf(stderr, " ");
+	}
+	if (e->column[0])
+		fprintf(stderr, "%s: ", e->column);
+	fprintf(stderr, "%s\n", e->msg);
+}
+
+static void
+print_warnings(const mk_warn *w)
+{
+	for (size_t i = 0; i < w->n; i++)
+		fprintf(stderr, "%s: warning: %s\n", prog, w->msg[i]);
+}
+
+/* Writes buf to path through a temporary file and rename, or to stdout. */
+static int
+write_out(const char *path, const mk_buf *b)
+{
+	if (b->oom) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return -1;
+	}
+	if (path == NULL || strcmp(path, "-") == 0) {
+		if (b->len > 0 && fwrite(b->data, 1, b->len, stdout) != b->len)
+			goto stdout_fail;
+		if (fflush(stdout) != 0)
+			goto stdout_fail;
+		return 0;
+stdout_fail:
+		fprintf(stderr, "%s: writing standard output: %s\n", prog,
+		    strerror(errno));
+		return -1;
+	}
+	size_t n = strlen(path) + 32;
+	char *tmp = malloc(n);
+	if (tmp == NULL)
+		return -1;
+	snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
+	FILE *fp = fopen(tmp, "wb");
+	if (fp == NULL) {
+		fprintf(stderr, "%s: %s: cannot write: %s\n", prog, path,
+		    strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	int bad = (b->len > 0 && fwrite(b->data, 1, b->len, fp) != b->len);
+	bad |= fflush(fp) != 0;
+	bad |= fclose(fp) != 0;
+	if (bad || rename(tmp, path) != 0) {
+		fprintf(stderr, "%s: %s: cannot write: %s\n", prog, path,
+		    strerror(errno));
+		remove(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+static void
+list_names(char *out, size_t n, int measures)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < (measures ? mk_nmeasures : mk_nmethods); i++)
+		len += (size_t)snprintf(out + len, n - len, "%s%s",
+		    i ? " " : "", measures ? mk_measures[i].name :
+		    mk_methods[i].name);
+}
+
+static int
+parse_double(const char *opt, const char *s, double lo, double hi,
+    double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	if (end == s || *end != '\0' || errno != 0 || !isfinite(*out) ||
+	    *out < lo || *out > hi) {
+		char range[64];
+		snprintf(range, sizeof(range), "%g..%g", lo, hi);
+		usage_error("%s: expected a number in %s", opt, range);
+		fprintf(stderr, "%s: (got \"%s\")\n", prog, s);
+		return -1;
+	}
+	return 0;
+}
+
+enum {
+	OPT_MEASURE = 256, OPT_METHOD, OPT_CI, OPT_LEVEL, OPT_BY, OPT_FORMAT,
+	OPT_MAP, OPT_CC, OPT_CCTO, OPT_MAXITER, OPT_OUTPUT, OPT_HELP
+};
+
+static const struct option pool_longopts[] = {
+	{ "measure", required_argument, NULL, OPT_MEASURE },
+	{ "method", required_argument, NULL, OPT_METHOD },
+	{ "ci", required_argument, NULL, OPT_CI },
+	{ "level", required_argument, NULL, OPT_LEVEL },
+	{ "by", required_argument, NULL, OPT_BY },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "map", required_argument, NULL, OPT_MAP },
+	{ "cc", required_argument, NULL, OPT_CC },
+	{ "cc-to", required_argument, NULL, OPT_CCTO },
+	{ "maxiter", required_argument, NULL, OPT_MAXITER },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char pool_help[] =
+"usage: metak pool FILE [options]\n"
+"\n"
+"Pools the studies in FILE (CSV; '-' reads standard input); see metak(5).\n"
+"\n"
+"  --measure M     OR RR RD (binary), MD SMD ROM (continuous), GEN;\n"
+"                  default: OR, MD or GEN by the columns present\n"
+"  --method X      FE MH PETO DL REML ML PM EB HE SJ HS (default REML)\n"
+"  --ci z|hksj     Wald z (default) or Knapp-Hartung t intervals\n"
+"  --level P       confidence level in percent (default 95)\n"
+"  --by COLUMN     one fit per value of COLUMN plus a test for subgroup\n"
+"                  differences\n"
+"  --format F      text (default), json or csv\n"
+"  --output FILE   write the report to FILE (atomically) instead of stdout\n"
+"  --map N=COL     read canonical column N from column COL (repeatable)\n"
+"  --cc VALUE      continuity correction for zero cells (default 0.5)\n"
+"  --cc-to WHICH   only0 (default), all or none\n"
+"  --maxiter N     iteration cap of the iterative estimators (default 1000)\n"
+"  --help          show this help\n"
+"\n"
+"Exit status: 0 success, 1 bad data or an analysis that cannot be done,\n"
+"2 bad usage.\n";
+
+static int
+parse_pool(int argc, char **argv, struct cli *c)
+{
+	int ch;
+	char names[128];
+	double x;
+
+	memset(c, 0, sizeof(*c));
+	mk_opts_init(&c->o);
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":", pool_longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_MEASURE: {
+			const mk_measure_info *m = mk_measure_find(optarg);
+			if (m == NULL) {
+				list_names(names, sizeof(names), 1);
+				usage_error("--measure: unknown measure \"%s\" "
+				    "(expected one of %s)", optarg, names);
+				return -1;
+			}
+			c->o.measure = m->id;
+			break;
+		}
+		case OPT_METHOD: {
+			const mk_method_info *m = mk_method_find(optarg);
+			if (m == NULL) {
+				list_names(names, sizeof(names), 0);
+				usage_error("--method: unknown method \"%s\" "
+				    "(expected one of %s)", optarg, names);
+				return -1;
+			}
+			c->o.method = m->id;
+			break;
+		}
+		case OPT_CI:
+			if (strcasecmp(optarg, "z") == 0)
+				c->o.ci = MK_CI_Z;
+			else if (strcasecmp(optarg, "hksj") == 0 ||
+			    strcasecmp(optarg, "knha") == 0)
+				c->o.ci = MK_CI_HKSJ;
+			else {
+				usage_error("--ci: unknown value \"%s\" "
+				    "(expected %s)", optarg, "z or hksj");
+				return -1;
+			}
+			break;
+		case OPT_LEVEL:
+			if (parse_double("--level", optarg, 1e-9, 100 - 1e-9,
+			    &c->o.level) != 0)
+				return -1;
+			break;
+		case OPT_BY:
+			c->by = optarg;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") == 0)
+				c->format = FMT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				c->format = FMT_JSON;
+			else if (strcmp(optarg, "csv") == 0)
+				c->format = FMT_CSV;
+			else {
+				usage_error("--format: unknown format \"%s\" "
+				    "(expected %s)", optarg,
+				    "text, json or csv");
+				return -1;
+			}
+			break;
+		case OPT_MAP: {
+			char *eq = strchr(optarg, '=');
+			if (eq == NULL || eq == optarg || eq[1] == '\0') {
+				usage_error("--map: expected NAME=COLUMN, got "
+				    "\"%s\"%s", optarg, "");
+				return -1;
+			}
+			if (c->nmaps == sizeof(c->maps) / sizeof(c->maps[0])) {
+				usage_error("--map: at most 32 maps%s%s", "",
+				    "");
+				return -1;
+			}
+			*eq = '\0';
+			c->maps[c->nmaps].name = optarg;
+			c->maps[c->nmaps++].column = eq + 1;
+			break;
+		}
+		case OPT_CC:
+			if (parse_double("--cc", optarg, 0, 1e6, &c->o.cc) != 0)
+				return -1;
+			break;
+		case OPT_CCTO:
+			if (strcmp(optarg, "only0") == 0)
+				c->o.cc_to = MK_CC_ONLY0;
+			else if (strcmp(optarg, "all") == 0)
+				c->o.cc_to = MK_CC_ALL;
+			else if (strcmp(optarg, "none") == 0)
+				c->o.cc_to = MK_CC_NONE;
+			else {
+				usage_error("--cc-to: unknown value \"%s\" "
+				    "(expected %s)", optarg,
+				    "only0, all or none");
+				return -1;
+			}
+			break;
+		case OPT_MAXITER:
+			if (parse_double("--maxiter", optarg, 1, 1e6, &x) != 0)
+				return -1;
+			c->o.maxiter = (int)x;
+			break;
+		case OPT_OUTPUT:
+			c->output = optarg;
+			break;
+		case OPT_HELP:
+			fputs(pool_help, stdout);
+			exit(fflush(stdout) == 0 ? 0 : EXIT_DATA);
+		case ':':
+			usage_error("%s: missing value%s", argv[optind - 1],
+			    "");
+			return -1;
+		default:
+			usage_error("unknown option \"%s\"%s",
+			    argv[optind - 1], "");
+			return -1;
+		}
+	}
+	if (optind != argc - 1) {
+		usage_error(optind >= argc ? "pool: no input FILE given%s%s" :
+		    "pool: one input FILE expected, got \"%s\" too%s",
+		    optind < argc ? argv[optind + 1] : "", "");
+		return -1;
+	}
+	c->file = argv[optind];
+	c->o.maps = c->maps;
+	c->o.nmaps = c->nmaps;
+	if (c->o.ci == MK_CI_HKSJ && (c->o.method == MK_MH ||
+	    c->o.method == MK_PETO)) {
+		usage_error("--ci hksj applies to inverse-variance methods, "
+		    "not %s%s", mk_method_get(c->o.method)->name, "");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+cmd_pool(int argc, char **argv)
+{
+	struct cli c;
+	mk_err err = { 0 };
+	mk_warn w = { 0 };
+	mk_table *t = NULL;
+	mk_studies *s = NULL;
+	mk_subgroups *sg = NULL;
+	mk_fit f = { 0 };
+	mk_buf b = { 0 };
+	int rc = EXIT_DATA;
+
+	if (parse_pool(argc, argv, &c) != 0)
+		return EXIT_USAGE;
+	if ((t = mk_table_read(c.file, &err)) == NULL)
+		goto fail;
+	if ((s = mk_studies_from_table(t, &c.o, &w, &err)) == NULL)
+		goto fail;
+	if (s->k == 0) {
+		mk_err_set(&err, t->file, 0, "", "no usable study to pool "
+		    "(%zu row%s read)", t->nrow, t->nrow == 1 ? "" : "s");
+		goto fail;
+	}
+	if (mk_fit_run(s, &c.o, &f, &w, &err) != 0)
+		goto fail;
+	if (s->k == 1)
+		mk_warn_add(&w, "%s: only one study: the pooled result is "
+		    "that study; heterogeneity cannot be assessed", t->file);
+	if (c.by != NULL &&
+	    (sg = mk_subgroups_run(t, s, c.by, &c.o, &w, &err)) == NULL)
+		goto fail;
+	mk_result r = { t, s, &c.o, &f, sg };
+	if (c.format == FMT_JSON)
+		mk_render_json(&b, &r);
+	else if (c.format == FMT_CSV)
+		mk_render_csv(&b, &r);
+	else
+		mk_render_text(&b, &r);
+	print_warnings(&w);
+	rc = write_out(c.output, &b) == 0 ? 0 : EXIT_DATA;
+	goto done;
+fail:
+	print_warnings(&w);
+	print_err(&err, t ? t->file : c.file);
+done:
+	mk_buf_free(&b);
+	mk_subgroups_free(sg);
+	mk_fit_free(&f);
+	mk_studies_free(s);
+	mk_table_free(t);
+	mk_warn_clear(&w);
+	return rc;
+}
+
+struct command {
+	const char *name;
+	int (*run)(int, char **);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "pool", cmd_pool, "pool the studies of a CSV file" },
+};
+
+static void
+main_help(FILE *fp)
+{
+	fprintf(fp, "usage: metak COMMAND FILE [options]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(fp, "  %-8s %s\n", commands[i].name,
+		    commands[i].summary);
+	fprintf(fp, "\n'metak COMMAND --help' lists a command's options; "
+	    "see also metak(1), metak(5).\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	gsl_set_error_handler_off();
+	if (argc < 2) {
+		main_help(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		main_help(stdout);
+		return fflush(stdout) == 0 ? 0 : EXIT_DATA;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("metak %s\n", MK_VERSION);
+		return fflush(stdout) == 0 ? 0 : EXIT_DATA;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	usage_error("unknown command \"%s\"%s", argv[1], "");
+	return EXIT_USAGE;
+}

@@ -1,0 +1,245 @@
+/* metak.h: the public API of libmetak, used by main.c and the tests.
+ * Data flows one way: CSV bytes -> mk_table -> mk_studies (effect sizes)
+ * -> mk_fit -> renderer -> mk_buf. Nothing here prints or exits. */
+#ifndef METAK_H
+#define METAK_H
+
+#include <stddef.h>
+
+#define MK_VERSION "0.1.0"
+
+/* ---- errors and warnings ------------------------------------------------ */
+
+/* An error that points at the data: file, line (0 = none), column ("" = none). */
+typedef struct mk_err {
+	char file[256];
+	long line;
+	char column[64];
+	char msg[512];
+} mk_err;
+
+void mk_err_set(mk_err *e, const char *file, long line, const char *column,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Warnings collected by the library; main.c prints them. */
+typedef struct mk_warn {
+	size_t n, cap;
+	char **msg;
+} mk_warn;
+
+void mk_warn_add(mk_warn *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void mk_warn_clear(mk_warn *w);
+
+/* ---- growable output buffer -------------------------------------------- */
+
+typedef struct mk_buf {
+	char *data;
+	size_t len, cap;
+	int oom;	/* set once an allocation failed; later appends are no-ops */
+} mk_buf;
+
+void mk_buf_printf(mk_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void mk_buf_put(mk_buf *b, const char *s, size_t n);
+void mk_buf_free(mk_buf *b);
+
+/* ---- CSV reading (csvin.c) --------------------------------------------- */
+
+/* Called once per record: fields are NUL-terminated; line is where the
+ * record starts (1-based). Return 0 to go on, -1 to stop (err filled). */
+typedef int (*mk_row_fn)(void *ud, char **fields, size_t n, long line,
+    mk_err *err);
+
+/* Streams a CSV file ("-" = stdin) record by record. */
+int mk_csv_stream_file(const char *path, mk_row_fn fn, void *ud, mk_err *err);
+/* The same over a buffer in memory; name is used in messages. */
+int mk_csv_stream_mem(const char *name, const char *data, size_t len,
+    mk_row_fn fn, void *ud, mk_err *err);
+
+/* ---- the table of studies (table.c) ------------------------------------ */
+
+typedef struct mk_table {
+	char *file;		/* name used in messages */
+	size_t ncol, nrow;
+	char **names;		/* header, as written */
+	size_t *off;		/* nrow * ncol offsets into arena, row-major */
+	long *line;		/* line of each row */
+	size_t cap;
+	char *arena;		/* cell text, NUL-terminated; "" = missing */
+	size_t arena_len, arena_cap;
+} mk_table;
+
+/* One canonical-name -> column-name mapping from --map. */
+typedef struct mk_map {
+	const char *name, *column;
+} mk_map;
+
+mk_table *mk_table_new(const char *file);
+void mk_table_free(mk_table *t);
+/* Reads a whole CSV file into a table; checks the header and row widths. */
+mk_table *mk_table_read(const char *path, mk_err *err);
+mk_table *mk_table_parse(const char *name, const char *data, size_t len,
+    mk_err *err);
+/* Column index of canonical name (honouring maps), case-insensitive; -1. */
+int mk_table_col(const mk_table *t, const char *name, const mk_map *maps,
+    size_t nmaps);
+const char *mk_table_cell(const mk_table *t, size_t row, int col);
+/* Keeps only rows for which keep[row] is nonzero. */
+void mk_table_filter(mk_table *t, const unsigned char *keep);
+
+/* ---- measures, methods, options ---------------------------------------- */
+
+typedef enum {
+	MK_MEASURE_AUTO = -1,
+	MK_OR, MK_RR, MK_RD, MK_MD, MK_SMD, MK_ROM, MK_GEN
+} mk_measure;
+
+typedef enum {
+	MK_FE, MK_MH, MK_PETO, MK_DL, MK_REML, MK_ML, MK_PM, MK_EB, MK_HE,
+	MK_SJ, MK_HS
+} mk_method;
+
+typedef enum { MK_CI_Z, MK_CI_HKSJ } mk_citype;
+typedef enum { MK_CC_ONLY0, MK_CC_ALL, MK_CC_NONE } mk_ccto;
+typedef enum {
+	MK_KIND_BINARY, MK_KIND_CONT, MK_KIND_GENERIC, MK_KIND_REPORTED
+} mk_kind;
+
+typedef struct mk_measure_info {
+	const char *name;
+	mk_measure id;
+	int log_scale;		/* 1 when the analysis scale is log */
+	const char *label;	/* e.g. "Odds ratio" */
+} mk_measure_info;
+
+typedef struct mk_method_info {
+	const char *name;
+	mk_method id;
+	int random;		/* estimates tau2 */
+	const char *label;
+} mk_method_info;
+
+extern const mk_measure_info mk_measures[];
+extern const size_t mk_nmeasures;
+extern const mk_method_info mk_methods[];
+extern const size_t mk_nmethods;
+const mk_measure_info *mk_measure_find(const char *name);
+const mk_measure_info *mk_measure_get(mk_measure id);
+const mk_method_info *mk_method_find(const char *name);
+const mk_method_info *mk_method_get(mk_method id);
+
+typedef struct mk_opts {
+	mk_measure measure;	/* MK_MEASURE_AUTO: by kind */
+	mk_method method;
+	mk_citype ci;
+	double level;		/* percent */
+	double cc;		/* continuity correction */
+	mk_ccto cc_to;
+	int maxiter;
+	double tol;		/* REML, ML, EB and Q-profile roots */
+	double pm_tol;		/* PM root: metafor's uniroot tolerance */
+	const mk_map *maps;
+	size_t nmaps;
+} mk_opts;
+
+void mk_opts_init(mk_opts *o);
+
+/* ---- per-study effect sizes (effect.c) --------------------------------- */
+
+typedef struct mk_studies {
+	mk_kind kind;
+	mk_measure measure;
+	size_t k;
+	double *yi, *vi;
+	double *ai, *bi, *ci, *di;	/* raw 2x2 cells (binary kind only) */
+	size_t *row;			/* table row of each study */
+	double *raw[6];			/* raw inputs for display (see kind) */
+	int nraw;
+} mk_studies;
+
+/* Builds effect sizes from a table. Rows missing a required value are
+ * skipped with a warning; invalid values are errors. */
+mk_studies *mk_studies_from_table(const mk_table *t, const mk_opts *o,
+    mk_warn *w, mk_err *err);
+void mk_studies_free(mk_studies *s);
+/* A new set with the studies whose index has keep[i] != 0. */
+mk_studies *mk_studies_subset(const mk_studies *s, const unsigned char *keep);
+/* yi/vi for one 2x2 table (a,b: treated events/non-events; c,d: control). */
+int mk_effect_2x2(mk_measure m, double a, double b, double c, double d,
+    double cc, mk_ccto to, double *yi, double *vi);
+/* Hedges' exact small-sample correction J(m), m = n1 + n2 - 2. */
+double mk_hedges_j(double m);
+
+/* ---- fitting (pool.c, het.c) ------------------------------------------- */
+
+typedef struct mk_fit {
+	mk_method method;
+	mk_citype ci;
+	double level;
+	size_t k;
+	double est, se, lo, hi, stat, p, pi_lo, pi_hi;
+	double tdf;		/* t df under hksj, NaN for z */
+	double q, qdf, qp;
+	double tau2, tau, i2, h2;
+	double tau2_lo, tau2_hi, i2_lo, i2_hi;
+	double *weight;		/* k, percent of total */
+	double *yi, *vi;	/* per-study values shown (k) */
+	int iters;
+	int tau2_boundary;	/* truncated at 0 */
+	int tau2_capped;	/* a Q-profile bound hit the search limit */
+} mk_fit;
+
+void mk_fit_free(mk_fit *f);
+/* Fits the model that o asks for; 0 or -1 with err filled. */
+int mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
+    mk_err *err);
+
+/* Random-effects pieces, exposed for the tests. */
+int mk_tau2(mk_method m, const double *y, const double *v, size_t k,
+    const mk_opts *o, double *tau2, int *iters, mk_err *err);
+/* Generalised Q(tau2) = sum (y - mu(tau2))^2 / (v + tau2). */
+double mk_qgen(const double *y, const double *v, size_t k, double tau2);
+/* Q-profile confidence interval for tau2 at level (percent), searched on
+ * metafor's interval [0, max(100, 10 tau2hat)]; *capped is set when a bound
+ * lies beyond it and is reported as the interval's end (metafor's ">"). */
+int mk_tau2_ci(const double *y, const double *v, size_t k, double level,
+    double tau2hat, double *lo, double *hi, int *capped);
+
+/* ---- subgroups (subgroup.c) -------------------------------------------- */
+
+typedef struct mk_group {
+	char *level;
+	mk_fit fit;
+	mk_studies *studies;
+} mk_group;
+
+typedef struct mk_subgroups {
+	char *by;
+	size_t n;
+	mk_group *g;
+	double q, df, p;
+} mk_subgroups;
+
+mk_subgroups *mk_subgroups_run(const mk_table *t, const mk_studies *s,
+    const char *by, const mk_opts *o, mk_warn *w, mk_err *err);
+void mk_subgroups_free(mk_subgroups *sg);
+
+/* ---- rendering (report.c) ---------------------------------------------- */
+
+typedef struct mk_result {
+	const mk_table *table;
+	const mk_studies *studies;
+	const mk_opts *opts;
+	const mk_fit *fit;
+	const mk_subgroups *sub;	/* NULL without --by */
+} mk_result;
+
+void mk_render_text(mk_buf *b, const mk_result *r);
+void mk_render_json(mk_buf *b, const mk_result *r);
+void mk_render_csv(mk_buf *b, const mk_result *r);
+/* Label of study i (the study column, else "row N"). */
+const char *mk_study_label(const mk_result *r, const mk_studies *s, size_t i,
+    char *tmp, size_t tmpsz);
+
+#endif

@@ -1,0 +1,83 @@
+/* names.c: the tables of measures and methods, searched by name, so that
+ * the option parser, --help, the renderers and the tests agree. */
+#include <strings.h>
+
+#include "metak.h"
+
+const mk_measure_info mk_measures[] = {
+	{ "OR", MK_OR, 1, "Odds ratio" },
+	{ "RR", MK_RR, 1, "Risk ratio" },
+	{ "RD", MK_RD, 0, "Risk difference" },
+	{ "MD", MK_MD, 0, "Mean difference" },
+	{ "SMD", MK_SMD, 0, "Standardised mean difference (Hedges' g)" },
+	{ "ROM", MK_ROM, 1, "Ratio of means" },
+	{ "GEN", MK_GEN, 0, "Generic effect" },
+};
+const size_t mk_nmeasures = sizeof(mk_measures) / sizeof(mk_measures[0]);
+
+const mk_method_info mk_methods[] = {
+	{ "FE", MK_FE, 0, "fixed effect, inverse variance" },
+	{ "MH", MK_MH, 0, "fixed effect, Mantel-Haenszel" },
+	{ "PETO", MK_PETO, 0, "fixed effect, Peto" },
+	{ "DL", MK_DL, 1, "random effects, DerSimonian-Laird" },
+	{ "REML", MK_REML, 1, "random effects, restricted maximum likelihood" },
+	{ "ML", MK_ML, 1, "random effects, maximum likelihood" },
+	{ "PM", MK_PM, 1, "random effects, Paule-Mandel" },
+	{ "EB", MK_EB, 1, "random effects, empirical Bayes" },
+	{ "HE", MK_HE, 1, "random effects, Hedges" },
+	{ "SJ", MK_SJ, 1, "random effects, Sidik-Jonkman" },
+	{ "HS", MK_HS, 1, "random effects, Hunter-Schmidt" },
+};
+const size_t mk_nmethods = sizeof(mk_methods) / sizeof(mk_methods[0]);
+
+const mk_measure_info *
+mk_measure_find(const char *name)
+{
+	for (size_t i = 0; i < mk_nmeasures; i++)
+		if (strcasecmp(mk_measures[i].name, name) == 0)
+			return &mk_measures[i];
+	return NULL;
+}
+
+const mk_measure_info *
+mk_measure_get(mk_measure id)
+{
+	for (size_t i = 0; i < mk_nmeasures; i++)
+		if (mk_measures[i].id == id)
+			return &mk_measures[i];
+	return &mk_measures[mk_nmeasures - 1];
+}
+
+const mk_method_info *
+mk_method_find(const char *name)
+{
+	for (size_t i = 0; i < mk_nmethods; i++)
+		if (strcasecmp(mk_methods[i].name, name) == 0)
+			return &mk_methods[i];
+	return NULL;
+}
+
+const mk_method_info *
+mk_method_get(mk_method id)
+{
+	for (size_t i = 0; i < mk_nmethods; i++)
+		if (mk_methods[i].id == id)
+			return &mk_methods[i];
+	return &mk_methods[0];
+}
+
+void
+mk_opts_init(mk_opts *o)
+{
+	o->measure = MK_MEASURE_AUTO;
+	o->method = MK_REML;
+	o->ci = MK_CI_Z;
+	o->level = 95.0;
+	o->cc = 0.5;
+	o->cc_to = MK_CC_ONLY0;
+	o->maxiter = 1000;
+	o->tol = 1e-12;
+	o->pm_tol = 1.220703125e-4;	/* DBL_EPSILON^0.25, R's uniroot */
+	o->maps = NULL;
+	o->nmaps = 0;
+}

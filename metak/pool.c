@@ -1,0 +1,313 @@
+/* pool.c: the pooled estimate. Inverse-variance fixed and random effects
+ * (tau2 from tau2.c), Mantel-Haenszel and Peto, Wald z or Knapp-Hartung
+ * intervals, the prediction interval, and the heterogeneity summary. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "internal.h"
+
+void
+mk_fit_free(mk_fit *f)
+{
+	if (f == NULL)
+		return;
+	free(f->weight);
+	free(f->yi);
+	free(f->vi);
+	f->weight = f->yi = f->vi = NULL;
+}
+
+static int
+fit_alloc(mk_fit *f, const mk_studies *s, const mk_opts *o)
+{
+	size_t n = s->k ? s->k : 1;
+
+	memset(f, 0, sizeof(*f));
+	f->method = o->method;
+	f->ci = o->ci;
+	f->level = o->level;
+	f->k = s->k;
+	f->weight = calloc(n, sizeof(double));
+	f->yi = malloc(n * sizeof(double));
+	f->vi = malloc(n * sizeof(double));
+	if (!f->weight || !f->yi || !f->vi)
+		return -1;
+	memcpy(f->yi, s->yi, s->k * sizeof(double));
+	memcpy(f->vi, s->vi, s->k * sizeof(double));
+	f->tdf = NAN;
+	f->pi_lo = f->pi_hi = NAN;
+	f->tau2_lo = f->tau2_hi = f->i2_lo = f->i2_hi = NAN;
+	return 0;
+}
+
+/* Fills lo/hi, stat and p from est and se with a z or t critical value. */
+static void
+wald(mk_fit *f)
+{
+	double crit = mk_crit(f->level, f->tdf);
+
+	f->lo = f->est - crit * f->se;
+	f->hi = f->est + crit * f->se;
+	f->stat = f->est / f->se;
+	f->p = mk_pvalue(f->stat, f->tdf);
+}
+
+/* Q with FE weights around est over studies with finite yi; the fixed-
+ * effect I2 = max(0, (Q - df)/Q) and H2 = Q/df (metafor, rma.mh/rma.uni). */
+static void
+het_fixed(mk_fit *f, double q, size_t kq)
+{
+	f->q = q;
+	f->qdf = (double)kq - 1;
+	f->tau2 = f->tau = 0;
+	if (kq < 2) {
+		f->qp = f->i2 = f->h2 = NAN;
+		return;
+	}
+	f->qp = gsl_cdf_chisq_Q(q, f->qdf);
+	f->i2 = q > 0 ? fmax(0, 100 * (q - f->qdf) / q) : 0;
+	f->h2 = q / f->qdf;
+}
+
+static double
+q_around(const double *y, const double *v, size_t k, double est, size_t *kq)
+{
+	long double q = 0;
+
+	*kq = 0;
+	for (size_t i = 0; i < k; i++) {	/* sum (y - est)^2 / v */
+		if (!isfinite(y[i]) || !isfinite(v[i]))
+			continue;
+		long double d = y[i] - est;
+		q += d * d / v[i];
+		(*kq)++;
+	}
+	return (double)q;
+}
+
+static void
+percent(double *w, size_t k)
+{
+	long double t = 0;
+
+	for (size_t i = 0; i < k; i++)
+		t += w[i];
+	for (size_t i = 0; i < k; i++)
+		w[i] = t > 0 ? (double)(100 * w[i] / t) : NAN;
+}
+
+/* Inverse variance with tau2 (0 for FE). Wald: se = 1/sqrt(sum w*).
+ * Knapp-Hartung (2003, Stat Med 22:2693): se^2 = sum w*(y-mu)^2 /
+ * ((k-1) sum w*), t with k-1 df; undefined (NaN) when k = 1. */
+static void
+fit_iv(mk_fit *f, const mk_studies *s, double tau2)
+{
+	long double sw = 0, swy = 0, r = 0;
+
+	for (size_t i = 0; i < s->k; i++) {	/* sum w*, sum w* y */
+		double w = 1 / (s->vi[i] + tau2);
+		f->weight[i] = w;
+		sw += w;
+		swy += w * s->yi[i];
+	}
+	f->est = (double)(swy / sw);
+	f->se = (double)sqrtl(1 / sw);
+	if (f->ci == MK_CI_HKSJ) {
+		for (size_t i = 0; i < s->k; i++) {	/* sum w* (y-mu)^2 */
+			long double d = s->yi[i] - f->est;
+			r += f->weight[i] * d * d;
+		}
+		f->tdf = (double)s->k - 1;
+		f->se = s->k > 1 ? (double)sqrtl(r / (f->tdf * sw)) : NAN;
+	}
+	percent(f->weight, s->k);
+	wald(f);
+}
+
+/* Mantel-Haenszel (1959) for OR, RR and RD, no continuity correction,
+ * variances of Robins-Breslow-Greenland (1986, OR), Greenland-Robins
+ * (1985, RR) and Sato-Greenland-Robins (1989, RD), as metafor's rma.mh.
+ * Q uses the escalc-style yi/vi, double-zero studies left out. */
+static int
+fit_mh(mk_fit *f, const mk_studies *s, mk_err *err)
+{
+	long double R = 0, S = 0, PR = 0, PSQR = 0, QS = 0, num = 0, den = 0;
+	long double v1 = 0, v2 = 0;
+	size_t k = s->k, kq = 0;
+
+	for (size_t i = 0; i < k; i++) {
+		long double a = s->ai[i], b = s->bi[i], c = s->ci[i];
+		long double d = s->di[i], n1 = a + b, n2 = c + d, N = n1 + n2;
+		switch (s->measure) {
+		case MK_OR: {
+			long double Ri = a * d / N, Si = b * c / N;
+			long double Pi = (a + d) / N, Qi = (b + c) / N;
+			R += Ri;
+			S += Si;
+			PR += Pi * Ri;
+			PSQR += Pi * Si + Qi * Ri;
+			QS += Qi * Si;
+			f->weight[i] = (double)Si;
+			break;
+		}
+		case MK_RR:
+			R += a * n2 / N;
+			S += c * n1 / N;
+			v1 += n1 * n2 * (a + c) / (N * N) - a * c / N;
+			f->weight[i] = (double)(c * n1 / N);
+			break;
+		default:	/* RD */
+			num += (a * n2 - c * n1) / N;
+			den += n1 * n2 / N;
+			v1 += c * (n1 / N) * (n1 / N) - a * (n2 / N) * (n2 / N)
+			    + (n1 / N) * (n2 / N) * (n2 - n1) / 2;
+			v2 += (a * (n2 - c) + c * (n1 - a)) / N / 2;
+			f->weight[i] = (double)(n1 * n2 / N);
+			break;
+		}
+		if ((a == 0 && c == 0) || (b == 0 && d == 0))
+			f->yi[i] = f->vi[i] = NAN;	/* drop00 for Q */
+	}
+	switch (s->measure) {
+	case MK_OR:
+		if (R == 0 || S == 0)
+			goto undefined;
+		f->est = (double)logl(R / S);
+		f->se = (double)sqrtl(0.5L * (PR / (R * R) + PSQR / (R * S) +
+		    QS / (S * S)));
+		break;
+	case MK_RR:
+		if (R == 0 || S == 0)
+			goto undefined;
+		f->est = (double)logl(R / S);
+		f->se = (double)sqrtl(v1 / (R * S));
+		break;
+	default:
+		f->est = (double)(num / den);
+		f->se = (double)sqrtl((f->est * v1 + v2) / (den * den));
+		break;
+	}
+	percent(f->weight, k);
+	wald(f);
+	double q = q_around(f->yi, f->vi, k, f->est, &kq);
+	het_fixed(f, q, kq);
+	return 0;
+undefined:
+	mk_err_set(err, "", 0, "", "the Mantel-Haenszel %s is not defined: "
+	    "one arm has no events in any study",
+	    mk_measure_get(s->measure)->name);
+	return -1;
+}
+
+/* Peto (Yusuf et al. 1985): ln OR = sum(O-E)/sum V, se = 1/sqrt(sum V),
+ * Q = sum (O-E)^2/V - (sum(O-E))^2 / sum V over tables with V > 0. */
+static int
+fit_peto(mk_fit *f, const mk_studies *s, mk_err *err)
+{
+	long double so = 0, sv = 0, sq = 0;
+	size_t kpos = 0;
+
+	for (size_t i = 0; i < s->k; i++) {
+		long double a = s->ai[i], b = s->bi[i], c = s->ci[i];
+		long double d = s->di[i], n1 = a + b, n2 = c + d, N = n1 + n2;
+		long double xt = a + c, yt = b + d;
+		long double E = xt * n1 / N;
+		long double V = N > 1 ? xt * yt * (n1 / N) * (n2 / N) /
+		    (N - 1) : 0;
+		f->weight[i] = (double)V;
+		if (V > 0) {
+			so += a - E;
+			sv += V;
+			sq += (a - E) * (a - E) / V;
+			f->yi[i] = (double)((a - E) / V);
+			f->vi[i] = (double)(1 / V);
+			kpos++;
+		} else {
+			f->yi[i] = f->vi[i] = NAN;
+		}
+	}
+	if (sv == 0) {
+		mk_err_set(err, "", 0, "", "Peto's method cannot be used: "
+		    "one of the two outcomes never occurs in any study");
+		return -1;
+	}
+	f->est = (double)(so / sv);
+	f->se = (double)sqrtl(1 / sv);
+	percent(f->weight, s->k);
+	wald(f);
+	het_fixed(f, fmax(0, (double)(sq - so * so / sv)), kpos);
+	return 0;
+}
+
+/* I2 = 100 tau2/(tau2 + s2), H2 = tau2/s2 + 1 with s2 the typical
+ * within-study variance (Higgins & Thompson 2002; metafor's default). */
+static void
+het_random(mk_fit *f, const mk_studies *s)
+{
+	size_t k = s->k;
+	double s2;
+
+	f->q = mk_qgen(s->yi, s->vi, k, 0);
+	f->qdf = (double)k - 1;
+	f->tau = sqrt(f->tau2);
+	if (k < 2) {
+		f->qp = f->i2 = f->h2 = NAN;
+		return;
+	}
+	f->qp = gsl_cdf_chisq_Q(f->q, f->qdf);
+	s2 = mk_typical_v(s->vi, k);
+	f->i2 = 100 * f->tau2 / (s2 + f->tau2);
+	f->h2 = f->tau2 / s2 + 1;
+	if (mk_tau2_ci(s->yi, s->vi, k, f->level, f->tau2, &f->tau2_lo,
+	    &f->tau2_hi, &f->tau2_capped) != 0)
+		f->tau2_lo = f->tau2_hi = NAN;
+	f->i2_lo = 100 * f->tau2_lo / (s2 + f->tau2_lo);
+	f->i2_hi = 100 * f->tau2_hi / (s2 + f->tau2_hi);
+}
+
+int
+mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
+    mk_err *err)
+{
+	const mk_method_info *mi = mk_method_get(o->method);
+
+	if (fit_alloc(f, s, o) != 0) {
+		mk_err_set(err, "", 0, "", "out of memory");
+		return -1;
+	}
+	if (s->k == 0) {
+		mk_err_set(err, "", 0, "", "no usable study to pool");
+		return -1;
+	}
+	if (o->method == MK_MH)
+		return fit_mh(f, s, err);
+	if (o->method == MK_PETO)
+		return fit_peto(f, s, err);
+	if (mi->random) {
+		if (mk_tau2(o->method, s->yi, s->vi, s->k, o, &f->tau2,
+		    &f->iters, err) != 0)
+			return -1;
+		f->tau2_boundary = f->tau2 == 0;
+	}
+	fit_iv(f, s, f->tau2);
+	if (mi->random) {
+		double crit;
+		het_random(f, s);
+		if (f->tau2_capped)
+			mk_warn_add(w, "a Q-profile bound for tau2 lies beyond "
+			    "the search limit max(100, 10 tau2) = %g and is "
+			    "reported as that limit (metafor's convention)",
+			    fmax(100, 10 * f->tau2));
+		crit = mk_crit(o->level, f->tdf);
+		f->pi_lo = f->est - crit * sqrt(f->se * f->se + f->tau2);
+		f->pi_hi = f->est + crit * sqrt(f->se * f->se + f->tau2);
+	} else {
+		size_t kq = 0;
+		double q = q_around(s->yi, s->vi, s->k, f->est, &kq);
+		het_fixed(f, q, kq);
+	}
+	return 0;
+}

@@ -1,0 +1,233 @@
+/* report.c: renders a fit (and subgroups) as JSON (the contract in
+ * shared/CONTRACT.md) or CSV into a buffer; text.c does the text report.
+ * Fixed number formats, so the same input always gives the same bytes. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+const char *
+mk_study_label(const mk_result *r, const mk_studies *s, size_t i, char *tmp,
+    size_t tmpsz)
+{
+	int c = mk_table_col(r->table, "study", r->opts->maps,
+	    r->opts->nmaps);
+	const char *v = mk_table_cell(r->table, s->row[i], c);
+
+	if (c >= 0 && v[0] != '\0')
+		return v;
+	snprintf(tmp, tmpsz, "row %ld", r->table->line[s->row[i]]);
+	return tmp;
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static void
+jstr(mk_buf *b, const char *s)
+{
+	mk_buf_put(b, "\"", 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			mk_buf_printf(b, "\\%c", c);
+		else if (c < 0x20)
+			mk_buf_printf(b, "\\u%04x", c);
+		else
+			mk_buf_put(b, s, 1);
+	}
+	mk_buf_put(b, "\"", 1);
+}
+
+static void
+jnum(mk_buf *b, double x)
+{
+	if (!isfinite(x))
+		mk_buf_printf(b, "null");
+	else if (x == 0)
+		mk_buf_printf(b, "0");	/* no "-0" */
+	else
+		mk_buf_printf(b, "%.15g", x);
+}
+
+static void
+jkey(mk_buf *b, const char *k, double x, int comma)
+{
+	mk_buf_printf(b, "%s\"%s\": ", comma ? ", " : "", k);
+	jnum(b, x);
+}
+
+static void
+json_pooled(mk_buf *b, const mk_fit *f)
+{
+	mk_buf_printf(b, "{");
+	jkey(b, "estimate", f->est, 0);
+	jkey(b, "se", f->se, 1);
+	jkey(b, "ci_low", f->lo, 1);
+	jkey(b, "ci_high", f->hi, 1);
+	jkey(b, "stat", f->stat, 1);
+	jkey(b, "p", f->p, 1);
+	jkey(b, "pi_low", f->pi_lo, 1);
+	jkey(b, "pi_high", f->pi_hi, 1);
+	jkey(b, "df", f->tdf, 1);
+	mk_buf_printf(b, "}");
+}
+
+static void
+json_het(mk_buf *b, const mk_fit *f)
+{
+	mk_buf_printf(b, "{");
+	jkey(b, "q", f->q, 0);
+	jkey(b, "df", f->qdf, 1);
+	jkey(b, "p", f->qp, 1);
+	jkey(b, "tau2", f->tau2, 1);
+	jkey(b, "tau", f->tau, 1);
+	jkey(b, "i2", f->i2, 1);
+	jkey(b, "h2", f->h2, 1);
+	jkey(b, "tau2_ci_low", f->tau2_lo, 1);
+	jkey(b, "tau2_ci_high", f->tau2_hi, 1);
+	jkey(b, "i2_ci_low", f->i2_lo, 1);
+	jkey(b, "i2_ci_high", f->i2_hi, 1);
+	mk_buf_printf(b, "}");
+}
+
+/* Per-study intervals are always Wald z at the chosen level. */
+static double
+zcrit(double level)
+{
+	return mk_crit(level, NAN);
+}
+
+void
+mk_render_json(mk_buf *b, const mk_result *r)
+{
+	const mk_fit *f = r->fit;
+	const mk_studies *s = r->studies;
+	const mk_measure_info *mi = mk_measure_get(s->measure);
+	double z = zcrit(f->level);
+	char tmp[32];
+
+	mk_buf_printf(b, "{\"measure\": ");
+	jstr(b, mi->name);
+	mk_buf_printf(b, ", \"method\": ");
+	jstr(b, mk_method_get(f->method)->name);
+	mk_buf_printf(b, ", \"ci\": \"%s\", \"level\": ",
+	    f->ci == MK_CI_HKSJ ? "hksj" : "z");
+	jnum(b, f->level);
+	mk_buf_printf(b, ", \"scale\": \"%s\", \"k\": %zu,\n \"studies\": [",
+	    mi->log_scale ? "log" : "identity", f->k);
+	for (size_t i = 0; i < s->k; i++) {
+		double se = sqrt(f->vi[i]);
+		mk_buf_printf(b, "%s\n  {\"study\": ", i ? "," : "");
+		jstr(b, mk_study_label(r, s, i, tmp, sizeof(tmp)));
+		jkey(b, "yi", f->yi[i], 1);
+		jkey(b, "vi", f->vi[i], 1);
+		jkey(b, "ci_low", f->yi[i] - z * se, 1);
+		jkey(b, "ci_high", f->yi[i] + z * se, 1);
+		jkey(b, "weight", f->weight[i], 1);
+		mk_buf_printf(b, "}");
+	}
+	mk_buf_printf(b, "],\n \"pooled\": ");
+	json_pooled(b, f);
+	mk_buf_printf(b, ",\n \"heterogeneity\": ");
+	json_het(b, f);
+	if (r->sub != NULL) {
+		const mk_subgroups *sg = r->sub;
+		mk_buf_printf(b, ",\n \"subgroups\": {\"by\": ");
+		jstr(b, sg->by);
+		mk_buf_printf(b, ", \"groups\": [");
+		for (size_t j = 0; j < sg->n; j++) {
+			mk_buf_printf(b, "%s\n  {\"level\": ", j ? "," : "");
+			jstr(b, sg->g[j].level);
+			mk_buf_printf(b, ", \"k\": %zu, \"pooled\": ",
+			    sg->g[j].fit.k);
+			json_pooled(b, &sg->g[j].fit);
+			mk_buf_printf(b, ", \"heterogeneity\": ");
+			json_het(b, &sg->g[j].fit);
+			mk_buf_printf(b, "}");
+		}
+		mk_buf_printf(b, "],\n  \"test\": {");
+		jkey(b, "q", sg->q, 0);
+		jkey(b, "df", sg->df, 1);
+		jkey(b, "p", sg->p, 1);
+		mk_buf_printf(b, "}}");
+	}
+	mk_buf_printf(b, "}\n");
+}
+
+/* ---- CSV ---------------------------------------------------------------- */
+
+static void
+cstr(mk_buf *b, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		mk_buf_printf(b, "%s", s);
+		return;
+	}
+	mk_buf_put(b, "\"", 1);
+	for (; *s; s++) {
+		if (*s == '"')
+			mk_buf_put(b, "\"\"", 2);
+		else
+			mk_buf_put(b, s, 1);
+	}
+	mk_buf_put(b, "\"", 1);
+}
+
+static void
+cnum(mk_buf *b, double x)
+{
+	mk_buf_put(b, ",", 1);
+	if (isfinite(x))
+		mk_buf_printf(b, "%.15g", x == 0 ? 0 : x);
+	else
+		mk_buf_printf(b, "NA");
+}
+
+static void
+csv_fit_row(mk_buf *b, const char *type, const char *group, const mk_fit *f)
+{
+	mk_buf_printf(b, "%s,", type);
+	cstr(b, group);
+	mk_buf_printf(b, ",,%zu", f->k);
+	cnum(b, f->est);
+	cnum(b, f->se);
+	cnum(b, f->lo);
+	cnum(b, f->hi);
+	cnum(b, 100);
+	cnum(b, f->p);
+	cnum(b, f->tau2);
+	cnum(b, f->i2);
+	cnum(b, f->q);
+	mk_buf_printf(b, "\n");
+}
+
+void
+mk_render_csv(mk_buf *b, const mk_result *r)
+{
+	const mk_fit *f = r->fit;
+	const mk_studies *s = r->studies;
+	double z = zcrit(f->level);
+	char tmp[32];
+
+	mk_buf_printf(b, "type,group,study,k,estimate,se,ci_low,ci_high,"
+	    "weight,p,tau2,i2,q\n");
+	for (size_t i = 0; i < s->k; i++) {
+		double se = sqrt(f->vi[i]);
+		mk_buf_printf(b, "study,,");
+		cstr(b, mk_study_label(r, s, i, tmp, sizeof(tmp)));
+		mk_buf_printf(b, ",1");
+		cnum(b, f->yi[i]);
+		cnum(b, se);
+		cnum(b, f->yi[i] - z * se);
+		cnum(b, f->yi[i] + z * se);
+		cnum(b, f->weight[i]);
+		cnum(b, mk_pvalue(f->yi[i] / se, NAN));
+		mk_buf_printf(b, ",,,\n");
+	}
+	if (r->sub != NULL)
+		for (size_t j = 0; j < r->sub->n; j++)
+			csv_fit_row(b, "subgroup", r->sub->g[j].level,
+			    &r->sub->g[j].fit);
+	csv_fit_row(b, "pooled", "", f);
+}

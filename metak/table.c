@@ -1,0 +1,260 @@
+/* table.c: the table of studies as read: header names and cell text, with
+ * the line each row came from. Checks shape (header, widths, UTF-8) only;
+ * what the cells mean is effect.c's business. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "metak.h"
+
+mk_table *
+mk_table_new(const char *file)
+{
+	mk_table *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	t->file = strdup(file ? file : "");
+	if (t->file == NULL) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+void
+mk_table_free(mk_table *t)
+{
+	if (t == NULL)
+		return;
+	for (size_t i = 0; i < t->ncol; i++)
+		free(t->names[i]);
+	free(t->names);
+	free(t->off);
+	free(t->line);
+	free(t->arena);
+	free(t->file);
+	free(t);
+}
+
+/* Length of the valid UTF-8 prefix of s; equals strlen(s) when valid. */
+static size_t
+utf8_valid(const unsigned char *s)
+{
+	const unsigned char *p = s;
+
+	while (*p) {
+		unsigned c = *p;
+		size_t n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 :
+		    (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 9;
+		if (n == 9 || (n == 1 && c < 0xC2) || (n == 3 && c > 0xF4))
+			break;
+		size_t j;
+		for (j = 1; j <= n; j++)
+			if ((p[j] & 0xC0) != 0x80)
+				break;
+		if (j <= n)
+			break;
+		p += n + 1;
+	}
+	return (size_t)(p - s);
+}
+
+static char *
+trimmed_dup(const char *s)
+{
+	size_t n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	char *d = malloc(n + 1);
+	if (d != NULL) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+static int
+set_header(mk_table *t, char **f, size_t n, long line, mk_err *err)
+{
+	t->names = calloc(n, sizeof(*t->names));
+	if (t->names == NULL) {
+		mk_err_set(err, t->file, line, "", "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (utf8_valid((const unsigned char *)f[i]) != strlen(f[i])) {
+			mk_err_set(err, t->file, line, "", "header column %zu: "
+			    "invalid UTF-8", i + 1);
+			return -1;
+		}
+		t->names[i] = trimmed_dup(f[i]);
+		if (t->names[i] == NULL) {
+			mk_err_set(err, t->file, line, "", "out of memory");
+			return -1;
+		}
+		t->ncol = i + 1;
+		if (t->names[i][0] == '\0') {
+			mk_err_set(err, t->file, line, "", "header column %zu "
+			    "has no name", i + 1);
+			return -1;
+		}
+		for (size_t j = 0; j < i; j++)
+			if (strcasecmp(t->names[j], t->names[i]) == 0) {
+				mk_err_set(err, t->file, line, t->names[i],
+				    "duplicate column name (columns %zu and "
+				    "%zu)", j + 1, i + 1);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+static int
+grow(mk_table *t, size_t extra)
+{
+	if (t->nrow == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 64;
+		size_t *o = realloc(t->off, cap * t->ncol * sizeof(*o));
+		if (o == NULL)
+			return -1;
+		t->off = o;
+		long *l = realloc(t->line, cap * sizeof(*l));
+		if (l == NULL)
+			return -1;
+		t->line = l;
+		t->cap = cap;
+	}
+	if (t->arena_len + extra > t->arena_cap) {
+		size_t cap = t->arena_cap ? t->arena_cap : 4096;
+		while (cap < t->arena_len + extra)
+			cap *= 2;
+		char *a = realloc(t->arena, cap);
+		if (a == NULL)
+			return -1;
+		t->arena = a;
+		t->arena_cap = cap;
+	}
+	return 0;
+}
+
+static int
+add_row(void *ud, char **f, size_t n, long line, mk_err *err)
+{
+	mk_table *t = ud;
+	size_t bytes = 0;
+
+	if (t->names == NULL)
+		return set_header(t, f, n, line, err);
+	if (n != t->ncol) {
+		mk_err_set(err, t->file, line, "", "row has %zu field%s, the "
+		    "header has %zu", n, n == 1 ? "" : "s", t->ncol);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(f[i]);
+		if (utf8_valid((const unsigned char *)f[i]) != len) {
+			mk_err_set(err, t->file, line, t->names[i],
+			    "invalid UTF-8");
+			return -1;
+		}
+		bytes += len + 1;
+	}
+	if (grow(t, bytes) != 0) {
+		mk_err_set(err, t->file, line, "", "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(f[i]);
+		t->off[t->nrow * t->ncol + i] = t->arena_len;
+		memcpy(t->arena + t->arena_len, f[i], len + 1);
+		t->arena_len += len + 1;
+	}
+	t->line[t->nrow++] = line;
+	return 0;
+}
+
+static mk_table *
+done(mk_table *t, int rc, mk_err *err)
+{
+	if (rc == 0 && t->names == NULL) {
+		mk_err_set(err, t->file, 0, "", "empty file: no header row");
+		rc = -1;
+	}
+	if (rc != 0) {
+		mk_table_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+mk_table *
+mk_table_read(const char *path, mk_err *err)
+{
+	mk_table *t = mk_table_new(strcmp(path, "-") == 0 ? "<stdin>" : path);
+
+	if (t == NULL) {
+		mk_err_set(err, path, 0, "", "out of memory");
+		return NULL;
+	}
+	return done(t, mk_csv_stream_file(path, add_row, t, err), err);
+}
+
+mk_table *
+mk_table_parse(const char *name, const char *data, size_t len, mk_err *err)
+{
+	mk_table *t = mk_table_new(name);
+
+	if (t == NULL) {
+		mk_err_set(err, name, 0, "", "out of memory");
+		return NULL;
+	}
+	return done(t, mk_csv_stream_mem(name, data, len, add_row, t, err),
+	    err);
+}
+
+int
+mk_table_col(const mk_table *t, const char *name, const mk_map *maps,
+    size_t nmaps)
+{
+	for (size_t m = 0; m < nmaps; m++)
+		if (strcasecmp(maps[m].name, name) == 0) {
+			name = maps[m].column;
+			break;
+		}
+	for (size_t i = 0; i < t->ncol; i++)
+		if (strcasecmp(t->names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+mk_table_cell(const mk_table *t, size_t row, int col)
+{
+	if (col < 0 || (size_t)col >= t->ncol || row >= t->nrow)
+		return "";
+	return t->arena + t->off[row * t->ncol + (size_t)col];
+}
+
+void
+mk_table_filter(mk_table *t, const unsigned char *keep)
+{
+	size_t out = 0;
+
+	for (size_t r = 0; r < t->nrow; r++) {
+		if (!keep[r])
+			continue;
+		if (out != r) {
+			memmove(t->off + out * t->ncol, t->off + r * t->ncol,
+			    t->ncol * sizeof(*t->off));
+			t->line[out] = t->line[r];
+		}
+		out++;
+	}
+	t->nrow = out;
+}
