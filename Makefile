@@ -40,12 +40,20 @@ build/tests/%: tests/%.c tests/check.h build/libmetak.a
 
 check: deps-check all $(TESTS:tests/%=build/tests/%)
 	@set -e; for t in $(TESTS:tests/%=build/tests/%); do $$t; done
-	python3 tests/check_reference.py --metak build/metak tests/reference
+	python3 tests/reference/check_reference.py --metak build/metak tests/reference
 	sh tests/run_cli.sh build/metak
+	sh tests/man_examples.sh build/metak
+	sh tests/lint_man.sh man/metak.1 man/metak.5
 	@echo "make check: all suites passed"
 
 deps-check:
+	@sh tests/deps.sh mandoc
+
+# the README's first command: install what is missing, build, run
+run:
 	@sh tests/deps.sh
+	$(MAKE) all
+	build/metak pool data/published/bcg.csv --by alloc
 
 lint:
 	sh tests/lint_man.sh man/metak.1 man/metak.5
@@ -65,4 +73,4 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all check deps-check lint install uninstall clean
+.PHONY: all run check deps-check lint install uninstall clean

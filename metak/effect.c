@@ -435,6 +435,9 @@ mk_studies_from_table(const mk_table *t, const mk_opts *o, mk_warn *w,
 		}
 		size_t i = s->k;
 		if (kd->kind == MK_KIND_BINARY) {
+			s->ncc += o->cc_to == MK_CC_ALL || (o->cc_to ==
+			    MK_CC_ONLY0 && (x[0] == 0 || x[0] == x[1] ||
+			    x[2] == 0 || x[2] == x[3]));
 			s->ai[i] = x[0];
 			s->bi[i] = x[1] - x[0];
 			s->ci[i] = x[2];

@@ -334,6 +334,17 @@ parse_pool(int argc, char **argv, struct cli *c)
 	return 0;
 }
 
+/* metafor reports a Q-profile bound beyond its search limit as the limit
+ * (printed with ">"); metak does the same and says so. */
+static void
+warn_capped(mk_warn *w, const mk_fit *f, const char *where)
+{
+	if (f->tau2_capped)
+		mk_warn_add(w, "tau2 confidence interval%s: a bound lies beyond "
+		    "the search limit max(100, 10 tau2) = %g and is reported "
+		    "as that limit", where, fmax(100, 10 * f->tau2));
+}
+
 static int
 cmd_pool(int argc, char **argv)
 {
@@ -351,11 +362,20 @@ cmd_pool(int argc, char **argv)
 		return EXIT_USAGE;
 	if ((t = mk_table_read(c.file, &err)) == NULL)
 		goto fail;
+	if (c.by != NULL && mk_table_col(t, c.by, c.o.maps, c.o.nmaps) < 0) {
+		mk_err_set(&err, t->file, 1, c.by, "no such column for --by");
+		goto fail;
+	}
 	if ((s = mk_studies_from_table(t, &c.o, &w, &err)) == NULL)
 		goto fail;
 	if (s->k == 0) {
-		mk_err_set(&err, t->file, 0, "", "no usable study to pool "
-		    "(%zu row%s read)", t->nrow, t->nrow == 1 ? "" : "s");
+		if (t->nrow == 0)
+			mk_err_set(&err, t->file, 0, "", "no data rows, only "
+			    "a header");
+		else
+			mk_err_set(&err, t->file, 0, "", "no usable study to "
+			    "pool (%zu row%s read, none complete)", t->nrow,
+			    t->nrow == 1 ? "" : "s");
 		goto fail;
 	}
 	if (mk_fit_run(s, &c.o, &f, &w, &err) != 0)
@@ -366,6 +386,13 @@ cmd_pool(int argc, char **argv)
 	if (c.by != NULL &&
 	    (sg = mk_subgroups_run(t, s, c.by, &c.o, &w, &err)) == NULL)
 		goto fail;
+	warn_capped(&w, &f, "");
+	for (size_t j = 0; sg != NULL && j < sg->n; j++) {
+		char where[128];
+		snprintf(where, sizeof(where), " (subgroup %s = %s)", sg->by,
+		    sg->g[j].level);
+		warn_capped(&w, &sg->g[j].fit, where);
+	}
 	mk_result r = { t, s, &c.o, &f, sg };
 	if (c.format == FMT_JSON)
 		mk_render_json(&b, &r);

@@ -156,6 +156,7 @@ typedef struct mk_studies {
 	size_t *row;			/* table row of each study */
 	double *raw[6];			/* raw inputs for display (see kind) */
 	int nraw;
+	size_t ncc;			/* studies given a continuity correction */
 } mk_studies;
 
 /* Builds effect sizes from a table. Rows missing a required value are

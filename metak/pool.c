@@ -272,6 +272,7 @@ int
 mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
     mk_err *err)
 {
+	(void)w;	/* reserved for warnings that only the fit can see */
 	const mk_method_info *mi = mk_method_get(o->method);
 
 	if (fit_alloc(f, s, o) != 0) {
@@ -296,11 +297,6 @@ mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
 	if (mi->random) {
 		double crit;
 		het_random(f, s);
-		if (f->tau2_capped)
-			mk_warn_add(w, "a Q-profile bound for tau2 lies beyond "
-			    "the search limit max(100, 10 tau2) = %g and is "
-			    "reported as that limit (metafor's convention)",
-			    fmax(100, 10 * f->tau2));
 		crit = mk_crit(o->level, f->tdf);
 		f->pi_lo = f->est - crit * sqrt(f->se * f->se + f->tau2);
 		f->pi_hi = f->est + crit * sqrt(f->se * f->se + f->tau2);

@@ -185,12 +185,12 @@ mk_render_text(mk_buf *b, const mk_result *r)
 	mk_buf_printf(b, "Method: %s (%s); %s; %g%% intervals\n", mi->label,
 	    mi->name, f->ci == MK_CI_HKSJ ? "Knapp-Hartung t" : "Wald z",
 	    f->level);
-	if (r->studies->kind == MK_KIND_BINARY && f->method != MK_MH &&
-	    f->method != MK_PETO && r->opts->cc_to != MK_CC_NONE)
-		mk_buf_printf(b, "Continuity correction: %g added to %s\n",
-		    r->opts->cc, r->opts->cc_to == MK_CC_ALL ?
-		    "every cell of every study" :
-		    "every cell of studies with a zero cell");
+	if (r->studies->ncc > 0 && f->method != MK_PETO)
+		mk_buf_printf(b, "Continuity correction: %g added to each "
+		    "cell of %zu stud%s%s\n", r->opts->cc, r->studies->ncc,
+		    r->studies->ncc == 1 ? "y" : "ies", f->method == MK_MH ?
+		    " (per-study estimates and Q only; MH pools the raw "
+		    "counts)" : "");
 	mk_buf_printf(b, "\n");
 	snprintf(hdr, sizeof(hdr), "%s [%g%% CI]", me->name, f->level);
 	cell(b, "Study", LABEL_W);

@@ -1,0 +1,69 @@
+/* test_csv.c: the CSV reader and the table: RFC 4180 quoting, BOM, CRLF,
+ * line numbers of records, and the shape errors. */
+#include <string.h>
+
+#include "check.h"
+
+static mk_table *
+parse(const char *csv, mk_err *e)
+{
+	return mk_table_parse("t.csv", csv, strlen(csv), e);
+}
+
+static void
+awkward_but_valid(void **state)
+{
+	mk_err e;
+	(void)state;
+	mk_table *t = parse("\xEF\xBB\xBFStudy,YI,vi\r\n"
+	    "\"a, \"\"quoted\"\"\nname\",1,2\r\n\r\nb,3,4\n\n\n", &e);
+	assert_non_null(t);
+	assert_int_equal(t->nrow, 2);
+	assert_string_equal(t->names[0], "Study");
+	assert_int_equal(mk_table_col(t, "study", NULL, 0), 0);
+	assert_int_equal(mk_table_col(t, "yi", NULL, 0), 1);
+	assert_string_equal(mk_table_cell(t, 0, 0), "a, \"quoted\"\nname");
+	assert_int_equal(t->line[0], 2);
+	assert_int_equal(t->line[1], 5);	/* after a blank line */
+	mk_map m = { "vi", "YI" };
+	assert_int_equal(mk_table_col(t, "vi", &m, 1), 1);
+	mk_table_free(t);
+}
+
+static void
+shape_errors(void **state)
+{
+	static const struct { const char *csv; long line; const char *msg; }
+	cases[] = {
+		{ "", 0, "empty file" },
+		{ "a,b\n1,2\n3\n", 3, "row has 1 field, the header has 2" },
+		{ "a,b\n\"1,2\n", 2, "unterminated quoted field" },
+		{ "a,b\n1\"x,2\n", 2, "malformed quoting" },
+		{ "a,A\n1,2\n", 1, "duplicate column name" },
+		{ "a,,b\n1,2,3\n", 1, "has no name" },
+		{ "a,b\n\xff,2\n", 2, "invalid UTF-8" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		mk_err e = { 0 };
+		assert_null(parse(cases[i].csv, &e));
+		assert_int_equal(e.line, cases[i].line);
+		if (strstr(e.msg, cases[i].msg) == NULL) {
+			print_error("case %zu: %s\n", i, e.msg);
+			fail();
+		}
+	}
+	mk_err e = { 0 };
+	assert_null(mk_table_parse("t.csv", "a,b\n1,\0\n", 8, &e));
+	assert_non_null(strstr(e.msg, "NUL byte"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(awkward_but_valid),
+		cmocka_unit_test(shape_errors),
+	};
+	return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
+}
