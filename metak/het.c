@@ -38,6 +38,43 @@ mk_crit(double level, double df)
 	return df > 0 ? gsl_cdf_tdist_Qinv(a, df) : gsl_cdf_ugaussian_Qinv(a);
 }
 
+struct chq {
+	double df, tail;
+	int upper;
+};
+
+static double
+chisq_tail_diff(double x, void *p)
+{
+	const struct chq *c = p;
+
+	return (c->upper ? gsl_cdf_chisq_Q(x, c->df) :
+	    -gsl_cdf_chisq_P(x, c->df)) - (c->upper ? c->tail : -c->tail);
+}
+
+/* The chi2 quantile with the given upper (or lower) tail probability.
+ * GSL's own inverse fails for very large df (NaN or far off at 1e6), so
+ * the CDF, which stays accurate, is solved by Brent's method from a
+ * Wilson-Hilferty start. Both tail functions decrease in x. */
+double
+mk_chisq_quantile(double tail, double df, int upper)
+{
+	struct chq c = { df, tail, upper };
+	double z = gsl_cdf_ugaussian_Qinv(upper ? tail : 1 - tail);
+	double h = 2 / (9 * df), x0 = df * pow(1 - h + z * sqrt(h), 3);
+	double lo = x0 > 0 ? x0 / 2 : 0, hi = x0 > 0 ? 2 * x0 + 1 : df + 10;
+	double r;
+
+	while (lo > 0 && chisq_tail_diff(lo, &c) < 0)
+		lo /= 4;
+	while (chisq_tail_diff(hi, &c) > 0)
+		hi *= 4;
+	if (mk_zeroin(chisq_tail_diff, &c, lo, hi, chisq_tail_diff(lo, &c),
+	    chisq_tail_diff(hi, &c), 1e-15 * hi, 500, &r, NULL) != 0)
+		return NAN;
+	return r;
+}
+
 struct qp {
 	const double *y, *v;
 	size_t k;
@@ -88,13 +125,13 @@ mk_tau2_ci(const double *y, const double *v, size_t k, double level,
 		return 0;
 	qmin = mk_qgen(y, v, k, 0);
 	qmax = mk_qgen(y, v, k, max);
-	p.target = gsl_cdf_chisq_Pinv(a, df);
+	p.target = mk_chisq_quantile(a, df, 0);
 	if (qmin < p.target) {	/* Q below even the lower quantile */
 		*lo = *hi = 0;
 		return 0;
 	}
 	if (bound(&p, max, qmin, qmax, hi, capped) != 0)
 		return -1;
-	p.target = gsl_cdf_chisq_Qinv(a, df);
+	p.target = mk_chisq_quantile(a, df, 1);
 	return bound(&p, max, qmin, qmax, lo, capped);
 }

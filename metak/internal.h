@@ -16,6 +16,8 @@ double mk_tau2_search_max(const double *y, size_t k);
 double mk_typical_v(const double *v, size_t k);
 /* Two-sided p-value of z (normal) or t with df degrees of freedom (df > 0). */
 double mk_pvalue(double stat, double df);
+/* chi2 quantile with upper (upper = 1) or lower tail probability tail. */
+double mk_chisq_quantile(double tail, double df, int upper);
 /* Critical value for a two-sided level (percent): z, or t when df > 0. */
 double mk_crit(double level, double df);
 

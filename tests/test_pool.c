@@ -211,6 +211,20 @@ zeroin(void **state)
 	    NULL), -1);
 }
 
+/* chi2 quantiles where GSL's own inverse fails: R's qchisq(c(.025,
+ * .975), 999999) = 997229.088529, 1002772.700082; qchisq(.025, 2) = 0.0506356. */
+static void
+chisq_quantiles(void **state)
+{
+	(void)state;
+	assert_close(mk_chisq_quantile(0.025, 999999, 0), 997229.088529, 1e-11);
+	assert_close(mk_chisq_quantile(0.025, 999999, 1), 1002772.700082, 1e-11);
+	assert_close(mk_chisq_quantile(0.025, 2, 0), 0.050635615968579795,
+	    1e-12);
+	assert_close(mk_chisq_quantile(0.025, 2, 1), 7.3777589082278725,
+	    1e-12);
+}
+
 int
 main(void)
 {
@@ -224,6 +238,7 @@ main(void)
 		cmocka_unit_test(peto_yusuf),
 		cmocka_unit_test(mh_double_zero),
 		cmocka_unit_test(zeroin),
+		cmocka_unit_test(chisq_quantiles),
 	};
 	return cmocka_run_group_tests_name("pool", tests, NULL, NULL);
 }
