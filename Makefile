@@ -58,6 +58,9 @@ run:
 lint:
 	sh tests/lint_man.sh man/metak.1 man/metak.5
 
+bench: all
+	sh bench/bench.sh build/metak
+
 install: all
 	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
 	    $(DESTDIR)$(MANPREFIX)/man5
@@ -73,4 +76,4 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all run check deps-check lint install uninstall clean
+.PHONY: all run bench check deps-check lint install uninstall clean

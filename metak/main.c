@@ -26,6 +26,7 @@ struct cli {
 	enum fmt format;
 	const char *by;
 	const char *output;
+	int no_studies;
 	mk_map maps[32];
 	size_t nmaps;
 };
@@ -149,7 +150,8 @@ parse_double(const char *opt, const char *s, double lo, double hi,
 
 enum {
 	OPT_MEASURE = 256, OPT_METHOD, OPT_CI, OPT_LEVEL, OPT_BY, OPT_FORMAT,
-	OPT_MAP, OPT_CC, OPT_CCTO, OPT_MAXITER, OPT_OUTPUT, OPT_HELP
+	OPT_MAP, OPT_CC, OPT_CCTO, OPT_MAXITER, OPT_OUTPUT, OPT_NOSTUDIES,
+	OPT_HELP
 };
 
 static const struct option pool_longopts[] = {
@@ -164,6 +166,7 @@ static const struct option pool_longopts[] = {
 	{ "cc-to", required_argument, NULL, OPT_CCTO },
 	{ "maxiter", required_argument, NULL, OPT_MAXITER },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "no-studies", no_argument, NULL, OPT_NOSTUDIES },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -182,6 +185,7 @@ static const char pool_help[] =
 "                  differences\n"
 "  --format F      text (default), json or csv\n"
 "  --output FILE   write the report to FILE (atomically) instead of stdout\n"
+"  --no-studies    leave the per-study rows out of the report\n"
 "  --map N=COL     read canonical column N from column COL (repeatable)\n"
 "  --cc VALUE      continuity correction for zero cells (default 0.5)\n"
 "  --cc-to WHICH   only0 (default), all or none\n"
@@ -303,6 +307,9 @@ parse_pool(int argc, char **argv, struct cli *c)
 		case OPT_OUTPUT:
 			c->output = optarg;
 			break;
+		case OPT_NOSTUDIES:
+			c->no_studies = 1;
+			break;
 		case OPT_HELP:
 			fputs(pool_help, stdout);
 			exit(fflush(stdout) == 0 ? 0 : EXIT_DATA);
@@ -393,7 +400,7 @@ cmd_pool(int argc, char **argv)
 		    sg->g[j].level);
 		warn_capped(&w, &sg->g[j].fit, where);
 	}
-	mk_result r = { t, s, &c.o, &f, sg };
+	mk_result r = { t, s, &c.o, &f, sg, c.no_studies };
 	if (c.format == FMT_JSON)
 		mk_render_json(&b, &r);
 	else if (c.format == FMT_CSV)

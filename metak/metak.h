@@ -234,6 +234,7 @@ typedef struct mk_result {
 	const mk_opts *opts;
 	const mk_fit *fit;
 	const mk_subgroups *sub;	/* NULL without --by */
+	int no_studies;			/* leave the per-study rows out */
 } mk_result;
 
 void mk_render_text(mk_buf *b, const mk_result *r);

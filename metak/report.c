@@ -116,7 +116,7 @@ mk_render_json(mk_buf *b, const mk_result *r)
 	jnum(b, f->level);
 	mk_buf_printf(b, ", \"scale\": \"%s\", \"k\": %zu,\n \"studies\": [",
 	    mi->log_scale ? "log" : "identity", f->k);
-	for (size_t i = 0; i < s->k; i++) {
+	for (size_t i = 0; i < (r->no_studies ? 0 : s->k); i++) {
 		double se = sqrt(f->vi[i]);
 		mk_buf_printf(b, "%s\n  {\"study\": ", i ? "," : "");
 		jstr(b, mk_study_label(r, s, i, tmp, sizeof(tmp)));
@@ -212,7 +212,7 @@ mk_render_csv(mk_buf *b, const mk_result *r)
 
 	mk_buf_printf(b, "type,group,study,k,estimate,se,ci_low,ci_high,"
 	    "weight,p,tau2,i2,q\n");
-	for (size_t i = 0; i < s->k; i++) {
+	for (size_t i = 0; i < (r->no_studies ? 0 : s->k); i++) {
 		double se = sqrt(f->vi[i]);
 		mk_buf_printf(b, "study,,");
 		cstr(b, mk_study_label(r, s, i, tmp, sizeof(tmp)));

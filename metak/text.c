@@ -195,14 +195,18 @@ mk_render_text(mk_buf *b, const mk_result *r)
 	snprintf(hdr, sizeof(hdr), "%s [%g%% CI]", me->name, f->level);
 	cell(b, "Study", LABEL_W);
 	mk_buf_printf(b, "%8s%-22s%7s\n", "", hdr, "Weight");
-	if (r->sub == NULL) {
+	if (r->sub == NULL && r->no_studies) {
+		mk_buf_printf(b, "(%zu study rows left out: --no-studies)\n",
+		    r->studies->k);
+	} else if (r->sub == NULL) {
 		study_rows(b, r, r->studies, f);
 	} else {
 		for (size_t j = 0; j < r->sub->n; j++) {
 			const mk_group *g = &r->sub->g[j];
 			char name[LABEL_W + 1];
 			mk_buf_printf(b, "%s = %s\n", r->sub->by, g->level);
-			study_rows(b, r, g->studies, &g->fit);
+			if (!r->no_studies)
+				study_rows(b, r, g->studies, &g->fit);
 			snprintf(name, sizeof(name), "  Subtotal (k = %zu)",
 			    g->fit.k);
 			pooled_rows(b, r, &g->fit, name);

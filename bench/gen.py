@@ -1,0 +1,29 @@
+#!/usr/bin/env python3
+"""gen.py: benchmark data with a fixed seed, written to stdout as CSV.
+  gen.py generic K          one meta-analysis of K studies (yi, vi)
+  gen.py each N K           N analyses of K studies each (analysis, yi, vi)
+True effect 0.2, tau2 0.05, vi uniform on [0.01, 0.5]."""
+import random, sys
+
+def rows(rng, k):
+    for _ in range(k):
+        v = rng.uniform(0.01, 0.5)
+        yield rng.gauss(0.2, (v + 0.05) ** 0.5), v
+
+def main(argv):
+    rng = random.Random(20261122)
+    out = sys.stdout
+    if argv[0] == "generic":
+        out.write("study,yi,vi\n")
+        for i, (y, v) in enumerate(rows(rng, int(argv[1]))):
+            out.write("s%d,%.6f,%.6f\n" % (i, y, v))
+    elif argv[0] == "each":
+        out.write("analysis,study,yi,vi\n")
+        for a in range(int(argv[1])):
+            for i, (y, v) in enumerate(rows(rng, int(argv[2]))):
+                out.write("a%d,s%d,%.6f,%.6f\n" % (a, i, y, v))
+    else:
+        sys.exit("usage: gen.py generic K | each N K")
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
