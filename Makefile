@@ -13,7 +13,8 @@ LDLIBS     = -lcsv -lgsl -lgslcblas -lm
 
 LIBSRC = metak/buf.c metak/diag.c metak/csvin.c metak/table.c \
          metak/names.c metak/effect.c metak/tau2.c metak/het.c \
-         metak/pool.c metak/subgroup.c metak/report.c metak/text.c
+         metak/pool.c metak/subgroup.c metak/report.c metak/text.c \
+         metak/axis.c metak/svg.c
 LIBOBJ = $(LIBSRC:metak/%.c=build/obj/%.o)
 HDR    = metak/metak.h metak/internal.h
 
@@ -42,12 +43,13 @@ check: deps-check all $(TESTS:tests/%=build/tests/%)
 	@set -e; for t in $(TESTS:tests/%=build/tests/%); do $$t; done
 	python3 tests/reference/check_reference.py --metak build/metak tests/reference
 	sh tests/run_cli.sh build/metak
+	sh tests/svg_render.sh build/metak
 	sh tests/man_examples.sh build/metak
 	sh tests/lint_man.sh man/metak.1 man/metak.5
 	@echo "make check: all suites passed"
 
 deps-check:
-	@sh tests/deps.sh mandoc
+	@sh tests/deps.sh mandoc libxml2-utils librsvg2-bin chromium
 
 # the README's first command: install what is missing, build, run
 run:

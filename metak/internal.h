@@ -21,4 +21,18 @@ double mk_chisq_quantile(double tail, double df, int upper);
 /* Critical value for a two-sided level (percent): z, or t when df > 0. */
 double mk_crit(double level, double df);
 
+/* ---- the effect axis of forest plots (axis.c) ---- */
+#define MK_AXIS_MAXTICKS 16
+typedef struct mk_axis {
+	int log;		/* ticks are labelled exp(t) */
+	double lo, hi;		/* shown range, analysis scale */
+	double tick[MK_AXIS_MAXTICKS];
+	int n;
+} mk_axis;
+
+void mk_axis_make(mk_axis *ax, double lo, double hi, int logscale);
+void mk_axis_for_fit(mk_axis *ax, const mk_fit *f, int logscale);
+/* Position of x in the shown range, 0 at lo and 1 at hi (may be outside). */
+double mk_axis_pos(const mk_axis *ax, double x);
+
 #endif

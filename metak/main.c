@@ -27,6 +27,10 @@ struct cli {
 	const char *by;
 	const char *output;
 	int no_studies;
+	const char *svg;
+	mk_plot_opts plot;
+	mk_map where[32];
+	size_t nwhere;
 	mk_map maps[32];
 	size_t nmaps;
 };
@@ -72,49 +76,106 @@ print_warnings(const mk_warn *w)
 		fprintf(stderr, "%s: warning: %s\n", prog, w->msg[i]);
 }
 
-/* Writes buf to path through a temporary file and rename, or to stdout. */
+/* Writes b to a temporary file beside path; returns its name (malloc'd)
+ * or NULL after printing why. */
+static char *
+stage(const char *path, const mk_buf *b)
+{
+	size_t n = strlen(path) + 32;
+	char *tmp = malloc(n);
+	FILE *fp;
+	int bad;
+
+	if (tmp == NULL || b->oom) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		free(tmp);
+		return NULL;
+	}
+	snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
+	fp = fopen(tmp, "wb");
+	if (fp == NULL) {
+		fprintf(stderr, "%s: %s: cannot write: %s\n", prog, path,
+		    strerror(errno));
+		free(tmp);
+		return NULL;
+	}
+	bad = b->len > 0 && fwrite(b->data, 1, b->len, fp) != b->len;
+	bad |= fflush(fp) != 0;
+	bad |= fclose(fp) != 0;
+	if (bad) {
+		fprintf(stderr, "%s: %s: cannot write: %s\n", prog, path,
+		    strerror(errno));
+		remove(tmp);
+		free(tmp);
+		return NULL;
+	}
+	return tmp;
+}
+
 static int
-write_out(const char *path, const mk_buf *b)
+commit(char *tmp, const char *path)
+{
+	int rc = 0;
+
+	if (rename(tmp, path) != 0) {
+		fprintf(stderr, "%s: %s: cannot write: %s\n", prog, path,
+		    strerror(errno));
+		remove(tmp);
+		rc = -1;
+	}
+	free(tmp);
+	return rc;
+}
+
+static int
+write_stdout(const mk_buf *b)
 {
 	if (b->oom) {
 		fprintf(stderr, "%s: out of memory\n", prog);
 		return -1;
 	}
-	if (path == NULL || strcmp(path, "-") == 0) {
-		if (b->len > 0 && fwrite(b->data, 1, b->len, stdout) != b->len)
-			goto stdout_fail;
-		if (fflush(stdout) != 0)
-			goto stdout_fail;
-		return 0;
-stdout_fail:
+	if ((b->len > 0 && fwrite(b->data, 1, b->len, stdout) != b->len) ||
+	    fflush(stdout) != 0) {
 		fprintf(stderr, "%s: writing standard output: %s\n", prog,
 		    strerror(errno));
 		return -1;
 	}
-	size_t n = strlen(path) + 32;
-	char *tmp = malloc(n);
-	if (tmp == NULL)
-		return -1;
-	snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
-	FILE *fp = fopen(tmp, "wb");
-	if (fp == NULL) {
-		fprintf(stderr, "%s: %s: cannot write: %s\n", prog, path,
-		    strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	int bad = (b->len > 0 && fwrite(b->data, 1, b->len, fp) != b->len);
-	bad |= fflush(fp) != 0;
-	bad |= fclose(fp) != 0;
-	if (bad || rename(tmp, path) != 0) {
-		fprintf(stderr, "%s: %s: cannot write: %s\n", prog, path,
-		    strerror(errno));
-		remove(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
 	return 0;
+}
+
+/* The report (to path, or stdout when path is NULL or "-") and, when
+ * svgpath is set, the SVG: each output file is staged under a temporary
+ * name and renamed only once everything has been written. */
+static int
+write_all(const char *path, const mk_buf *b, const char *svgpath,
+    const mk_buf *svg)
+{
+	char *tsvg = NULL, *trep = NULL;
+	int to_file = path != NULL && strcmp(path, "-") != 0;
+
+	if (svgpath != NULL && (tsvg = stage(svgpath, svg)) == NULL)
+		return -1;
+	if (to_file && (trep = stage(path, b)) == NULL)
+		goto fail;
+	if (!to_file && write_stdout(b) != 0)
+		goto fail;
+	if (trep != NULL && commit(trep, path) != 0) {
+		trep = NULL;
+		goto fail;
+	}
+	if (tsvg != NULL)
+		return commit(tsvg, svgpath);
+	return 0;
+fail:
+	if (trep != NULL) {
+		remove(trep);
+		free(trep);
+	}
+	if (tsvg != NULL) {
+		remove(tsvg);
+		free(tsvg);
+	}
+	return -1;
 }
 
 static void
@@ -151,7 +212,7 @@ parse_double(const char *opt, const char *s, double lo, double hi,
 enum {
 	OPT_MEASURE = 256, OPT_METHOD, OPT_CI, OPT_LEVEL, OPT_BY, OPT_FORMAT,
 	OPT_MAP, OPT_CC, OPT_CCTO, OPT_MAXITER, OPT_OUTPUT, OPT_NOSTUDIES,
-	OPT_HELP
+	OPT_SVG, OPT_TITLE, OPT_FAVL, OPT_FAVR, OPT_WHERE, OPT_PMTOL, OPT_HELP
 };
 
 static const struct option pool_longopts[] = {
@@ -167,6 +228,12 @@ static const struct option pool_longopts[] = {
 	{ "maxiter", required_argument, NULL, OPT_MAXITER },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "no-studies", no_argument, NULL, OPT_NOSTUDIES },
+	{ "svg", required_argument, NULL, OPT_SVG },
+	{ "title", required_argument, NULL, OPT_TITLE },
+	{ "favours-left", required_argument, NULL, OPT_FAVL },
+	{ "favours-right", required_argument, NULL, OPT_FAVR },
+	{ "where", required_argument, NULL, OPT_WHERE },
+	{ "pm-tol", required_argument, NULL, OPT_PMTOL },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -183,17 +250,45 @@ static const char pool_help[] =
 "  --level P       confidence level in percent (default 95)\n"
 "  --by COLUMN     one fit per value of COLUMN plus a test for subgroup\n"
 "                  differences\n"
+"  --where COL=VAL  use only rows whose COL is VAL (repeatable; all must hold)\n"
 "  --format F      text (default), json or csv\n"
+"  --svg FILE      write a forest plot to FILE\n"
+"  --title TEXT    the forest plot's title\n"
+"  --favours-left TEXT, --favours-right TEXT\n"
+"                  labels under the plot's axis (default \"Favours treatment\",\n"
+"                  \"Favours control\")\n"
 "  --output FILE   write the report to FILE (atomically) instead of stdout\n"
 "  --no-studies    leave the per-study rows out of the report\n"
 "  --map N=COL     read canonical column N from column COL (repeatable)\n"
 "  --cc VALUE      continuity correction for zero cells (default 0.5)\n"
 "  --cc-to WHICH   only0 (default), all or none\n"
 "  --maxiter N     iteration cap of the iterative estimators (default 1000)\n"
+"  --pm-tol T      tolerance of the PM root (default 2^-13, metafor's)\n"
 "  --help          show this help\n"
 "\n"
 "Exit status: 0 success, 1 bad data or an analysis that cannot be done,\n"
 "2 bad usage.\n";
+
+/* NAME=VALUE into the next slot of pairs (at most 32). */
+static int
+pair(const char *opt, char *arg, mk_map *pairs, size_t *n, int need_value)
+{
+	char *eq = strchr(arg, '=');
+
+	if (eq == NULL || eq == arg || (need_value && eq[1] == '\0')) {
+		usage_error("%s: expected NAME=%s, got \"%s\"", opt,
+		    need_value ? "COLUMN" : "VALUE", arg);
+		return -1;
+	}
+	if (*n == 32) {
+		usage_error("%s: at most 32 of them", opt);
+		return -1;
+	}
+	*eq = '\0';
+	pairs[*n].name = arg;
+	pairs[(*n)++].column = eq + 1;
+	return 0;
+}
 
 static int
 parse_pool(int argc, char **argv, struct cli *c)
@@ -264,23 +359,14 @@ parse_pool(int argc, char **argv, struct cli *c)
 				return -1;
 			}
 			break;
-		case OPT_MAP: {
-			char *eq = strchr(optarg, '=');
-			if (eq == NULL || eq == optarg || eq[1] == '\0') {
-				usage_error("--map: expected NAME=COLUMN, got "
-				    "\"%s\"%s", optarg, "");
+		case OPT_MAP:
+			if (pair("--map", optarg, c->maps, &c->nmaps, 1) != 0)
 				return -1;
-			}
-			if (c->nmaps == sizeof(c->maps) / sizeof(c->maps[0])) {
-				usage_error("--map: at most 32 maps%s%s", "",
-				    "");
-				return -1;
-			}
-			*eq = '\0';
-			c->maps[c->nmaps].name = optarg;
-			c->maps[c->nmaps++].column = eq + 1;
 			break;
-		}
+		case OPT_WHERE:
+			if (pair("--where", optarg, c->where, &c->nwhere, 0) != 0)
+				return -1;
+			break;
 		case OPT_CC:
 			if (parse_double("--cc", optarg, 0, 1e6, &c->o.cc) != 0)
 				return -1;
@@ -309,6 +395,23 @@ parse_pool(int argc, char **argv, struct cli *c)
 			break;
 		case OPT_NOSTUDIES:
 			c->no_studies = 1;
+			break;
+		case OPT_SVG:
+			c->svg = optarg;
+			break;
+		case OPT_TITLE:
+			c->plot.title = optarg;
+			break;
+		case OPT_FAVL:
+			c->plot.favours_left = optarg;
+			break;
+		case OPT_FAVR:
+			c->plot.favours_right = optarg;
+			break;
+		case OPT_PMTOL:
+			if (parse_double("--pm-tol", optarg, 1e-300, 1,
+			    &c->o.pm_tol) != 0)
+				return -1;
 			break;
 		case OPT_HELP:
 			fputs(pool_help, stdout);
@@ -341,6 +444,45 @@ parse_pool(int argc, char **argv, struct cli *c)
 	return 0;
 }
 
+/* --where: keeps the rows whose columns hold all the given values. */
+static int
+apply_where(mk_table *t, const struct cli *c, mk_err *err)
+{
+	unsigned char *keep;
+	size_t kept = 0;
+
+	if (c->nwhere == 0)
+		return 0;
+	keep = malloc(t->nrow ? t->nrow : 1);
+	if (keep == NULL) {
+		mk_err_set(err, t->file, 0, "", "out of memory");
+		return -1;
+	}
+	memset(keep, 1, t->nrow);
+	for (size_t w = 0; w < c->nwhere; w++) {
+		int col = mk_table_col(t, c->where[w].name, c->o.maps,
+		    c->o.nmaps);
+		if (col < 0) {
+			mk_err_set(err, t->file, 1, c->where[w].name,
+			    "no such column for --where");
+			free(keep);
+			return -1;
+		}
+		for (size_t r = 0; r < t->nrow; r++)
+			keep[r] &= strcmp(mk_table_cell(t, r, col),
+			    c->where[w].column) == 0;
+	}
+	for (size_t r = 0; r < t->nrow; r++)
+		kept += keep[r];
+	mk_table_filter(t, keep);
+	free(keep);
+	if (kept == 0) {
+		mk_err_set(err, t->file, 0, "", "--where selected no rows");
+		return -1;
+	}
+	return 0;
+}
+
 /* metafor reports a Q-profile bound beyond its search limit as the limit
  * (printed with ">"); metak does the same and says so. */
 static void
@@ -362,12 +504,14 @@ cmd_pool(int argc, char **argv)
 	mk_studies *s = NULL;
 	mk_subgroups *sg = NULL;
 	mk_fit f = { 0 };
-	mk_buf b = { 0 };
+	mk_buf b = { 0 }, svg = { 0 };
 	int rc = EXIT_DATA;
 
 	if (parse_pool(argc, argv, &c) != 0)
 		return EXIT_USAGE;
 	if ((t = mk_table_read(c.file, &err)) == NULL)
+		goto fail;
+	if (apply_where(t, &c, &err) != 0)
 		goto fail;
 	if (c.by != NULL && mk_table_col(t, c.by, c.o.maps, c.o.nmaps) < 0) {
 		mk_err_set(&err, t->file, 1, c.by, "no such column for --by");
@@ -400,21 +544,24 @@ cmd_pool(int argc, char **argv)
 		    sg->g[j].level);
 		warn_capped(&w, &sg->g[j].fit, where);
 	}
-	mk_result r = { t, s, &c.o, &f, sg, c.no_studies };
+	mk_result r = { t, s, &c.o, &f, sg, c.no_studies, &c.plot };
 	if (c.format == FMT_JSON)
 		mk_render_json(&b, &r);
 	else if (c.format == FMT_CSV)
 		mk_render_csv(&b, &r);
 	else
 		mk_render_text(&b, &r);
+	if (c.svg != NULL)
+		mk_render_svg(&svg, &r);
 	print_warnings(&w);
-	rc = write_out(c.output, &b) == 0 ? 0 : EXIT_DATA;
+	rc = write_all(c.output, &b, c.svg, &svg) == 0 ? 0 : EXIT_DATA;
 	goto done;
 fail:
 	print_warnings(&w);
 	print_err(&err, t ? t->file : c.file);
 done:
 	mk_buf_free(&b);
+	mk_buf_free(&svg);
 	mk_subgroups_free(sg);
 	mk_fit_free(&f);
 	mk_studies_free(s);

@@ -228,6 +228,12 @@ void mk_subgroups_free(mk_subgroups *sg);
 
 /* ---- rendering (report.c) ---------------------------------------------- */
 
+/* Labels of a forest plot; NULL picks the default. */
+typedef struct mk_plot_opts {
+	const char *title;
+	const char *favours_left, *favours_right;
+} mk_plot_opts;
+
 typedef struct mk_result {
 	const mk_table *table;
 	const mk_studies *studies;
@@ -235,11 +241,14 @@ typedef struct mk_result {
 	const mk_fit *fit;
 	const mk_subgroups *sub;	/* NULL without --by */
 	int no_studies;			/* leave the per-study rows out */
+	const mk_plot_opts *plot;	/* NULL: defaults */
 } mk_result;
 
 void mk_render_text(mk_buf *b, const mk_result *r);
 void mk_render_json(mk_buf *b, const mk_result *r);
 void mk_render_csv(mk_buf *b, const mk_result *r);
+/* Forest plot as a standalone SVG document (svg.c). */
+void mk_render_svg(mk_buf *b, const mk_result *r);
 /* Label of study i (the study column, else "row N"). */
 const char *mk_study_label(const mk_result *r, const mk_studies *s, size_t i,
     char *tmp, size_t tmpsz);

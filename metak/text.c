@@ -1,13 +1,23 @@
 /* text.c: the human-readable report: a header naming every convention
- * used, a per-study table (ratio measures back-transformed), the pooled
- * result, heterogeneity, and subgroups with their test for differences. */
+ * used, a per-study table (ratio measures back-transformed) with a forest
+ * plot drawn in plain characters within 80 columns, the pooled result,
+ * heterogeneity, and subgroups with their test for differences. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-#define LABEL_W 28
+#define LABEL_W 22	/* study label */
+#define EFF_W 22	/* "  0.39 [ 0.12,  1.26]" */
+#define STRIP 26	/* forest plot characters */
+
+struct ctx {
+	const mk_result *r;
+	mk_axis ax;
+	size_t *overall;	/* table row -> index in the overall fit */
+};
 
 /* Effect on the display scale: exp() for ratio measures. */
 static double
@@ -71,53 +81,141 @@ cell(mk_buf *b, const char *s, int w)
 		mk_buf_put(b, " ", 1);
 }
 
+/* "est [lo, hi]" in exactly EFF_W columns. */
 static void
 effect_ci(mk_buf *b, const mk_result *r, double y, double lo, double hi)
 {
-	num(b, 2, disp(r, y), 8);
-	mk_buf_printf(b, "  [");
-	num(b, 2, disp(r, lo), 0);
-	mk_buf_printf(b, ", ");
-	num(b, 2, disp(r, hi), 0);
-	mk_buf_printf(b, "]");
+	char s[96];
+
+	if (!isfinite(y) || !isfinite(lo) || !isfinite(hi))
+		snprintf(s, sizeof(s), "%*s", EFF_W - 1, "not estimable");
+	else
+		snprintf(s, sizeof(s), "%6.2f [%6.2f, %6.2f]", disp(r, y),
+		    disp(r, lo), disp(r, hi));
+	mk_buf_printf(b, "%-*s", EFF_W, s);
+}
+
+static int
+col(const struct ctx *c, double x)
+{
+	double p = mk_axis_pos(&c->ax, x) * (STRIP - 1);
+
+	return (int)lround(fmin(fmax(p, -1), STRIP));
+}
+
+/* The forest strip: a CI line with its estimate (e finite), a bare
+ * interval (e NaN, the prediction interval), or a diamond. */
+static void
+strip(mk_buf *b, const struct ctx *c, double e, double lo, double hi,
+    int diamond)
+{
+	char s[STRIP + 1];
+	int z = col(c, 0), a = col(c, lo), h = col(c, hi), m = col(c, e);
+
+	memset(s, ' ', STRIP);
+	s[STRIP] = '\0';
+	if (z >= 0 && z < STRIP)
+		s[z] = '|';
+	if (isfinite(lo) && isfinite(hi)) {
+		for (int i = a < 0 ? 0 : a; i <= h && i < STRIP; i++)
+			s[i] = diamond ? '=' : '-';
+		if (diamond) {
+			if (a >= 0 && a < STRIP)
+				s[a] = '<';
+			if (h >= 0 && h < STRIP)
+				s[h] = '>';
+		} else {
+			if (a < 0)
+				s[0] = '<';
+			if (h >= STRIP)
+				s[STRIP - 1] = '>';
+		}
+		if (isfinite(e) && m >= 0 && m < STRIP)
+			s[m] = diamond ? '#' : 'o';
+	}
+	mk_buf_printf(b, " %s", s);
+	/* no trailing blanks */
+	while (b->len > 0 && b->data[b->len - 1] == ' ')
+		b->data[--b->len] = '\0';
+	mk_buf_printf(b, "\n");
 }
 
 static void
-study_rows(mk_buf *b, const mk_result *r, const mk_studies *s,
-    const mk_fit *f)
+axis_rows(mk_buf *b, const struct ctx *c)
 {
+	char line[STRIP + 1], labels[STRIP + 16];
+	int last = -2;
+
+	memset(line, '-', STRIP);
+	line[STRIP] = '\0';
+	memset(labels, ' ', sizeof(labels));
+	labels[sizeof(labels) - 1] = '\0';
+	for (int i = 0; i < c->ax.n; i++) {
+		int p = col(c, c->ax.tick[i]);
+		char v[16];
+		int n = snprintf(v, sizeof(v), "%g", c->ax.log ?
+		    exp(c->ax.tick[i]) : c->ax.tick[i]);
+		int at = p - n / 2;
+		if (p < 0 || p >= STRIP)
+			continue;
+		line[p] = '+';
+		if (at < 0)
+			at = 0;
+		if (at <= last + 1 || at + n >= (int)sizeof(labels))
+			continue;	/* would touch the previous label */
+		memcpy(labels + at, v, (size_t)n);
+		last = at + n - 1;
+	}
+	labels[last + 1 > 0 ? last + 1 : 0] = '\0';
+	mk_buf_printf(b, "%*s %s\n%*s %s\n", LABEL_W + EFF_W + 7, "", line,
+	    LABEL_W + EFF_W + 7, "", labels);
+}
+
+static double
+overall_weight(const struct ctx *c, const mk_studies *s, size_t i)
+{
+	return c->r->fit->weight[c->overall[s->row[i]]];
+}
+
+static void
+study_rows(mk_buf *b, const struct ctx *c, const mk_studies *s)
+{
+	const mk_fit *f = c->r->fit;
 	double z = mk_crit(f->level, NAN);
 	char tmp[32];
 
 	for (size_t i = 0; i < s->k; i++) {
-		double se = sqrt(f->vi[i]);
-		char ci[64];
-		mk_buf printed = { 0 };
-		cell(b, mk_study_label(r, s, i, tmp, sizeof(tmp)), LABEL_W);
-		effect_ci(&printed, r, f->yi[i], f->yi[i] - z * se,
-		    f->yi[i] + z * se);
-		snprintf(ci, sizeof(ci), "%s", printed.data ? printed.data :
-		    "");
-		mk_buf_free(&printed);
-		mk_buf_printf(b, "%-30s", ci);
-		num(b, 1, f->weight[i], 6);
+		size_t j = c->overall[s->row[i]];
+		double se = sqrt(f->vi[j]);
+		cell(b, mk_study_label(c->r, s, i, tmp, sizeof(tmp)), LABEL_W);
+		effect_ci(b, c->r, f->yi[j], f->yi[j] - z * se,
+		    f->yi[j] + z * se);
+		num(b, 1, overall_weight(c, s, i), 6);
 		mk_buf_printf(b, "%%");
-		mk_buf_printf(b, "\n");
+		strip(b, c, f->yi[j], f->yi[j] - z * se, f->yi[j] + z * se,
+		    0);
 	}
 }
 
 static void
-pooled_rows(mk_buf *b, const mk_result *r, const mk_fit *f, const char *name)
+pooled_rows(mk_buf *b, const struct ctx *c, const mk_fit *f,
+    const char *name, double weight)
 {
 	const mk_method_info *mi = mk_method_get(f->method);
-	char ci[64];
-	mk_buf printed = { 0 };
 
 	cell(b, name, LABEL_W);
-	effect_ci(&printed, r, f->est, f->lo, f->hi);
-	snprintf(ci, sizeof(ci), "%s", printed.data ? printed.data : "");
-	mk_buf_free(&printed);
-	mk_buf_printf(b, "%-30s%6.1f%%\n", ci, 100.0);
+	effect_ci(b, c->r, f->est, f->lo, f->hi);
+	num(b, 1, weight, 6);
+	mk_buf_printf(b, "%%");
+	strip(b, c, f->est, f->lo, f->hi, 1);
+	if (mi->random && isfinite(f->pi_lo)) {
+		char pi[64];
+		cell(b, "  prediction interval", LABEL_W);
+		snprintf(pi, sizeof(pi), "       [%6.2f, %6.2f]",
+		    disp(c->r, f->pi_lo), disp(c->r, f->pi_hi));
+		mk_buf_printf(b, "%-*s%7s", EFF_W, pi, "");
+		strip(b, c, NAN, f->pi_lo, f->pi_hi, 0);
+	}
 	mk_buf_printf(b, "  %s = ", isfinite(f->tdf) ? "t" : "z");
 	num(b, 2, f->stat, 0);
 	if (isfinite(f->tdf))
@@ -125,13 +223,6 @@ pooled_rows(mk_buf *b, const mk_result *r, const mk_fit *f, const char *name)
 	mk_buf_printf(b, ", ");
 	pval(b, f->p);
 	mk_buf_printf(b, "\n");
-	if (mi->random) {
-		mk_buf_printf(b, "  Prediction interval: [");
-		num(b, 2, disp(r, f->pi_lo), 0);
-		mk_buf_printf(b, ", ");
-		num(b, 2, disp(r, f->pi_hi), 0);
-		mk_buf_printf(b, "]\n");
-	}
 }
 
 static void
@@ -169,13 +260,12 @@ het_rows(mk_buf *b, const mk_fit *f)
 	}
 }
 
-void
-mk_render_text(mk_buf *b, const mk_result *r)
+static void
+preamble(mk_buf *b, const mk_result *r)
 {
 	const mk_fit *f = r->fit;
 	const mk_measure_info *me = mk_measure_get(r->studies->measure);
 	const mk_method_info *mi = mk_method_get(f->method);
-	char hdr[64];
 
 	mk_buf_printf(b, "%s: %zu stud%s\n", r->table->file, f->k,
 	    f->k == 1 ? "y" : "ies");
@@ -192,31 +282,60 @@ mk_render_text(mk_buf *b, const mk_result *r)
 		    " (per-study estimates and Q only; MH pools the raw "
 		    "counts)" : "");
 	mk_buf_printf(b, "\n");
+}
+
+static double
+group_weight(const struct ctx *c, const mk_studies *s)
+{
+	double w = 0;
+
+	for (size_t i = 0; i < s->k; i++)
+		if (isfinite(overall_weight(c, s, i)))
+			w += overall_weight(c, s, i);
+	return w;
+}
+
+void
+mk_render_text(mk_buf *b, const mk_result *r)
+{
+	const mk_fit *f = r->fit;
+	const mk_measure_info *me = mk_measure_get(r->studies->measure);
+	const mk_method_info *mi = mk_method_get(f->method);
+	struct ctx c = { r, { 0 }, NULL };
+	char hdr[64];
+
+	c.overall = calloc(r->table->nrow ? r->table->nrow : 1,
+	    sizeof(size_t));
+	if (c.overall == NULL) {
+		b->oom = 1;
+		return;
+	}
+	for (size_t i = 0; i < r->studies->k; i++)
+		c.overall[r->studies->row[i]] = i;
+	mk_axis_for_fit(&c.ax, f, me->log_scale);
+	preamble(b, r);
 	snprintf(hdr, sizeof(hdr), "%s [%g%% CI]", me->name, f->level);
 	cell(b, "Study", LABEL_W);
-	mk_buf_printf(b, "%8s%-22s%7s\n", "", hdr, "Weight");
-	if (r->sub == NULL && r->no_studies) {
+	mk_buf_printf(b, "%-*s%7s\n", EFF_W, hdr, "Weight");
+	if (r->no_studies)
 		mk_buf_printf(b, "(%zu study rows left out: --no-studies)\n",
 		    r->studies->k);
-	} else if (r->sub == NULL) {
-		study_rows(b, r, r->studies, f);
-	} else {
-		for (size_t j = 0; j < r->sub->n; j++) {
-			const mk_group *g = &r->sub->g[j];
-			char name[LABEL_W + 1];
-			mk_buf_printf(b, "%s = %s\n", r->sub->by, g->level);
-			if (!r->no_studies)
-				study_rows(b, r, g->studies, &g->fit);
-			snprintf(name, sizeof(name), "  Subtotal (k = %zu)",
-			    g->fit.k);
-			pooled_rows(b, r, &g->fit, name);
-			het_rows(b, &g->fit);
-			mk_buf_printf(b, "\n");
-		}
+	else if (r->sub == NULL)
+		study_rows(b, &c, r->studies);
+	for (size_t j = 0; r->sub != NULL && j < r->sub->n; j++) {
+		const mk_group *g = &r->sub->g[j];
+		char name[96];
+		mk_buf_printf(b, "%s = %s\n", r->sub->by, g->level);
+		if (!r->no_studies)
+			study_rows(b, &c, g->studies);
+		snprintf(name, sizeof(name), "  Subtotal (k = %zu)", g->fit.k);
+		pooled_rows(b, &c, &g->fit, name, group_weight(&c, g->studies));
+		het_rows(b, &g->fit);
+		mk_buf_printf(b, "\n");
 	}
-	mk_buf_printf(b, "\n");
-	pooled_rows(b, r, f, mi->random ? "Random effects" :
-	    "Fixed effect");
+	pooled_rows(b, &c, f, mi->random ? "Random effects" : "Fixed effect",
+	    100);
+	axis_rows(b, &c);
 	het_rows(b, f);
 	if (r->sub != NULL) {
 		mk_buf_printf(b, "\nTest for subgroup differences (%s): Q = ",
@@ -228,4 +347,5 @@ mk_render_text(mk_buf *b, const mk_result *r)
 		pval(b, r->sub->p);
 		mk_buf_printf(b, "\n");
 	}
+	free(c.overall);
 }

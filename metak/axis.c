@@ -1,0 +1,103 @@
+/* axis.c: the effect axis shared by the SVG and text forest plots: a range
+ * that holds the estimates and the line of no effect, "nice" tick values
+ * (1-2-5 steps; on the log scale 0.01 0.02 0.05 ... 100), and the mapping
+ * from the analysis scale to a position in [0, 1]. */
+#include <math.h>
+
+#include "internal.h"
+
+static double
+nice_step(double span, int want)
+{
+	double raw = span / want, mag = pow(10, floor(log10(raw)));
+	double f = raw / mag;
+
+	return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
+}
+
+/* lo/hi are on the analysis scale (log for ratio measures). */
+void
+mk_axis_make(mk_axis *ax, double lo, double hi, int logscale)
+{
+	static const double logticks[] = { 0.001, 0.002, 0.005, 0.01, 0.02,
+	    0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000 };
+	double null = 0;
+
+	ax->log = logscale;
+	if (!isfinite(lo) || !isfinite(hi)) {
+		lo = -1;
+		hi = 1;
+	}
+	lo = fmin(lo, null);	/* the line of no effect is always shown */
+	hi = fmax(hi, null);
+	if (hi - lo < 1e-9) {
+		lo -= 1;
+		hi += 1;
+	}
+	ax->n = 0;
+	if (logscale) {
+		lo = fmax(lo, log(0.001));
+		hi = fmin(hi, log(1000));
+		/* widen to the nearest ticks outside the range */
+		double a = logticks[0], b = logticks[18];
+		for (int i = 0; i < 19; i++)
+			if (log(logticks[i]) <= lo + 1e-12)
+				a = logticks[i];
+		for (int i = 18; i >= 0; i--)
+			if (log(logticks[i]) >= hi - 1e-12)
+				b = logticks[i];
+		ax->lo = log(a);
+		ax->hi = log(b);
+		int count = 0;
+		for (int i = 0; i < 19; i++)
+			count += logticks[i] >= a && logticks[i] <= b;
+		int skip = count > 7 ? 3 : 1;	/* keep 1, 10, 100 ... */
+		for (int i = 0; i < 19 && ax->n < MK_AXIS_MAXTICKS; i++) {
+			double t = logticks[i];
+			if (t < a || t > b)
+				continue;
+			if (skip == 3 && t != a && t != b &&
+			    fabs(log10(t) - round(log10(t))) > 1e-9)
+				continue;	/* decades and the two ends */
+			ax->tick[ax->n++] = log(t);
+		}
+		return;
+	}
+	double step = nice_step(hi - lo, 4);
+	ax->lo = floor(lo / step + 1e-9) * step;
+	ax->hi = ceil(hi / step - 1e-9) * step;
+	for (double t = ax->lo; t <= ax->hi + step / 2 &&
+	    ax->n < MK_AXIS_MAXTICKS; t += step)
+		ax->tick[ax->n++] = fabs(t) < step * 1e-9 ? 0 : t;
+}
+
+double
+mk_axis_pos(const mk_axis *ax, double x)
+{
+	return (x - ax->lo) / (ax->hi - ax->lo);
+}
+
+/* The range a forest plot should show: every study estimate, the pooled
+ * intervals and the prediction interval (study CIs may be clipped). */
+void
+mk_axis_for_fit(mk_axis *ax, const mk_fit *f, int logscale)
+{
+	double lo = INFINITY, hi = -INFINITY;
+
+	for (size_t i = 0; i < f->k; i++) {
+		double se = sqrt(f->vi[i]), z = 1.959963984540054;
+		if (!isfinite(f->yi[i]))
+			continue;
+		/* the CI where it is not extreme, else the estimate */
+		double a = f->yi[i] - z * se, b = f->yi[i] + z * se;
+		lo = fmin(lo, b - a < 6 ? a : f->yi[i]);
+		hi = fmax(hi, b - a < 6 ? b : f->yi[i]);
+	}
+	double ends[] = { f->lo, f->hi, f->pi_lo, f->pi_hi };
+	for (int i = 0; i < 4; i++)
+		if (isfinite(ends[i])) {
+			lo = fmin(lo, ends[i]);
+			hi = fmax(hi, ends[i]);
+		}
+	mk_axis_make(ax, lo, hi, logscale);
+}

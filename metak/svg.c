@@ -1,0 +1,501 @@
+/* svg.c: the forest plot as SVG, in the layout reviewers know from RevMan
+ * and the BMJ: a row per study with its data, weight and effect as text and
+ * a weighted square with its CI, subgroup diamonds with their
+ * heterogeneity, the overall diamond, the prediction interval, the tests,
+ * a labelled axis and the "favours" labels. Deterministic output. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define ROW 18.0	/* row height */
+#define CHAR 6.6	/* average glyph width at 11px, for layout */
+#define NUMW 48.0	/* a numeric data column */
+#define PLOTW 300.0
+#define FONT "Helvetica, Arial, sans-serif"
+
+struct layout {
+	const mk_result *r;
+	mk_axis ax;
+	double xlab, xweight, xeffect, xplot, width;
+	double xraw[6];
+	int nraw;
+	double y;		/* baseline of the next row */
+	double ytop;		/* first study row, for the null line */
+	double wmax;
+	size_t *overall;	/* table row -> index in the overall fit */
+};
+
+/* Writes s as XML text: escapes markup and drops characters XML forbids. */
+static void
+xml(mk_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		switch (c) {
+		case '&': mk_buf_printf(b, "&amp;"); break;
+		case '<': mk_buf_printf(b, "&lt;"); break;
+		case '>': mk_buf_printf(b, "&gt;"); break;
+		case '"': mk_buf_printf(b, "&quot;"); break;
+		case '\'': mk_buf_printf(b, "&#39;"); break;
+		default:
+			if (c < 0x20 && c != '\t')
+				mk_buf_printf(b, " ");
+			else
+				mk_buf_put(b, s, 1);
+		}
+	}
+}
+
+static int
+utf8_len(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += (*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* At most max code points of s, with "..." when cut. */
+static void
+cut(char *out, size_t n, const char *s, int max)
+{
+	int cols = 0;
+	size_t i = 0;
+
+	if (utf8_len(s) <= max) {
+		snprintf(out, n, "%s", s);
+		return;
+	}
+	while (s[i] && cols < max - 1 && i + 4 < n) {
+		i++;
+		while ((s[i] & 0xC0) == 0x80)
+			i++;
+		cols++;
+	}
+	memcpy(out, s, i);
+	snprintf(out + i, n - i, "\xE2\x80\xA6");	/* an ellipsis */
+}
+
+static void
+text(mk_buf *b, double x, double y, const char *anchor, const char *style,
+    const char *s)
+{
+	mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\"%s%s%s%s>", x, y,
+	    anchor ? " text-anchor=\"" : "", anchor ? anchor : "",
+	    anchor ? "\"" : "", style ? style : "");
+	xml(b, s);
+	mk_buf_printf(b, "</text>\n");
+}
+
+static double
+px(const struct layout *L, double v)
+{
+	return L->xplot + PLOTW * mk_axis_pos(&L->ax, v);
+}
+
+static double
+shown(const struct layout *L, double v)
+{
+	return L->ax.log ? exp(v) : v;
+}
+
+static void
+fmt_ci(char *out, size_t n, const struct layout *L, double e, double lo,
+    double hi)
+{
+	if (!isfinite(e))
+		snprintf(out, n, "Not estimable");
+	else
+		snprintf(out, n, "%.2f [%.2f, %.2f]", shown(L, e) == 0 ? 0 :
+		    shown(L, e), shown(L, lo), shown(L, hi));
+}
+
+/* A horizontal CI line clipped to the axis, with an arrow where cut. */
+static void
+ci_line(mk_buf *b, const struct layout *L, double lo, double hi, double y)
+{
+	double x0 = px(L, lo), x1 = px(L, hi);
+	double left = L->xplot, right = L->xplot + PLOTW;
+
+	if (x1 < left || x0 > right)
+		x0 = x1 = x0 < left ? left : right;
+	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+	    "y2=\"%.1f\" stroke=\"black\"/>\n", fmax(x0, left), y,
+	    fmin(x1, right), y);
+	if (x0 < left)
+		mk_buf_printf(b, "<path d=\"M%.1f %.1fl6 -3v6z\"/>\n", left, y);
+	if (x1 > right)
+		mk_buf_printf(b, "<path d=\"M%.1f %.1fl-6 -3v6z\"/>\n", right,
+		    y);
+}
+
+static void
+diamond(mk_buf *b, const struct layout *L, double e, double lo, double hi,
+    double y, const char *fill)
+{
+	double l = fmax(px(L, lo), L->xplot), r = fmin(px(L, hi),
+	    L->xplot + PLOTW), c = px(L, e);
+
+	if (!isfinite(e))
+		return;
+	c = fmin(fmax(c, L->xplot), L->xplot + PLOTW);
+	mk_buf_printf(b, "<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f "
+	    "%.1f,%.1f\" fill=\"%s\" stroke=\"black\"/>\n", l, y, c, y - 5,
+	    r, y, c, y + 5, fill);
+}
+
+static void
+pvalue(char *out, size_t n, double p)
+{
+	if (!isfinite(p))
+		snprintf(out, n, "P = NA");
+	else if (p < 0.00001)
+		snprintf(out, n, "P < 0.00001");
+	else
+		snprintf(out, n, "P = %.*f", p < 0.001 ? 5 : p < 0.01 ? 3 : 2, p);
+}
+
+/* Writes a line of text that may be long, wrapped at "; " to fit before
+ * the plot area; advances L->y. */
+static void
+note(mk_buf *b, struct layout *L, const char *s)
+{
+	int max = (int)((L->xplot - L->xlab - 8) / CHAR);
+	char line[512];
+	const char *p = s;
+
+	while (*p) {
+		const char *end = p + strlen(p), *q = p, *best = NULL;
+		if (utf8_len(p) > max)
+			while ((q = strstr(q, "; ")) != NULL) {
+				char tmp[512];
+				size_t len = (size_t)(q - p) + 1;
+				if (len >= sizeof(tmp))
+					break;
+				memcpy(tmp, p, len);
+				tmp[len] = '\0';
+				if (utf8_len(tmp) > max)
+					break;
+				best = q + 1;
+				q += 2;
+			}
+		if (utf8_len(p) > max && best != NULL)
+			end = best;
+		size_t len = (size_t)(end - p);
+		if (len >= sizeof(line))
+			len = sizeof(line) - 1;
+		memcpy(line, p, len);
+		line[len] = '\0';
+		text(b, L->xlab + 8, L->y, NULL, " font-size=\"10\"", line);
+		L->y += ROW - 4;
+		p = end;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+static void
+het_note(mk_buf *b, struct layout *L, const mk_fit *f)
+{
+	char s[256], p[32];
+	int random = mk_method_get(f->method)->random;
+
+	if (f->k < 2) {
+		note(b, L, "Heterogeneity: not applicable (one study)");
+		return;
+	}
+	pvalue(p, sizeof(p), f->qp);
+	if (random)
+		snprintf(s, sizeof(s), "Heterogeneity: Tau\xC2\xB2 = %.4f; "
+		    "Chi\xC2\xB2 = %.2f, df = %.0f (%s); I\xC2\xB2 = %.0f%%",
+		    f->tau2, f->q, f->qdf, p, f->i2);
+	else
+		snprintf(s, sizeof(s), "Heterogeneity: Chi\xC2\xB2 = %.2f, "
+		    "df = %.0f (%s); I\xC2\xB2 = %.0f%%", f->q, f->qdf, p,
+		    isfinite(f->i2) ? f->i2 : 0);
+	note(b, L, s);
+	pvalue(p, sizeof(p), f->p);
+	snprintf(s, sizeof(s), "Test for overall effect: %s = %.2f (%s)",
+	    isfinite(f->tdf) ? "t" : "Z", fabs(f->stat), p);
+	note(b, L, s);
+}
+
+static void
+raw_cells(mk_buf *b, const struct layout *L, const mk_studies *s, size_t i)
+{
+	char v[32];
+
+	for (int c = 0; c < L->nraw; c++) {
+		snprintf(v, sizeof(v), "%g", s->raw[c][i]);
+		text(b, L->xraw[c], L->y, "end", NULL, v);
+	}
+}
+
+static void
+study_row(mk_buf *b, struct layout *L, const mk_studies *s, size_t i)
+{
+	const mk_fit *f = L->r->fit;
+	size_t j = L->overall[s->row[i]];
+	char label[160], tmp[32], ci[96], w[32];
+	double y = L->y, z = mk_crit(f->level, NAN), se = sqrt(f->vi[j]);
+
+	cut(label, sizeof(label), mk_study_label(L->r, s, i, tmp,
+	    sizeof(tmp)), 40);
+	text(b, L->xlab, y, NULL, NULL, label);
+	raw_cells(b, L, s, i);
+	snprintf(w, sizeof(w), isfinite(f->weight[j]) ? "%.1f%%" : "",
+	    f->weight[j]);
+	text(b, L->xweight, y, "end", NULL, w);
+	fmt_ci(ci, sizeof(ci), L, f->yi[j], f->yi[j] - z * se,
+	    f->yi[j] + z * se);
+	text(b, L->xeffect, y, "end", NULL, ci);
+	if (isfinite(f->yi[j]) && isfinite(f->weight[j])) {
+		double yc = y - 4, side = 4 + 10 * sqrt(f->weight[j] / L->wmax);
+		ci_line(b, L, f->yi[j] - z * se, f->yi[j] + z * se, yc);
+		double x = px(L, f->yi[j]);
+		if (x >= L->xplot && x <= L->xplot + PLOTW)
+			mk_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" "
+			    "width=\"%.1f\" height=\"%.1f\" fill=\"#1f4e79\"/>\n",
+			    x - side / 2, yc - side / 2, side, side);
+	}
+	L->y += ROW;
+}
+
+static void
+pooled_row(mk_buf *b, struct layout *L, const mk_fit *f, const char *name,
+    double weight, int bold)
+{
+	char ci[96], w[32];
+
+	text(b, L->xlab, L->y, NULL, bold ? " font-weight=\"bold\"" : NULL,
+	    name);
+	snprintf(w, sizeof(w), "%.1f%%", weight);
+	text(b, L->xweight, L->y, "end", " font-weight=\"bold\"", w);
+	fmt_ci(ci, sizeof(ci), L, f->est, f->lo, f->hi);
+	text(b, L->xeffect, L->y, "end", " font-weight=\"bold\"", ci);
+	diamond(b, L, f->est, f->lo, f->hi, L->y - 4, bold ? "black" :
+	    "#7f7f7f");
+	L->y += ROW;
+	if (mk_method_get(f->method)->random && f->k > 1 &&
+	    isfinite(f->pi_lo)) {
+		char pi[96];
+		text(b, L->xlab + 8, L->y, NULL, " font-size=\"10\"",
+		    "Prediction interval");
+		snprintf(pi, sizeof(pi), "[%.2f, %.2f]", shown(L, f->pi_lo),
+		    shown(L, f->pi_hi));
+		text(b, L->xeffect, L->y, "end", " font-size=\"10\"", pi);
+		double yc = L->y - 4;
+		ci_line(b, L, f->pi_lo, f->pi_hi, yc);
+		double x0 = fmax(px(L, f->pi_lo), L->xplot);
+		double x1 = fmin(px(L, f->pi_hi), L->xplot + PLOTW);
+		mk_buf_printf(b, "<path d=\"M%.1f %.1fv6M%.1f %.1fv6\" "
+		    "stroke=\"black\"/>\n", x0, yc - 3, x1, yc - 3);
+		L->y += ROW;
+	}
+}
+
+static double
+subtotal_weight(const struct layout *L, const mk_studies *s)
+{
+	double w = 0;
+
+	for (size_t i = 0; i < s->k; i++) {
+		double x = L->r->fit->weight[L->overall[s->row[i]]];
+		if (isfinite(x))
+			w += x;
+	}
+	return w;
+}
+
+static void
+columns(struct layout *L)
+{
+	const mk_result *r = L->r;
+	int maxlab = 17;	/* "Study or subgroup" */
+	char tmp[32];
+
+	for (size_t i = 0; i < r->studies->k; i++) {
+		int n = utf8_len(mk_study_label(r, r->studies, i, tmp,
+		    sizeof(tmp)));
+		maxlab = n > maxlab ? n : maxlab;
+	}
+	for (size_t j = 0; r->sub && j < r->sub->n; j++) {
+		int n = utf8_len(r->sub->g[j].level) + utf8_len(r->sub->by) + 3;
+		maxlab = n > maxlab ? n : maxlab;
+	}
+	maxlab = maxlab > 40 ? 40 : maxlab;
+	L->xlab = 10;
+	double x = L->xlab + maxlab * CHAR + 10;
+	L->nraw = r->studies->nraw;
+	for (int c = 0; c < L->nraw; c++) {
+		x += NUMW;
+		L->xraw[c] = x;
+	}
+	L->xweight = x + 56;
+	L->xeffect = L->xweight + 130;
+	L->xplot = L->xeffect + 20;
+	L->width = L->xplot + PLOTW + 20;
+}
+
+static void
+header(mk_buf *b, struct layout *L)
+{
+	const mk_result *r = L->r;
+	const mk_measure_info *me = mk_measure_get(r->studies->measure);
+	const mk_method_info *mi = mk_method_get(r->fit->method);
+	static const char *bin[] = { "Events", "Total", "Events", "Total" };
+	static const char *cont[] = { "Mean", "SD", "Total", "Mean", "SD",
+	    "Total" };
+	const char **sub = L->nraw == 4 ? bin : cont;
+	char eff[128];
+	const char *bold = " font-weight=\"bold\"";
+
+	if (L->nraw > 0) {
+		int half = L->nraw / 2;
+		text(b, (L->xraw[0] - NUMW + L->xraw[half - 1]) / 2 + 4, L->y,
+		    "middle", bold, "Treatment");
+		text(b, (L->xraw[half] - NUMW + L->xraw[L->nraw - 1]) / 2 + 4,
+		    L->y, "middle", bold, "Control");
+	}
+	snprintf(eff, sizeof(eff), "%s, %s%s", me->name, mi->name,
+	    r->fit->ci == MK_CI_HKSJ ? " (HKSJ)" : "");
+	text(b, L->xeffect, L->y, "end", bold, eff);
+	text(b, L->xplot + PLOTW / 2, L->y, "middle", bold, eff);
+	L->y += ROW - 2;
+	text(b, L->xlab, L->y, NULL, bold, "Study or subgroup");
+	for (int c = 0; c < L->nraw; c++)
+		text(b, L->xraw[c], L->y, "end", bold, sub[c]);
+	text(b, L->xweight, L->y, "end", bold, "Weight");
+	snprintf(eff, sizeof(eff), "%g%% CI", r->fit->level);
+	text(b, L->xeffect, L->y, "end", bold, eff);
+	text(b, L->xplot + PLOTW / 2, L->y, "middle", bold, eff);
+	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+	    "y2=\"%.1f\" stroke=\"black\"/>\n", L->xlab, L->y + 5,
+	    L->width - 20, L->y + 5);
+	L->y += ROW + 2;
+}
+
+static void
+axis(mk_buf *b, struct layout *L)
+{
+	const mk_plot_opts *po = L->r->plot;
+	double y = L->y - 8, x0 = L->xplot, x1 = L->xplot + PLOTW;
+	char v[32];
+
+	/* the line of no effect through the study rows */
+	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+	    "y2=\"%.1f\" stroke=\"black\" stroke-dasharray=\"2,2\"/>\n",
+	    px(L, 0), L->ytop - 14, px(L, 0), y);
+	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+	    "y2=\"%.1f\" stroke=\"black\"/>\n", x0, y, x1, y);
+	for (int i = 0; i < L->ax.n; i++) {
+		double x = px(L, L->ax.tick[i]);
+		mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+		    "y2=\"%.1f\" stroke=\"black\"/>\n", x, y, x, y + 4);
+		snprintf(v, sizeof(v), "%g", shown(L, L->ax.tick[i]));
+		text(b, x, y + 15, "middle", " font-size=\"10\"", v);
+	}
+	text(b, px(L, 0) - 6, y + 30, "end", " font-size=\"10\"",
+	    po && po->favours_left ? po->favours_left : "Favours treatment");
+	text(b, px(L, 0) + 6, y + 30, NULL, " font-size=\"10\"",
+	    po && po->favours_right ? po->favours_right : "Favours control");
+	L->y = y + 42;
+}
+
+/* Rows: the studies (by subgroup), subtotals, overall, tests, axis. */
+static void
+body(mk_buf *b, struct layout *L)
+{
+	const mk_result *r = L->r;
+	const mk_fit *f = r->fit;
+	int random = mk_method_get(f->method)->random;
+	char s[256], p[32];
+
+	L->ytop = L->y;
+	if (r->sub == NULL) {
+		for (size_t i = 0; i < r->studies->k; i++)
+			study_row(b, L, r->studies, i);
+	}
+	for (size_t j = 0; r->sub && j < r->sub->n; j++) {
+		const mk_group *g = &r->sub->g[j];
+		char name[160];
+		snprintf(s, sizeof(s), "%s = %s", r->sub->by, g->level);
+		cut(name, sizeof(name), s, 40);
+		text(b, L->xlab, L->y, NULL, " font-weight=\"bold\"", name);
+		L->y += ROW;
+		for (size_t i = 0; i < g->studies->k; i++)
+			study_row(b, L, g->studies, i);
+		snprintf(s, sizeof(s), "Subtotal (k = %zu)", g->fit.k);
+		pooled_row(b, L, &g->fit, s, subtotal_weight(L, g->studies), 0);
+		het_note(b, L, &g->fit);
+		L->y += 6;
+	}
+	snprintf(s, sizeof(s), "Total (k = %zu, %s)", f->k, random ?
+	    "random effects" : "fixed effect");
+	pooled_row(b, L, f, s, 100, 1);
+	het_note(b, L, f);
+	if (r->sub != NULL) {
+		pvalue(p, sizeof(p), r->sub->p);
+		snprintf(s, sizeof(s), "Test for subgroup differences: "
+		    "Chi\xC2\xB2 = %.2f, df = %.0f (%s)", r->sub->q, r->sub->df,
+		    p);
+		note(b, L, s);
+	}
+	L->y += 10;
+	axis(b, L);
+}
+
+void
+mk_render_svg(mk_buf *b, const mk_result *r)
+{
+	struct layout L;
+	mk_buf body_buf = { 0 };
+	const mk_plot_opts *po = r->plot;
+	char title[256];
+	size_t nrow = r->table->nrow ? r->table->nrow : 1;
+
+	memset(&L, 0, sizeof(L));
+	L.r = r;
+	L.overall = calloc(nrow, sizeof(size_t));
+	if (L.overall == NULL) {
+		b->oom = 1;
+		return;
+	}
+	for (size_t i = 0; i < r->studies->k; i++) {
+		L.overall[r->studies->row[i]] = i;
+		if (isfinite(r->fit->weight[i]))
+			L.wmax = fmax(L.wmax, r->fit->weight[i]);
+	}
+	mk_axis_for_fit(&L.ax, r->fit,
+	    mk_measure_get(r->studies->measure)->log_scale);
+	columns(&L);
+	L.y = 56;
+	header(&body_buf, &L);
+	body(&body_buf, &L);
+	free(L.overall);
+
+	if (po && po->title)
+		snprintf(title, sizeof(title), "%s", po->title);
+	else
+		snprintf(title, sizeof(title), "%s: %s (%s)", r->table->file,
+		    mk_measure_get(r->studies->measure)->label,
+		    mk_method_get(r->fit->method)->label);
+	mk_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"%s\" "
+	    "font-size=\"11\">\n<title>", L.width, L.y, L.width, L.y, FONT);
+	xml(b, title);
+	mk_buf_printf(b, "</title>\n<rect width=\"100%%\" height=\"100%%\" "
+	    "fill=\"white\"/>\n");
+	text(b, L.xlab, 24, NULL, " font-size=\"14\" font-weight=\"bold\"",
+	    title);
+	mk_buf_put(b, body_buf.data ? body_buf.data : "", body_buf.len);
+	if (body_buf.oom)
+		b->oom = 1;
+	mk_buf_free(&body_buf);
+	mk_buf_printf(b, "</svg>\n");
+}
