@@ -1,24 +1,11 @@
 /* het.c: heterogeneity statistics: I2 and H2 (metafor's definitions), the
  * Q-profile confidence interval for tau2 (Viechtbauer 2007, Stat Med
- * 26:37) and the I2 bounds derived from it, and small p-value helpers. */
+ * 26:37) for one mean or a mean per subgroup, and p-value helpers. */
 #include <math.h>
 
 #include <gsl/gsl_cdf.h>
 
 #include "internal.h"
-
-double
-mk_typical_v(const double *v, size_t k)
-{
-	long double sw = 0, sw2 = 0;
-
-	for (size_t i = 0; i < k; i++) {	/* sum w, sum w^2 */
-		long double w = 1.0L / v[i];
-		sw += w;
-		sw2 += w * w;
-	}
-	return (double)(((long double)k - 1) * sw / (sw * sw - sw2));
-}
 
 double
 mk_pvalue(double stat, double df)
@@ -76,8 +63,7 @@ mk_chisq_quantile(double tail, double df, int upper)
 }
 
 struct qp {
-	const double *y, *v;
-	size_t k;
+	const mk_redata *d;
 	double target;
 };
 
@@ -86,7 +72,7 @@ qminus(double tau2, void *p)
 {
 	const struct qp *q = p;
 
-	return mk_qgen(q->y, q->v, q->k, tau2) - q->target;
+	return mk_qgen(q->d, tau2) - q->target;
 }
 
 /* Q-profile: the lower bound solves Q(tau2) = chi2 upper quantile, the
@@ -112,19 +98,19 @@ bound(struct qp *p, double max, double qmin, double qmax, double *out,
 }
 
 int
-mk_tau2_ci(const double *y, const double *v, size_t k, double level,
-    double tau2hat, double *lo, double *hi, int *capped)
+mk_tau2_ci(const mk_redata *d, double level, double tau2hat, double *lo,
+    double *hi, int *capped)
 {
-	double a = (1 - level / 100) / 2, df = (double)k - 1;
+	double a = (1 - level / 100) / 2, df = (double)d->k - (double)d->ng;
 	double max = fmax(100, 10 * tau2hat), qmin, qmax;
-	struct qp p = { y, v, k, 0 };
+	struct qp p = { d, 0 };
 
 	*lo = *hi = NAN;
 	*capped = 0;
-	if (k < 2)
+	if (df < 1)
 		return 0;
-	qmin = mk_qgen(y, v, k, 0);
-	qmax = mk_qgen(y, v, k, max);
+	qmin = mk_qgen(d, 0);
+	qmax = mk_qgen(d, max);
 	p.target = mk_chisq_quantile(a, df, 0);
 	if (qmin < p.target) {	/* Q below even the lower quantile */
 		*lo = *hi = 0;

@@ -12,8 +12,6 @@ int mk_zeroin(double (*f)(double, void *), void *p, double a, double b,
     double fa, double fb, double tol, int maxiter, double *root, int *iters);
 /* metafor's default upper end of a tau2 search: max(100, 10 mad(y)^2). */
 double mk_tau2_search_max(const double *y, size_t k);
-/* The "typical" within-study variance s2 = (k-1) sum w / ((sum w)^2 - sum w^2). */
-double mk_typical_v(const double *v, size_t k);
 /* Two-sided p-value of z (normal) or t with df degrees of freedom (df > 0). */
 double mk_pvalue(double stat, double df);
 /* chi2 quantile with upper (upper = 1) or lower tail probability tail. */

@@ -196,16 +196,28 @@ void mk_fit_free(mk_fit *f);
 int mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
     mk_err *err);
 
+/* The data of a random-effects fit: k studies with one mean, or with a
+ * mean per group (grp[i] in [0, ng)): the mixed-effects subgroup model. */
+typedef struct mk_redata {
+	const double *y, *v;
+	size_t k;
+	const size_t *grp;	/* NULL: one group */
+	size_t ng;
+} mk_redata;
+
 /* Random-effects pieces, exposed for the tests. */
-int mk_tau2(mk_method m, const double *y, const double *v, size_t k,
-    const mk_opts *o, double *tau2, int *iters, mk_err *err);
-/* Generalised Q(tau2) = sum (y - mu(tau2))^2 / (v + tau2). */
-double mk_qgen(const double *y, const double *v, size_t k, double tau2);
+int mk_tau2(mk_method m, const mk_redata *d, const mk_opts *o, double *tau2,
+    int *iters, mk_err *err);
+/* Generalised Q(tau2) = sum (y - mu_g(tau2))^2 / (v + tau2). */
+double mk_qgen(const mk_redata *d, double tau2);
+/* Typical within-study variance (k - p) / trP at tau2 = 0; for one group
+ * (k-1) sum w / ((sum w)^2 - sum w^2) (Higgins & Thompson 2002). */
+double mk_typical_v(const mk_redata *d);
 /* Q-profile confidence interval for tau2 at level (percent), searched on
  * metafor's interval [0, max(100, 10 tau2hat)]; *capped is set when a bound
  * lies beyond it and is reported as the interval's end (metafor's ">"). */
-int mk_tau2_ci(const double *y, const double *v, size_t k, double level,
-    double tau2hat, double *lo, double *hi, int *capped);
+int mk_tau2_ci(const mk_redata *d, double level, double tau2hat, double *lo,
+    double *hi, int *capped);
 
 /* ---- subgroups (subgroup.c) -------------------------------------------- */
 

@@ -248,9 +248,10 @@ static void
 het_random(mk_fit *f, const mk_studies *s)
 {
 	size_t k = s->k;
+	mk_redata d = { s->yi, s->vi, k, NULL, 1 };
 	double s2;
 
-	f->q = mk_qgen(s->yi, s->vi, k, 0);
+	f->q = mk_qgen(&d, 0);
 	f->qdf = (double)k - 1;
 	f->tau = sqrt(f->tau2);
 	if (k < 2) {
@@ -258,11 +259,11 @@ het_random(mk_fit *f, const mk_studies *s)
 		return;
 	}
 	f->qp = gsl_cdf_chisq_Q(f->q, f->qdf);
-	s2 = mk_typical_v(s->vi, k);
+	s2 = mk_typical_v(&d);
 	f->i2 = 100 * f->tau2 / (s2 + f->tau2);
 	f->h2 = f->tau2 / s2 + 1;
-	if (mk_tau2_ci(s->yi, s->vi, k, f->level, f->tau2, &f->tau2_lo,
-	    &f->tau2_hi, &f->tau2_capped) != 0)
+	if (mk_tau2_ci(&d, f->level, f->tau2, &f->tau2_lo, &f->tau2_hi,
+	    &f->tau2_capped) != 0)
 		f->tau2_lo = f->tau2_hi = NAN;
 	f->i2_lo = 100 * f->tau2_lo / (s2 + f->tau2_lo);
 	f->i2_hi = 100 * f->tau2_hi / (s2 + f->tau2_hi);
@@ -288,8 +289,8 @@ mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
 	if (o->method == MK_PETO)
 		return fit_peto(f, s, err);
 	if (mi->random) {
-		if (mk_tau2(o->method, s->yi, s->vi, s->k, o, &f->tau2,
-		    &f->iters, err) != 0)
+		mk_redata d = { s->yi, s->vi, s->k, NULL, 1 };
+		if (mk_tau2(o->method, &d, o, &f->tau2, &f->iters, err) != 0)
 			return -1;
 		f->tau2_boundary = f->tau2 == 0;
 	}

@@ -1,6 +1,7 @@
 /* tau2.c: the between-study variance estimators (DL, HE, HS, SJ, PM, EB,
- * ML, REML) for the intercept-only random-effects model, each O(k) per
- * evaluation with no k-by-k matrices, plus the generalised Q statistic.
+ * ML, REML) for the random-effects model with one mean, or one mean per
+ * subgroup (a common tau2), each O(k) per evaluation with no k-by-k
+ * matrices, plus the generalised Q statistic.
  * Formulas follow metafor's rma.uni (Viechtbauer 2010, J Stat Softw 36:3). */
 #include <float.h>
 #include <math.h>
@@ -12,72 +13,129 @@
 
 #include "internal.h"
 
-/* Weighted mean of y with weights 1/(v + tau2); sums of w and w^2. */
-static long double
-wmean(const double *y, const double *v, size_t k, double tau2,
+/* Per-group sums at tau2 with w = 1/(v + tau2): sum w, sum w^2 and the
+ * weighted means mu. Arrays have d->ng entries (ng = 1 without groups). */
+static void
+group_means(const mk_redata *d, double tau2, long double *mu,
     long double *sw, long double *sw2)
 {
-	long double a = 0, b = 0, c = 0;
-
-	for (size_t i = 0; i < k; i++) {	/* sum w, sum w y, sum w^2 */
-		long double w = 1.0L / ((long double)v[i] + tau2);
-		a += w;
-		b += w * y[i];
-		c += w * w;
+	memset(mu, 0, d->ng * sizeof(*mu));
+	memset(sw, 0, d->ng * sizeof(*sw));
+	memset(sw2, 0, d->ng * sizeof(*sw2));
+	for (size_t i = 0; i < d->k; i++) {	/* sum w, sum w y, sum w^2 */
+		size_t g = d->grp ? d->grp[i] : 0;
+		long double w = 1.0L / ((long double)d->v[i] + tau2);
+		sw[g] += w;
+		mu[g] += w * d->y[i];
+		sw2[g] += w * w;
 	}
-	if (sw)
-		*sw = a;
-	if (sw2)
-		*sw2 = c;
-	return b / a;
+	for (size_t g = 0; g < d->ng; g++)
+		mu[g] = sw[g] > 0 ? mu[g] / sw[g] : 0;
+}
+
+/* Scratch for group_means: on the stack for up to 64 groups. */
+struct scratch {
+	long double *mu, *sw, *sw2;
+	long double small[3][64];
+	long double *heap;
+};
+
+static int
+scratch_init(struct scratch *s, size_t ng)
+{
+	s->heap = NULL;
+	if (ng <= 64) {
+		s->mu = s->small[0];
+		s->sw = s->small[1];
+		s->sw2 = s->small[2];
+		return 0;
+	}
+	s->heap = malloc(3 * ng * sizeof(long double));
+	if (s->heap == NULL)
+		return -1;
+	s->mu = s->heap;
+	s->sw = s->heap + ng;
+	s->sw2 = s->heap + 2 * ng;
+	return 0;
+}
+
+/* The statistics of one tau2: RSS = sum w (y - mu_g)^2 (the generalised
+ * Q), yPPy = sum w^2 (y - mu_g)^2, sum w and trP = sum w - sum_g
+ * (sum_g w^2)/(sum_g w), the trace of P = W - WX(X'WX)^-1 X'W. */
+struct stats {
+	long double rss, ypp, sw, trp;
+};
+
+static void
+stats_at(const mk_redata *d, struct scratch *s, double tau2,
+    struct stats *st)
+{
+	group_means(d, tau2, s->mu, s->sw, s->sw2);
+	memset(st, 0, sizeof(*st));
+	for (size_t i = 0; i < d->k; i++) {	/* sum w r^2, sum w^2 r^2 */
+		size_t g = d->grp ? d->grp[i] : 0;
+		long double w = 1.0L / ((long double)d->v[i] + tau2);
+		long double r = d->y[i] - s->mu[g];
+		st->rss += w * r * r;
+		st->ypp += w * w * r * r;
+	}
+	for (size_t g = 0; g < d->ng; g++) {
+		st->sw += s->sw[g];
+		st->trp += s->sw[g] > 0 ? s->sw[g] - s->sw2[g] / s->sw[g] : 0;
+	}
 }
 
 double
-mk_qgen(const double *y, const double *v, size_t k, double tau2)
+mk_qgen(const mk_redata *d, double tau2)
 {
-	long double mu = wmean(y, v, k, tau2, NULL, NULL), q = 0;
+	struct scratch s;
+	struct stats st;
 
-	for (size_t i = 0; i < k; i++) {	/* sum w (y - mu)^2 */
-		long double d = y[i] - mu;
-		q += d * d / ((long double)v[i] + tau2);
-	}
-	return (double)q;
+	if (scratch_init(&s, d->ng) != 0)
+		return NAN;
+	stats_at(d, &s, tau2, &st);
+	free(s.heap);
+	return (double)st.rss;
 }
 
-/* Score of the (restricted) log-likelihood in tau2, up to a factor 1/2:
- * ML:   sum w^2 (y - mu)^2 - sum w
- * REML: sum w^2 (y - mu)^2 - sum w + sum w^2 / sum w */
+double
+mk_typical_v(const mk_redata *d)
+{
+	struct scratch s;
+	struct stats st;
+
+	if (scratch_init(&s, d->ng) != 0)
+		return NAN;
+	stats_at(d, &s, 0, &st);
+	free(s.heap);
+	return (double)(((long double)d->k - d->ng) / st.trp);
+}
+
+/* Estimating equations in tau2, each decreasing through its root:
+ * ML:   yPPy - sum w          REML: yPPy - trP
+ * PM/EB: RSS - target (k - p) */
 struct lik {
-	const double *y, *v;
-	size_t k;
-	int reml;
-	double target;	/* for the Q-type equations */
+	const mk_redata *d;
+	struct scratch *s;
+	mk_method m;
+	double target;
 };
 
 static double
-score(double tau2, void *p)
+equation(double tau2, void *p)
 {
 	const struct lik *l = p;
-	long double sw, sw2, mu = wmean(l->y, l->v, l->k, tau2, &sw, &sw2);
-	long double s = 0;
+	struct stats st;
 
-	for (size_t i = 0; i < l->k; i++) {	/* sum w^2 (y - mu)^2 */
-		long double w = 1.0L / ((long double)l->v[i] + tau2);
-		long double d = l->y[i] - mu;
-		s += w * w * d * d;
+	stats_at(l->d, l->s, tau2, &st);
+	switch (l->m) {
+	case MK_ML:
+		return (double)(st.ypp - st.sw);
+	case MK_REML:
+		return (double)(st.ypp - st.trp);
+	default:
+		return (double)(st.rss - l->target);
 	}
-	s -= sw;
-	if (l->reml)
-		s += sw2 / sw;
-	return (double)s;
-}
-
-static double
-qdiff(double tau2, void *p)
-{
-	const struct lik *l = p;
-
-	return mk_qgen(l->y, l->v, l->k, tau2) - l->target;
 }
 
 /* Root of a function decreasing through zero on [0, inf): f(0) > 0 is
@@ -222,88 +280,120 @@ mk_tau2_search_max(const double *y, size_t k)
 	return fmax(100, 10 * mad * mad);
 }
 
-/* Paule-Mandel: the root of Q(tau2) = k - 1 found as metafor finds it, by
+/* Paule-Mandel: the root of Q(tau2) = k - p found as metafor finds it, by
  * Brent's method on [0, max(100, 10 mad^2)] with tolerance o->pm_tol
  * (R's default eps^0.25); beyond that end the bracket is widened. */
 static int
 paule_mandel(struct lik *l, const mk_opts *o, double *t, int *iters)
 {
-	double hi = mk_tau2_search_max(l->y, l->k), fhi;
-	double f0 = qdiff(0, l);
+	double hi = mk_tau2_search_max(l->d->y, l->d->k), fhi;
+	double f0 = equation(0, l);
 
 	if (!isfinite(hi))
 		return -1;
-	while ((fhi = qdiff(hi, l)) > 0) {
+	while ((fhi = equation(hi, l)) > 0) {
 		hi *= 4;
 		if (!isfinite(hi))
 			return -1;
 	}
-	return mk_zeroin(qdiff, l, 0, hi, f0, fhi, o->pm_tol, o->maxiter, t,
+	return mk_zeroin(equation, l, 0, hi, f0, fhi, o->pm_tol, o->maxiter, t,
 	    iters);
 }
 
-int
-mk_tau2(mk_method m, const double *y, const double *v, size_t k,
-    const mk_opts *o, double *tau2, int *iters, mk_err *err)
+/* Hedges' estimator: (RSS_ols - tr(P_ols V)) / (k - p), with unweighted
+ * group means: tr(P_ols V) = sum v - sum_g (sum_g v) / n_g. */
+static double
+hedges(const mk_redata *d, struct scratch *s)
 {
-	long double sw, sw2, ybar = 0, rss = 0, sv = 0;
-	double q, t = 0, kk = (double)k;
-	struct lik l = { y, v, k, m == MK_REML, kk - 1 };
+	long double rss = 0, trpv = 0;
+
+	memset(s->mu, 0, d->ng * sizeof(long double));
+	memset(s->sw, 0, d->ng * sizeof(long double));
+	memset(s->sw2, 0, d->ng * sizeof(long double));
+	for (size_t i = 0; i < d->k; i++) {	/* n_g, sum y, sum v by group */
+		size_t g = d->grp ? d->grp[i] : 0;
+		s->sw[g] += 1;
+		s->mu[g] += d->y[i];
+		s->sw2[g] += d->v[i];
+		trpv += d->v[i];
+	}
+	for (size_t g = 0; g < d->ng; g++) {
+		if (s->sw[g] > 0) {
+			s->mu[g] /= s->sw[g];
+			trpv -= s->sw2[g] / s->sw[g];
+		}
+	}
+	for (size_t i = 0; i < d->k; i++) {	/* unweighted residual SS */
+		long double r = d->y[i] - s->mu[d->grp ? d->grp[i] : 0];
+		rss += r * r;
+	}
+	return (double)((rss - trpv) / ((long double)d->k - d->ng));
+}
+
+int
+mk_tau2(mk_method m, const mk_redata *d, const mk_opts *o, double *tau2,
+    int *iters, mk_err *err)
+{
+	struct scratch s;
+	struct stats st;
+	double t = 0, kk = (double)d->k, dfr = (double)d->k - (double)d->ng;
+	struct lik l = { d, &s, m, dfr };
+	int rc = 0;
 
 	*iters = 0;
-	if (k < 2) {	/* not estimable: fixed at 0 */
-		*tau2 = 0;
+	*tau2 = 0;
+	if (d->k <= d->ng)	/* no residual df: not estimable, fixed at 0 */
 		return 0;
+	if (scratch_init(&s, d->ng) != 0) {
+		mk_err_set(err, "", 0, "", "out of memory");
+		return -1;
 	}
-	for (size_t i = 0; i < k; i++)	/* unweighted mean and sum of v */
-		ybar += y[i], sv += v[i];
-	ybar /= kk;
-	for (size_t i = 0; i < k; i++)	/* unweighted residual SS */
-		rss += (y[i] - ybar) * (y[i] - ybar);
 	switch (m) {
-	case MK_DL:	/* (Q - (k-1)) / (sum w - sum w^2 / sum w) */
-		q = mk_qgen(y, v, k, 0);
-		wmean(y, v, k, 0, &sw, &sw2);
-		t = (double)((q - (kk - 1)) / (sw - sw2 / sw));
+	case MK_DL:	/* (Q - (k-p)) / trP, all at tau2 = 0 */
+		stats_at(d, &s, 0, &st);
+		t = (double)((st.rss - dfr) / st.trp);
 		break;
-	case MK_HE:	/* (RSS - (sum v - sum v / k)) / (k - 1) */
-		t = (double)((rss - (sv - sv / kk)) / (kk - 1));
+	case MK_HE:
+		t = hedges(d, &s);
 		break;
 	case MK_HS:	/* (Q - k) / sum w */
-		q = mk_qgen(y, v, k, 0);
-		wmean(y, v, k, 0, &sw, NULL);
-		t = (double)((q - kk) / sw);
+		stats_at(d, &s, 0, &st);
+		t = (double)((st.rss - kk) / st.sw);
 		break;
-	case MK_SJ: {	/* t0 Q(t0) / (k - 1), t0 = RSS / k */
-		double t0 = (double)(rss / kk);
-		t = t0 * mk_qgen(y, v, k, t0) / (kk - 1);
+	case MK_SJ: {	/* t0 Q(t0) / (k - p), t0 = var(y) (k-1)/k of raw y */
+		long double ybar = 0, ss = 0;
+		for (size_t i = 0; i < d->k; i++)
+			ybar += d->y[i];
+		ybar /= kk;
+		for (size_t i = 0; i < d->k; i++)
+			ss += (d->y[i] - ybar) * (d->y[i] - ybar);
+		double t0 = (double)(ss / kk);
+		stats_at(d, &s, t0, &st);
+		t = t0 * (double)st.rss / dfr;
 		break;
 	}
 	case MK_PM:
-	case MK_EB:	/* Q(tau2) = k - 1 */
-		if (mk_qgen(y, v, k, 0) <= kk - 1)
-			break;
-		if ((m == MK_PM ? paule_mandel(&l, o, &t, iters) :
-		    mk_root_decreasing(qdiff, &l, 1, o->maxiter, o->tol, &t,
-		    iters)) != 0)
-			goto noconv;
-		break;
+	case MK_EB:
 	case MK_ML:
-	case MK_REML:	/* score(tau2) = 0 */
-		if (score(0, &l) <= 0)
-			break;
-		if (mk_root_decreasing(score, &l, 1, o->maxiter, o->tol, &t,
-		    iters) != 0)
-			goto noconv;
+	case MK_REML:
+		if (equation(0, &l) <= 0)
+			break;	/* the root is at or below 0 */
+		if (m == MK_PM)
+			rc = paule_mandel(&l, o, &t, iters);
+		else
+			rc = mk_root_decreasing(equation, &l, 1, o->maxiter,
+			    o->tol, &t, iters);
 		break;
 	default:
 		t = 0;
 	}
+	free(s.heap);
+	if (rc != 0) {
+		mk_err_set(err, "", 0, "", "the %s estimate of tau2 did not "
+		    "converge in %d iterations (try --method DL, or raise "
+		    "--maxiter)", mk_method_get(m)->name, o->maxiter);
+		return -1;
+	}
 	*tau2 = t > 0 ? t : 0;
 	return 0;
-noconv:
-	mk_err_set(err, "", 0, "", "the %s estimate of tau2 did not converge "
-	    "in %d iterations (try --method DL, or raise --maxiter)",
-	    mk_method_get(m)->name, o->maxiter);
-	return -1;
 }
