@@ -42,6 +42,7 @@ build/tests/%: tests/%.c tests/check.h build/libmetak.a
 check: deps-check all $(TESTS:tests/%=build/tests/%)
 	@set -e; for t in $(TESTS:tests/%=build/tests/%); do $$t; done
 	python3 tests/reference/check_reference.py --metak build/metak tests/reference
+	python3 tests/reference/check_reference.py --metak build/metak tests/metafor_local/expected.json
 	sh tests/run_cli.sh build/metak
 	sh tests/svg_render.sh build/metak
 	sh tests/man_examples.sh build/metak

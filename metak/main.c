@@ -212,7 +212,8 @@ parse_double(const char *opt, const char *s, double lo, double hi,
 enum {
 	OPT_MEASURE = 256, OPT_METHOD, OPT_CI, OPT_LEVEL, OPT_BY, OPT_FORMAT,
 	OPT_MAP, OPT_CC, OPT_CCTO, OPT_MAXITER, OPT_OUTPUT, OPT_NOSTUDIES,
-	OPT_SVG, OPT_TITLE, OPT_FAVL, OPT_FAVR, OPT_WHERE, OPT_PMTOL, OPT_HELP
+	OPT_SVG, OPT_TITLE, OPT_FAVL, OPT_FAVR, OPT_WHERE, OPT_PMTOL,
+	OPT_COMMON, OPT_HELP
 };
 
 static const struct option pool_longopts[] = {
@@ -234,6 +235,7 @@ static const struct option pool_longopts[] = {
 	{ "favours-right", required_argument, NULL, OPT_FAVR },
 	{ "where", required_argument, NULL, OPT_WHERE },
 	{ "pm-tol", required_argument, NULL, OPT_PMTOL },
+	{ "common-tau2", no_argument, NULL, OPT_COMMON },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -250,6 +252,8 @@ static const char pool_help[] =
 "  --level P       confidence level in percent (default 95)\n"
 "  --by COLUMN     one fit per value of COLUMN plus a test for subgroup\n"
 "                  differences\n"
+"  --common-tau2   with --by: one tau2 for all subgroups (mixed-effects\n"
+"                  model) and its moderator test\n"
 "  --where COL=VAL  use only rows whose COL is VAL (repeatable; all must hold)\n"
 "  --format F      text (default), json or csv\n"
 "  --svg FILE      write a forest plot to FILE\n"
@@ -408,6 +412,9 @@ parse_pool(int argc, char **argv, struct cli *c)
 		case OPT_FAVR:
 			c->plot.favours_right = optarg;
 			break;
+		case OPT_COMMON:
+			c->o.common_tau2 = 1;
+			break;
 		case OPT_PMTOL:
 			if (parse_double("--pm-tol", optarg, 1e-300, 1,
 			    &c->o.pm_tol) != 0)
@@ -433,6 +440,12 @@ parse_pool(int argc, char **argv, struct cli *c)
 		return -1;
 	}
 	c->file = argv[optind];
+	if (c->o.common_tau2 && (c->by == NULL || c->o.method == MK_MH ||
+	    c->o.method == MK_PETO)) {
+		usage_error("--common-tau2 needs --by and an inverse-variance "
+		    "method");
+		return -1;
+	}
 	c->o.maps = c->maps;
 	c->o.nmaps = c->nmaps;
 	if (c->o.ci == MK_CI_HKSJ && (c->o.method == MK_MH ||

@@ -141,6 +141,7 @@ typedef struct mk_opts {
 	double pm_tol;		/* PM root: metafor's uniroot tolerance */
 	const mk_map *maps;
 	size_t nmaps;
+	int common_tau2;	/* --by with one tau2 (mixed-effects model) */
 } mk_opts;
 
 void mk_opts_init(mk_opts *o);
@@ -231,7 +232,11 @@ typedef struct mk_subgroups {
 	char *by;
 	size_t n;
 	mk_group *g;
-	double q, df, p;
+	double q, df, p;	/* test for subgroup differences */
+	double df2;		/* F test's second df (common tau2 + hksj) */
+	int common;		/* one tau2 for all subgroups */
+	/* with common: the mixed-effects model's tau2 and residual Q */
+	double tau2, tau2_lo, tau2_hi, qe, qe_df, qe_p, i2, h2;
 } mk_subgroups;
 
 mk_subgroups *mk_subgroups_run(const mk_table *t, const mk_studies *s,

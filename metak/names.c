@@ -80,4 +80,5 @@ mk_opts_init(mk_opts *o)
 	o->pm_tol = 1.220703125e-4;	/* DBL_EPSILON^0.25, R's uniroot */
 	o->maps = NULL;
 	o->nmaps = 0;
+	o->common_tau2 = 0;
 }

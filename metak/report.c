@@ -150,7 +150,24 @@ mk_render_json(mk_buf *b, const mk_result *r)
 		jkey(b, "q", sg->q, 0);
 		jkey(b, "df", sg->df, 1);
 		jkey(b, "p", sg->p, 1);
-		mk_buf_printf(b, "}}");
+		mk_buf_printf(b, ", \"stat\": \"%s\"", isfinite(sg->df2) ?
+		    "F" : "chi2");
+		jkey(b, "df2", sg->df2, 1);
+		mk_buf_printf(b, "}, \"tau2_model\": \"%s\"", sg->common ?
+		    "common" : "separate");
+		if (sg->common) {
+			mk_buf_printf(b, ",\n  \"common\": {");
+			jkey(b, "tau2", sg->tau2, 0);
+			jkey(b, "tau2_ci_low", sg->tau2_lo, 1);
+			jkey(b, "tau2_ci_high", sg->tau2_hi, 1);
+			jkey(b, "qe", sg->qe, 1);
+			jkey(b, "qe_df", sg->qe_df, 1);
+			jkey(b, "qe_p", sg->qe_p, 1);
+			jkey(b, "i2", sg->i2, 1);
+			jkey(b, "h2", sg->h2, 1);
+			mk_buf_printf(b, "}");
+		}
+		mk_buf_printf(b, "}");
 	}
 	mk_buf_printf(b, "}\n");
 }

@@ -1,14 +1,16 @@
 /* subgroup.c: --by COLUMN. Splits the studies by the column's value (levels
- * in order of first appearance), fits each part on its own (own tau2), and
- * tests for subgroup differences: Q = sum (est_g - est_w)^2 / se_g^2 with
- * est_w the 1/se_g^2-weighted mean, G-1 df (Borenstein et al. 2009, ch. 19). */
+ * in order of first appearance) and fits each part on its own (own tau2),
+ * testing for subgroup differences with Q = sum (est_g - est_w)^2 / se_g^2,
+ * est_w the 1/se_g^2-weighted mean, G-1 df (Borenstein et al. 2009, ch. 19);
+ * or, with a common tau2, fits the mixed-effects model y = mu_g + u + e
+ * and tests the moderator (metafor's rma with mods = ~ factor(by)). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
 
-#include "metak.h"
+#include "internal.h"
 
 void
 mk_subgroups_free(mk_subgroups *sg)
@@ -85,6 +87,112 @@ difference_test(mk_subgroups *sg)
 	sg->p = used > 1 ? gsl_cdf_chisq_Q(sg->q, sg->df) : NAN;
 }
 
+/* The subgroup mixed-effects model with one tau2 (Viechtbauer 2010,
+ * section 3.3; Borenstein et al. 2009, ch. 19 "pooled tau2"): tau2 from
+ * the estimating equations with a mean per group (p = G), group means
+ * weighted by 1/(v + tau2). QM = sum_g W_g (mu_g - mu)^2 with G-1 df; under
+ * Knapp-Hartung every variance is scaled by s2 = Q_E(tau2)/(k-G) and QM/
+ * ((G-1) s2) is F(G-1, k-G). Every study has a level here. */
+static int
+common_fit(mk_subgroups *sg, const mk_studies *all, const size_t *lev,
+    const mk_opts *o, mk_err *err)
+{
+	size_t k = 0, G = sg->n;
+	double *y = malloc((all->k + 1) * sizeof(double));
+	double *v = malloc((all->k + 1) * sizeof(double));
+	size_t *gi = malloc((all->k + 1) * sizeof(size_t));
+	int rc = -1, iters;
+
+	if (!y || !v || !gi) {
+		mk_err_set(err, "", 0, "", "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < all->k; i++) {
+		if (lev[i] == (size_t)-1)
+			continue;
+		y[k] = all->yi[i];
+		v[k] = all->vi[i];
+		gi[k++] = lev[i];
+	}
+	mk_redata d = { y, v, k, gi, G };
+	sg->tau2 = 0;
+	if (mk_method_get(o->method)->random &&
+	    mk_tau2(o->method, &d, o, &sg->tau2, &iters, err) != 0)
+		goto out;
+	double dfr = (double)k - (double)G, s2 = 1;
+	sg->qe = mk_qgen(&d, 0);
+	sg->qe_df = dfr;
+	sg->qe_p = dfr > 0 ? gsl_cdf_chisq_Q(sg->qe, dfr) : NAN;
+	double tv = mk_typical_v(&d);
+	sg->i2 = dfr > 0 ? 100 * sg->tau2 / (tv + sg->tau2) : NAN;
+	sg->h2 = dfr > 0 ? sg->tau2 / tv + 1 : NAN;
+	int capped;
+	if (dfr < 1 || mk_tau2_ci(&d, o->level, sg->tau2, &sg->tau2_lo,
+	    &sg->tau2_hi, &capped) != 0)
+		sg->tau2_lo = sg->tau2_hi = NAN;
+	if (o->ci == MK_CI_HKSJ)
+		s2 = dfr > 0 ? mk_qgen(&d, sg->tau2) / dfr : NAN;
+	long double sw = 0, swy = 0, qm = 0;
+	for (size_t j = 0; j < G; j++) {	/* group fits at the common tau2 */
+		mk_fit *f = &sg->g[j].fit;
+		const mk_studies *gs = sg->g[j].studies;
+		long double W = 0, Wy = 0;
+		for (size_t i = 0; i < gs->k; i++) {
+			double w = 1 / (gs->vi[i] + sg->tau2);
+			f->weight[i] = w;
+			W += w;
+			Wy += w * gs->yi[i];
+		}
+		for (size_t i = 0; i < gs->k; i++)
+			f->weight[i] = (double)(100 * f->weight[i] / W);
+		f->est = (double)(Wy / W);
+		f->se = (double)sqrtl(s2 / W);
+		f->tdf = o->ci == MK_CI_HKSJ ? dfr : NAN;
+		double crit = mk_crit(o->level, f->tdf);
+		f->lo = f->est - crit * f->se;
+		f->hi = f->est + crit * f->se;
+		f->stat = f->est / f->se;
+		f->p = mk_pvalue(f->stat, f->tdf);
+		f->tau2 = sg->tau2;
+		f->tau = sqrt(sg->tau2);
+		f->tau2_lo = f->tau2_hi = f->i2_lo = f->i2_hi = NAN;
+		f->tau2_capped = 0;
+		if (gs->k > 1) {	/* I2, H2 of the group at the common tau2 */
+			mk_redata gd = { gs->yi, gs->vi, gs->k, NULL, 1 };
+			double gv = mk_typical_v(&gd);
+			f->i2 = 100 * f->tau2 / (gv + f->tau2);
+			f->h2 = f->tau2 / gv + 1;
+		}
+		f->pi_lo = f->est - crit * sqrt(f->se * f->se + f->tau2);
+		f->pi_hi = f->est + crit * sqrt(f->se * f->se + f->tau2);
+		if (!mk_method_get(o->method)->random)
+			f->pi_lo = f->pi_hi = NAN;
+		sw += W;
+		swy += W * f->est;
+	}
+	for (size_t j = 0; j < G; j++) {	/* QM */
+		const mk_fit *f = &sg->g[j].fit;
+		long double W = s2 / (f->se * f->se), dd = f->est - swy / sw;
+		qm += W * dd * dd;
+	}
+	sg->df = (double)G - 1;
+	sg->q = G > 1 ? (double)qm : NAN;
+	sg->df2 = NAN;
+	if (o->ci == MK_CI_HKSJ && G > 1) {
+		sg->q = (double)qm / (sg->df * s2);
+		sg->df2 = dfr;
+		sg->p = dfr > 0 ? gsl_cdf_fdist_Q(sg->q, sg->df, dfr) : NAN;
+	} else {
+		sg->p = G > 1 ? gsl_cdf_chisq_Q(sg->q, sg->df) : NAN;
+	}
+	rc = 0;
+out:
+	free(y);
+	free(v);
+	free(gi);
+	return rc;
+}
+
 mk_subgroups *
 mk_subgroups_run(const mk_table *t, const mk_studies *s, const char *by,
     const mk_opts *o, mk_warn *w, mk_err *err)
@@ -128,7 +236,14 @@ mk_subgroups_run(const mk_table *t, const mk_studies *s, const char *by,
 		mk_warn_add(w, "--by %s: only %zu subgroup%s; no test for "
 		    "subgroup differences", sg->by, sg->n,
 		    sg->n == 1 ? "" : "s");
-	difference_test(sg);
+	sg->df2 = NAN;
+	sg->common = o->common_tau2;
+	if (sg->common) {
+		if (common_fit(sg, s, lev, o, err) != 0)
+			goto fail;
+	} else {
+		difference_test(sg);
+	}
 	free(lev);
 	free(keep);
 	return sg;

@@ -337,14 +337,40 @@ mk_render_text(mk_buf *b, const mk_result *r)
 	    100);
 	axis_rows(b, &c);
 	het_rows(b, f);
-	if (r->sub != NULL) {
-		mk_buf_printf(b, "\nTest for subgroup differences (%s): Q = ",
-		    r->sub->by);
-		num(b, 2, r->sub->q, 0);
-		mk_buf_printf(b, ", df = ");
-		num(b, 0, r->sub->df, 0);
+	if (r->sub != NULL && r->sub->common) {
+		const mk_subgroups *sg = r->sub;
+		mk_buf_printf(b, "\nMixed-effects model, one tau2 for all "
+		    "subgroups of %s: tau2 = ", sg->by);
+		num(b, 4, sg->tau2, 0);
+		mk_buf_printf(b, " [");
+		num(b, 4, sg->tau2_lo, 0);
 		mk_buf_printf(b, ", ");
-		pval(b, r->sub->p);
+		num(b, 4, sg->tau2_hi, 0);
+		mk_buf_printf(b, "]; residual I2 = ");
+		num(b, 1, sg->i2, 0);
+		mk_buf_printf(b, "%%\n  Residual heterogeneity: QE = ");
+		num(b, 2, sg->qe, 0);
+		mk_buf_printf(b, " (df = %.0f, ", sg->qe_df);
+		pval(b, sg->qe_p);
+		mk_buf_printf(b, ")\n");
+	}
+	if (r->sub != NULL) {
+		const mk_subgroups *sg = r->sub;
+		mk_buf_printf(b, "%sTest for subgroup differences (%s): ",
+		    sg->common ? "  " : "\n", sg->by);
+		if (isfinite(sg->df2)) {
+			mk_buf_printf(b, "F = ");
+			num(b, 2, sg->q, 0);
+			mk_buf_printf(b, ", df = (%.0f, %.0f), ", sg->df,
+			    sg->df2);
+		} else {
+			mk_buf_printf(b, "Q = ");
+			num(b, 2, sg->q, 0);
+			mk_buf_printf(b, ", df = ");
+			num(b, 0, sg->df, 0);
+			mk_buf_printf(b, ", ");
+		}
+		pval(b, sg->p);
 		mk_buf_printf(b, "\n");
 	}
 	free(c.overall);

@@ -1,0 +1,40 @@
+# generate.R: reference values for metak features that ../reference does
+# not cover, computed with R metafor (3.8-1 when written) with convergence
+# tightened to 1e-12. Run from this folder: Rscript generate.R > cases.json
+suppressMessages(library(metafor))
+num <- function(x) formatC(x, digits = 15, format = "g")
+cases <- character()
+add <- function(id, file, args, expect) {
+  kv <- paste(sprintf('"%s": %s', names(expect), sapply(expect, num)), collapse = ",\n    ")
+  cases[length(cases) + 1] <<- sprintf('  {"id": "%s", "file": "%s", "args": [%s],\n   "expect": {\n    %s}}',
+    id, file, paste(sprintf('"%s"', args), collapse = ", "), kv)
+}
+ctl <- list(threshold = 1e-12, tol = 1e-12)
+dat <- read.csv("bcg.csv")
+e <- escalc("OR", ai = events_t, n1i = n_t, ci = events_c, n2i = n_c, data = dat)
+e$alloc <- factor(e$alloc, levels = c("random", "alternate", "systematic"))
+for (m in c("REML", "DL", "ML", "HE", "SJ", "HS")) for (t in c("z", "knha")) {
+  r <- rma(yi, vi, mods = ~ alloc, data = e, method = m, test = t, control = ctl)
+  r0 <- rma(yi, vi, mods = ~ alloc - 1, data = e, method = m, test = t, control = ctl)
+  ex <- list("subgroups.test.q" = r$QM,  # F under knha
+             "subgroups.test.p" = r$QMp,
+             "subgroups.common.tau2" = r$tau2,
+             "subgroups.common.qe" = r$QE,
+             "subgroups.common.i2" = r$I2,
+             "subgroups.groups.random.pooled.estimate" = r0$beta[1],
+             "subgroups.groups.random.pooled.se" = r0$se[1],
+             "subgroups.groups.alternate.pooled.estimate" = r0$beta[2],
+             "subgroups.groups.alternate.pooled.se" = r0$se[2],
+             "subgroups.groups.systematic.pooled.ci_low" = r0$ci.lb[3],
+             "subgroups.groups.systematic.pooled.ci_high" = r0$ci.ub[3])
+  if (t == "z" && m %in% c("REML", "DL")) {
+    ci <- confint(r, control = list(tol = 1e-12))$random
+    ex[["subgroups.common.tau2_ci_low"]] <- ci[1, 2]
+    ex[["subgroups.common.tau2_ci_high"]] <- ci[1, 3]
+  }
+  add(sprintf("bcg/OR/%s/%s/by/alloc/common", m, t), "bcg.csv",
+      c("--measure", "OR", "--method", m, "--ci", if (t == "knha") "hksj" else "z",
+        "--by", "alloc", "--common-tau2"), ex)
+}
+cat(sprintf('{\n "generator": "metafor %s",\n "tolerance": {"rel": 1e-06, "abs": 1e-09},\n "cases": [\n%s\n]}\n',
+    packageVersion("metafor"), paste(cases, collapse = ",\n")))
