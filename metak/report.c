@@ -219,6 +219,19 @@ csv_fit_row(mk_buf *b, const char *type, const char *group, const mk_fit *f)
 	mk_buf_printf(b, "\n");
 }
 
+/* The subgroup level of a table row ("" without --by or without one). */
+static const char *
+group_of(const mk_result *r, size_t row)
+{
+	for (size_t j = 0; r->sub != NULL && j < r->sub->n; j++) {
+		const mk_studies *g = r->sub->g[j].studies;
+		for (size_t i = 0; i < g->k; i++)
+			if (g->row[i] == row)
+				return r->sub->g[j].level;
+	}
+	return "";
+}
+
 void
 mk_render_csv(mk_buf *b, const mk_result *r)
 {
@@ -231,7 +244,9 @@ mk_render_csv(mk_buf *b, const mk_result *r)
 	    "weight,p,tau2,i2,q\n");
 	for (size_t i = 0; i < (r->no_studies ? 0 : s->k); i++) {
 		double se = sqrt(f->vi[i]);
-		mk_buf_printf(b, "study,,");
+		mk_buf_printf(b, "study,");
+		cstr(b, group_of(r, s->row[i]));
+		mk_buf_printf(b, ",");
 		cstr(b, mk_study_label(r, s, i, tmp, sizeof(tmp)));
 		mk_buf_printf(b, ",1");
 		cnum(b, f->yi[i]);

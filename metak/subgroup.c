@@ -61,6 +61,26 @@ assign(const mk_table *t, const mk_studies *s, int col, mk_subgroups *sg,
 	return 0;
 }
 
+/* Names each value of the column that no usable study carries (its rows
+ * were all left out), once. */
+static void
+warn_empty_levels(const mk_table *t, int col, const mk_subgroups *sg,
+    mk_warn *w)
+{
+	for (size_t r = 0; r < t->nrow; r++) {
+		const char *v = mk_table_cell(t, r, col);
+		int known = v[0] == '\0';
+		for (size_t j = 0; !known && j < sg->n; j++)
+			known = strcmp(sg->g[j].level, v) == 0;
+		for (size_t q = 0; !known && q < r; q++)
+			known = strcmp(mk_table_cell(t, q, col), v) == 0;
+		if (!known)
+			mk_warn_add(w, "--by %s: level \"%s\" has no usable "
+			    "study (first row: %s:%ld)", sg->by, v, t->file,
+			    t->line[r]);
+	}
+}
+
 static void
 difference_test(mk_subgroups *sg)
 {
@@ -215,6 +235,7 @@ mk_subgroups_run(const mk_table *t, const mk_studies *s, const char *by,
 		mk_err_set(err, t->file, 0, "", "out of memory");
 		goto fail;
 	}
+	warn_empty_levels(t, col, sg, w);
 	for (size_t j = 0; j < sg->n; j++) {
 		mk_group *g = &sg->g[j];
 		for (size_t i = 0; i < s->k; i++)
