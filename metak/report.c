@@ -3,6 +3,7 @@
  * Fixed number formats, so the same input always gives the same bytes. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -219,17 +220,24 @@ csv_fit_row(mk_buf *b, const char *type, const char *group, const mk_fit *f)
 	mk_buf_printf(b, "\n");
 }
 
-/* The subgroup level of a table row ("" without --by or without one). */
-static const char *
-group_of(const mk_result *r, size_t row)
+/* Level of each table row's subgroup (NULL: none); NULL when out of
+ * memory or without --by. */
+static const char **
+row_levels(const mk_result *r)
 {
-	for (size_t j = 0; r->sub != NULL && j < r->sub->n; j++) {
+	const char **lv;
+
+	if (r->sub == NULL)
+		return NULL;
+	lv = calloc(r->table->nrow ? r->table->nrow : 1, sizeof(*lv));
+	if (lv == NULL)
+		return NULL;
+	for (size_t j = 0; j < r->sub->n; j++) {
 		const mk_studies *g = r->sub->g[j].studies;
 		for (size_t i = 0; i < g->k; i++)
-			if (g->row[i] == row)
-				return r->sub->g[j].level;
+			lv[g->row[i]] = r->sub->g[j].level;
 	}
-	return "";
+	return lv;
 }
 
 void
@@ -240,12 +248,18 @@ mk_render_csv(mk_buf *b, const mk_result *r)
 	double z = zcrit(f->level);
 	char tmp[32];
 
+	const char **lv = row_levels(r);
+
+	if (r->sub != NULL && lv == NULL) {
+		b->oom = 1;
+		return;
+	}
 	mk_buf_printf(b, "type,group,study,k,estimate,se,ci_low,ci_high,"
 	    "weight,p,tau2,i2,q\n");
 	for (size_t i = 0; i < (r->no_studies ? 0 : s->k); i++) {
 		double se = sqrt(f->vi[i]);
 		mk_buf_printf(b, "study,");
-		cstr(b, group_of(r, s->row[i]));
+		cstr(b, lv && lv[s->row[i]] ? lv[s->row[i]] : "");
 		mk_buf_printf(b, ",");
 		cstr(b, mk_study_label(r, s, i, tmp, sizeof(tmp)));
 		mk_buf_printf(b, ",1");
@@ -262,4 +276,5 @@ mk_render_csv(mk_buf *b, const mk_result *r)
 			csv_fit_row(b, "subgroup", r->sub->g[j].level,
 			    &r->sub->g[j].fit);
 	csv_fit_row(b, "pooled", "", f);
+	free(lv);
 }
