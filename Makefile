@@ -14,7 +14,8 @@ LDLIBS     = -lcsv -lgsl -lgslcblas -lm
 LIBSRC = metak/buf.c metak/diag.c metak/csvin.c metak/table.c \
          metak/names.c metak/effect.c metak/tau2.c metak/het.c \
          metak/pool.c metak/subgroup.c metak/report.c metak/text.c \
-         metak/axis.c metak/svg.c
+         metak/axis.c metak/svg.c metak/bias.c metak/biasout.c \
+         metak/funnel.c
 LIBOBJ = $(LIBSRC:metak/%.c=build/obj/%.o)
 HDR    = metak/metak.h metak/internal.h
 
@@ -42,6 +43,7 @@ build/tests/%: tests/%.c tests/check.h build/libmetak.a
 check: deps-check all $(TESTS:tests/%=build/tests/%)
 	@set -e; for t in $(TESTS:tests/%=build/tests/%); do $$t; done
 	python3 tests/reference/check_reference.py --metak build/metak tests/reference
+	python3 tests/reference/check_reference.py --metak build/metak tests/reference/bias.json
 	python3 tests/reference/check_reference.py --metak build/metak tests/metafor_local/expected.json
 	sh tests/run_cli.sh build/metak
 	sh tests/svg_render.sh build/metak

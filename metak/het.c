@@ -101,7 +101,8 @@ int
 mk_tau2_ci(const mk_redata *d, double level, double tau2hat, double *lo,
     double *hi, int *capped)
 {
-	double a = (1 - level / 100) / 2, df = (double)d->k - (double)d->ng;
+	double a = (1 - level / 100) / 2;
+	double df = (double)d->k - (d->x != NULL ? 2.0 : (double)d->ng);
 	double max = fmax(100, 10 * tau2hat), qmin, qmax;
 	struct qp p = { d, 0 };
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <ctype.h>
 #include <unistd.h>
 
 #include <gsl/gsl_errno.h>
@@ -28,6 +29,9 @@ struct cli {
 	const char *output;
 	int no_studies;
 	const char *svg;
+	const char *funnel;
+	int egger_rma, r0, contours;
+	unsigned long seen;	/* options given, bit (opt - 256) */
 	mk_plot_opts plot;
 	mk_map where[32];
 	size_t nwhere;
@@ -213,7 +217,8 @@ enum {
 	OPT_MEASURE = 256, OPT_METHOD, OPT_CI, OPT_LEVEL, OPT_BY, OPT_FORMAT,
 	OPT_MAP, OPT_CC, OPT_CCTO, OPT_MAXITER, OPT_OUTPUT, OPT_NOSTUDIES,
 	OPT_SVG, OPT_TITLE, OPT_FAVL, OPT_FAVR, OPT_WHERE, OPT_PMTOL,
-	OPT_COMMON, OPT_HELP
+	OPT_COMMON, OPT_FUNNEL, OPT_EGGER, OPT_TRIMFILL, OPT_CONTOURS,
+	OPT_HELP
 };
 
 static const struct option pool_longopts[] = {
@@ -236,6 +241,10 @@ static const struct option pool_longopts[] = {
 	{ "where", required_argument, NULL, OPT_WHERE },
 	{ "pm-tol", required_argument, NULL, OPT_PMTOL },
 	{ "common-tau2", no_argument, NULL, OPT_COMMON },
+	{ "funnel", required_argument, NULL, OPT_FUNNEL },
+	{ "egger-model", required_argument, NULL, OPT_EGGER },
+	{ "trimfill", required_argument, NULL, OPT_TRIMFILL },
+	{ "contours", no_argument, NULL, OPT_CONTOURS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -294,8 +303,26 @@ pair(const char *opt, char *arg, mk_map *pairs, size_t *n, int need_value)
 	return 0;
 }
 
+enum { CMD_POOL = 1, CMD_BIAS = 2 };
+
+/* The commands that take each option (bit i: option 256 + i). */
+static unsigned
+option_commands(int opt)
+{
+	switch (opt) {
+	case OPT_BY: case OPT_SVG: case OPT_TITLE: case OPT_FAVL:
+	case OPT_FAVR: case OPT_COMMON: case OPT_NOSTUDIES:
+		return CMD_POOL;
+	case OPT_FUNNEL: case OPT_EGGER: case OPT_TRIMFILL: case OPT_CONTOURS:
+		return CMD_BIAS;
+	default:
+		return CMD_POOL | CMD_BIAS;
+	}
+}
+
 static int
-parse_pool(int argc, char **argv, struct cli *c)
+parse_opts(int argc, char **argv, struct cli *c, unsigned cmd,
+    const char *help)
 {
 	int ch;
 	char names[128];
@@ -305,7 +332,14 @@ parse_pool(int argc, char **argv, struct cli *c)
 	mk_opts_init(&c->o);
 	optind = 1;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":", pool_longopts, NULL)) != -1) {
+	int li = -1;
+	while ((ch = getopt_long(argc, argv, ":", pool_longopts, &li)) != -1) {
+		if (ch >= OPT_MEASURE && ch < OPT_HELP &&
+		    !(option_commands(ch) & cmd)) {
+			usage_error("--%s is not an option of metak %s",
+			    pool_longopts[li].name, argv[0]);
+			return -1;
+		}
 		switch (ch) {
 		case OPT_MEASURE: {
 			const mk_measure_info *m = mk_measure_find(optarg);
@@ -420,8 +454,33 @@ parse_pool(int argc, char **argv, struct cli *c)
 			    &c->o.pm_tol) != 0)
 				return -1;
 			break;
+		case OPT_FUNNEL:
+			c->funnel = optarg;
+			break;
+		case OPT_CONTOURS:
+			c->contours = 1;
+			break;
+		case OPT_EGGER:
+			if (strcmp(optarg, "lm") == 0 || strcmp(optarg, "rma") == 0)
+				c->egger_rma = optarg[0] == 'r';
+			else {
+				usage_error("--egger-model: unknown value \"%s\" "
+				    "(expected lm or rma)", optarg);
+				return -1;
+			}
+			break;
+		case OPT_TRIMFILL:
+			if (strcasecmp(optarg, "L0") == 0 ||
+			    strcasecmp(optarg, "R0") == 0)
+				c->r0 = toupper((unsigned char)optarg[0]) == 'R';
+			else {
+				usage_error("--trimfill: unknown estimator \"%s\" "
+				    "(expected L0 or R0)", optarg);
+				return -1;
+			}
+			break;
 		case OPT_HELP:
-			fputs(pool_help, stdout);
+			fputs(help, stdout);
 			exit(fflush(stdout) == 0 ? 0 : EXIT_DATA);
 		case ':':
 			usage_error("%s: missing value%s", argv[optind - 1],
@@ -434,9 +493,11 @@ parse_pool(int argc, char **argv, struct cli *c)
 		}
 	}
 	if (optind != argc - 1) {
-		usage_error(optind >= argc ? "pool: no input FILE given%s%s" :
-		    "pool: one input FILE expected, got \"%s\" too%s",
-		    optind < argc ? argv[optind + 1] : "", "");
+		if (optind >= argc)
+			usage_error("%s: no input FILE given", argv[0]);
+		else
+			usage_error("%s: one input FILE expected, got \"%s\" "
+			    "too", argv[0], argv[optind + 1]);
 		return -1;
 	}
 	c->file = argv[optind];
@@ -507,80 +568,159 @@ warn_capped(mk_warn *w, const mk_fit *f, const char *where)
 		    "as that limit", where, fmax(100, 10 * f->tau2));
 }
 
+/* What every command does first: read, select, compute effects, fit. */
+struct run {
+	mk_table *t;
+	mk_studies *s;
+	mk_fit f;
+	mk_warn w;
+	mk_err err;
+};
+
+static int
+load_and_fit(struct cli *c, struct run *r)
+{
+	memset(r, 0, sizeof(*r));
+	if ((r->t = mk_table_read(c->file, &r->err)) == NULL)
+		return -1;
+	if (apply_where(r->t, c, &r->err) != 0)
+		return -1;
+	if (c->by != NULL && mk_table_col(r->t, c->by, c->o.maps,
+	    c->o.nmaps) < 0) {
+		mk_err_set(&r->err, r->t->file, 1, c->by, "no such column for "
+		    "--by");
+		return -1;
+	}
+	if ((r->s = mk_studies_from_table(r->t, &c->o, &r->w, &r->err)) == NULL)
+		return -1;
+	if (r->s->k == 0) {
+		if (r->t->nrow == 0)
+			mk_err_set(&r->err, r->t->file, 0, "", "no data rows, "
+			    "only a header");
+		else
+			mk_err_set(&r->err, r->t->file, 0, "", "no usable study "
+			    "to pool (%zu row%s read, none complete)",
+			    r->t->nrow, r->t->nrow == 1 ? "" : "s");
+		return -1;
+	}
+	if (mk_fit_run(r->s, &c->o, &r->f, &r->w, &r->err) != 0)
+		return -1;
+	if (r->s->k == 1)
+		mk_warn_add(&r->w, "%s: only one study: the pooled result is "
+		    "that study; heterogeneity cannot be assessed", r->t->file);
+	warn_capped(&r->w, &r->f, "");
+	return 0;
+}
+
+/* Prints warnings and, on failure, the error; frees everything. */
+static int
+run_end(struct run *r, const struct cli *c, int rc)
+{
+	print_warnings(&r->w);
+	if (rc == EXIT_DATA && r->err.msg[0] != '\0')
+		print_err(&r->err, r->t ? r->t->file : c->file);
+	mk_fit_free(&r->f);
+	mk_studies_free(r->s);
+	mk_table_free(r->t);
+	mk_warn_clear(&r->w);
+	return rc;
+}
+
 static int
 cmd_pool(int argc, char **argv)
 {
 	struct cli c;
-	mk_err err = { 0 };
-	mk_warn w = { 0 };
-	mk_table *t = NULL;
-	mk_studies *s = NULL;
+	struct run r;
 	mk_subgroups *sg = NULL;
-	mk_fit f = { 0 };
 	mk_buf b = { 0 }, svg = { 0 };
 	int rc = EXIT_DATA;
 
-	if (parse_pool(argc, argv, &c) != 0)
+	if (parse_opts(argc, argv, &c, CMD_POOL, pool_help) != 0)
 		return EXIT_USAGE;
-	if ((t = mk_table_read(c.file, &err)) == NULL)
-		goto fail;
-	if (apply_where(t, &c, &err) != 0)
-		goto fail;
-	if (c.by != NULL && mk_table_col(t, c.by, c.o.maps, c.o.nmaps) < 0) {
-		mk_err_set(&err, t->file, 1, c.by, "no such column for --by");
-		goto fail;
-	}
-	if ((s = mk_studies_from_table(t, &c.o, &w, &err)) == NULL)
-		goto fail;
-	if (s->k == 0) {
-		if (t->nrow == 0)
-			mk_err_set(&err, t->file, 0, "", "no data rows, only "
-			    "a header");
-		else
-			mk_err_set(&err, t->file, 0, "", "no usable study to "
-			    "pool (%zu row%s read, none complete)", t->nrow,
-			    t->nrow == 1 ? "" : "s");
-		goto fail;
-	}
-	if (mk_fit_run(s, &c.o, &f, &w, &err) != 0)
-		goto fail;
-	if (s->k == 1)
-		mk_warn_add(&w, "%s: only one study: the pooled result is "
-		    "that study; heterogeneity cannot be assessed", t->file);
-	if (c.by != NULL &&
-	    (sg = mk_subgroups_run(t, s, c.by, &c.o, &w, &err)) == NULL)
-		goto fail;
-	warn_capped(&w, &f, "");
+	if (load_and_fit(&c, &r) != 0)
+		goto done;
+	if (c.by != NULL && (sg = mk_subgroups_run(r.t, r.s, c.by, &c.o,
+	    &r.w, &r.err)) == NULL)
+		goto done;
 	for (size_t j = 0; sg != NULL && j < sg->n; j++) {
 		char where[128];
 		snprintf(where, sizeof(where), " (subgroup %s = %s)", sg->by,
 		    sg->g[j].level);
-		warn_capped(&w, &sg->g[j].fit, where);
+		warn_capped(&r.w, &sg->g[j].fit, where);
 	}
-	mk_result r = { t, s, &c.o, &f, sg, c.no_studies, &c.plot };
+	mk_result res = { r.t, r.s, &c.o, &r.f, sg, c.no_studies, &c.plot };
 	if (c.format == FMT_JSON)
-		mk_render_json(&b, &r);
+		mk_render_json(&b, &res);
 	else if (c.format == FMT_CSV)
-		mk_render_csv(&b, &r);
+		mk_render_csv(&b, &res);
 	else
-		mk_render_text(&b, &r);
+		mk_render_text(&b, &res);
 	if (c.svg != NULL)
-		mk_render_svg(&svg, &r);
-	print_warnings(&w);
+		mk_render_svg(&svg, &res);
+	print_warnings(&r.w);
+	mk_warn_clear(&r.w);
 	rc = write_all(c.output, &b, c.svg, &svg) == 0 ? 0 : EXIT_DATA;
-	goto done;
-fail:
-	print_warnings(&w);
-	print_err(&err, t ? t->file : c.file);
+	r.err.msg[0] = '\0';	/* write_all printed its own message */
 done:
 	mk_buf_free(&b);
 	mk_buf_free(&svg);
 	mk_subgroups_free(sg);
-	mk_fit_free(&f);
-	mk_studies_free(s);
-	mk_table_free(t);
-	mk_warn_clear(&w);
-	return rc;
+	return run_end(&r, &c, rc);
+}
+
+static const char bias_help[] =
+"usage: metak bias FILE [options]\n"
+"\n"
+"Small-study effects for the fit 'metak pool' makes with the same options:\n"
+"Egger's regression test, Begg and Mazumdar's rank correlation, and\n"
+"Duval and Tweedie's trim and fill.\n"
+"\n"
+"  --measure, --method, --ci, --level, --where, --map, --cc, --cc-to,\n"
+"  --maxiter, --pm-tol, --output   as for metak pool\n"
+"  --format F          text (default) or json\n"
+"  --egger-model M     lm (weighted regression, default) or rma\n"
+"                      (meta-regression with the method's tau2)\n"
+"  --trimfill E        estimator of the number missing: L0 (default) or R0\n"
+"  --funnel FILE       write a funnel plot (SVG) to FILE\n"
+"  --contours          shade the funnel at p = 0.10, 0.05, 0.01\n"
+"  --help              show this help\n";
+
+static int
+cmd_bias(int argc, char **argv)
+{
+	struct cli c;
+	struct run r;
+	mk_bias bi;
+	mk_buf b = { 0 }, fun = { 0 };
+	int rc = EXIT_DATA;
+
+	memset(&bi, 0, sizeof(bi));
+	if (parse_opts(argc, argv, &c, CMD_BIAS, bias_help) != 0)
+		return EXIT_USAGE;
+	if (c.format == FMT_CSV) {
+		usage_error("bias: --format is text or json");
+		return EXIT_USAGE;
+	}
+	if (load_and_fit(&c, &r) != 0)
+		goto done;
+	if (mk_bias_run(r.s, &c.o, c.egger_rma, c.r0, &bi, &r.err) != 0)
+		goto done;
+	mk_result res = { r.t, r.s, &c.o, &r.f, NULL, 0, &c.plot };
+	if (c.format == FMT_JSON)
+		mk_render_bias_json(&b, &res, &bi);
+	else
+		mk_render_bias_text(&b, &res, &bi);
+	if (c.funnel != NULL)
+		mk_render_funnel(&fun, &res, &bi, c.contours);
+	print_warnings(&r.w);
+	mk_warn_clear(&r.w);
+	rc = write_all(c.output, &b, c.funnel, &fun) == 0 ? 0 : EXIT_DATA;
+	r.err.msg[0] = '\0';
+done:
+	mk_bias_free(&bi);
+	mk_buf_free(&b);
+	mk_buf_free(&fun);
+	return run_end(&r, &c, rc);
 }
 
 struct command {
@@ -591,6 +731,7 @@ struct command {
 
 static const struct command commands[] = {
 	{ "pool", cmd_pool, "pool the studies of a CSV file" },
+	{ "bias", cmd_bias, "small-study effects: Egger, Begg, trim and fill" },
 };
 
 static void

@@ -204,7 +204,13 @@ typedef struct mk_redata {
 	size_t k;
 	const size_t *grp;	/* NULL: one group */
 	size_t ng;
+	const double *x;	/* a covariate: y = b0 + b1 x (grp NULL) */
 } mk_redata;
+
+/* Weighted least squares line at tau2 (d->x set): coefficients, the
+ * model-based variance [(X'W*X)^-1]_22 of b1 and RSS = sum w* r^2. */
+int mk_reg_line(const mk_redata *d, double tau2, double *b0, double *b1,
+    double *var_b1, double *rss);
 
 /* Random-effects pieces, exposed for the tests. */
 int mk_tau2(mk_method m, const mk_redata *d, const mk_opts *o, double *tau2,
@@ -243,6 +249,23 @@ mk_subgroups *mk_subgroups_run(const mk_table *t, const mk_studies *s,
     const char *by, const mk_opts *o, mk_warn *w, mk_err *err);
 void mk_subgroups_free(mk_subgroups *sg);
 
+/* ---- small-study effects (bias.c) ------------------------------------ */
+
+typedef struct mk_bias {
+	double egger_b0, egger_b1, egger_se, egger_stat, egger_df, egger_p;
+	int egger_rma;		/* meta-regression version, not lm */
+	double begg_tau, begg_p;
+	int begg_exact;
+	size_t k0;		/* trim-and-fill: studies filled */
+	int side_right;
+	double *fill_y, *fill_v;	/* the filled studies (k0) */
+	mk_fit tf_fit;		/* the fit of the filled data */
+} mk_bias;
+
+int mk_bias_run(const mk_studies *s, const mk_opts *o, int egger_rma, int r0,
+    mk_bias *b, mk_err *err);
+void mk_bias_free(mk_bias *b);
+
 /* ---- rendering (report.c) ---------------------------------------------- */
 
 /* Labels of a forest plot; NULL picks the default. */
@@ -264,6 +287,11 @@ typedef struct mk_result {
 void mk_render_text(mk_buf *b, const mk_result *r);
 void mk_render_json(mk_buf *b, const mk_result *r);
 void mk_render_csv(mk_buf *b, const mk_result *r);
+/* Small-study tests as JSON or text (biasout.c); funnel plot (funnel.c). */
+void mk_render_bias_json(mk_buf *b, const mk_result *r, const mk_bias *bi);
+void mk_render_bias_text(mk_buf *b, const mk_result *r, const mk_bias *bi);
+void mk_render_funnel(mk_buf *b, const mk_result *r, const mk_bias *bi,
+    int contours);
 /* Forest plot as a standalone SVG document (svg.c). */
 void mk_render_svg(mk_buf *b, const mk_result *r);
 /* Label of study i (the study column, else "row N"). */

@@ -248,7 +248,7 @@ static void
 het_random(mk_fit *f, const mk_studies *s)
 {
 	size_t k = s->k;
-	mk_redata d = { s->yi, s->vi, k, NULL, 1 };
+	mk_redata d = { s->yi, s->vi, k, NULL, 1, NULL };
 	double s2;
 
 	f->q = mk_qgen(&d, 0);
@@ -289,7 +289,7 @@ mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
 	if (o->method == MK_PETO)
 		return fit_peto(f, s, err);
 	if (mi->random) {
-		mk_redata d = { s->yi, s->vi, s->k, NULL, 1 };
+		mk_redata d = { s->yi, s->vi, s->k, NULL, 1, NULL };
 		if (mk_tau2(o->method, &d, o, &f->tau2, &f->iters, err) != 0)
 			return -1;
 		f->tau2_boundary = f->tau2 == 0;

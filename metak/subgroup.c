@@ -134,7 +134,7 @@ common_fit(mk_subgroups *sg, const mk_studies *all, const size_t *lev,
 		v[k] = all->vi[i];
 		gi[k++] = lev[i];
 	}
-	mk_redata d = { y, v, k, gi, G };
+	mk_redata d = { y, v, k, gi, G, NULL };
 	sg->tau2 = 0;
 	if (mk_method_get(o->method)->random &&
 	    mk_tau2(o->method, &d, o, &sg->tau2, &iters, err) != 0)
@@ -178,7 +178,7 @@ common_fit(mk_subgroups *sg, const mk_studies *all, const size_t *lev,
 		f->tau2_lo = f->tau2_hi = f->i2_lo = f->i2_hi = NAN;
 		f->tau2_capped = 0;
 		if (gs->k > 1) {	/* I2, H2 of the group at the common tau2 */
-			mk_redata gd = { gs->yi, gs->vi, gs->k, NULL, 1 };
+			mk_redata gd = { gs->yi, gs->vi, gs->k, NULL, 1, NULL };
 			double gv = mk_typical_v(&gd);
 			f->i2 = 100 * f->tau2 / (gv + f->tau2);
 			f->h2 = f->tau2 / gv + 1;

@@ -17,28 +17,88 @@
  * weighted means mu. Arrays have d->ng entries (ng = 1 without groups). */
 static void
 group_means(const mk_redata *d, double tau2, long double *mu,
-    long double *sw, long double *sw2)
+    long double *sw, long double *sw2, long double *sw3)
 {
 	memset(mu, 0, d->ng * sizeof(*mu));
 	memset(sw, 0, d->ng * sizeof(*sw));
 	memset(sw2, 0, d->ng * sizeof(*sw2));
-	for (size_t i = 0; i < d->k; i++) {	/* sum w, sum w y, sum w^2 */
+	memset(sw3, 0, d->ng * sizeof(*sw3));
+	for (size_t i = 0; i < d->k; i++) {	/* sum w, w y, w^2, w^3 */
 		size_t g = d->grp ? d->grp[i] : 0;
 		long double w = 1.0L / ((long double)d->v[i] + tau2);
 		sw[g] += w;
 		mu[g] += w * d->y[i];
 		sw2[g] += w * w;
+		sw3[g] += w * w * w;
 	}
 	for (size_t g = 0; g < d->ng; g++)
 		mu[g] = sw[g] > 0 ? mu[g] / sw[g] : 0;
 }
 
-/* Scratch for group_means: on the stack for up to 64 groups. */
+/* Scratch for group_means: on the stack for up to 64 groups; b0, b1 and
+ * var_b1 hold the fitted line of a design with a covariate. */
 struct scratch {
-	long double *mu, *sw, *sw2;
-	long double small[3][64];
+	long double *mu, *sw, *sw2, *sw3;
+	long double small[4][64];
 	long double *heap;
+	long double b0, b1, var_b1, trpp, logdet;
 };
+
+/* Number of coefficients of the design. */
+static size_t
+npar(const mk_redata *d)
+{
+	return d->x != NULL ? 2 : d->ng;
+}
+
+/* Weighted least squares of y on (1, x), weights 1/(v + tau2), or unit
+ * weights when unit is set. Fills s->b0, s->b1, s->var_b1 = [(X'WX)^-1]_22
+ * and returns tr((X'WX)^-1 X'ZX) with Z = W^2 (or V for unit weights),
+ * the term that turns tr(W) (or tr(V)) into tr(P) (or tr(PV)). */
+static long double
+line_fit(const mk_redata *d, struct scratch *s, double tau2, int unit)
+{
+	long double S0 = 0, S1 = 0, S2 = 0, T0 = 0, T1 = 0, Z0 = 0, Z1 = 0;
+	long double Z2 = 0, C0 = 0, C1 = 0, C2 = 0, Q0 = 0, det;
+
+	for (size_t i = 0; i < d->k; i++) {	/* X'WX, X'Wy, X'ZX, X'W^3X */
+		long double w = unit ? 1 : 1.0L / ((long double)d->v[i] + tau2);
+		long double z = unit ? d->v[i] : w * w, x = d->x[i];
+		S0 += w;
+		S1 += w * x;
+		S2 += w * x * x;
+		T0 += w * d->y[i];
+		T1 += w * x * d->y[i];
+		Z0 += z;
+		Z1 += z * x;
+		Z2 += z * x * x;
+		C0 += w * w * w;
+		C1 += w * w * w * x;
+		C2 += w * w * w * x * x;
+		Q0 += w * w;
+	}
+	det = S0 * S2 - S1 * S1;
+	s->b1 = (S0 * T1 - S1 * T0) / det;
+	s->b0 = (T0 - s->b1 * S1) / S0;
+	s->var_b1 = S0 / det;
+	s->logdet = logl(det);
+	/* tr(PP) = tr(W^2) - 2 tr(A X'W^3X) + tr((A X'W^2X)^2), A = (X'WX)^-1 */
+	long double a00 = S2 / det, a01 = -S1 / det, a11 = S0 / det;
+	long double m00 = a00 * Z0 + a01 * Z1, m01 = a00 * Z1 + a01 * Z2;
+	long double m10 = a01 * Z0 + a11 * Z1, m11 = a01 * Z1 + a11 * Z2;
+	s->trpp = Q0 - 2 * (a00 * C0 + 2 * a01 * C1 + a11 * C2) +
+	    (m00 * m00 + 2 * m01 * m10 + m11 * m11);
+	return (S2 * Z0 - 2 * S1 * Z1 + S0 * Z2) / det;
+}
+
+/* Fitted value of study i after group_means or line_fit. */
+static long double
+fitted(const mk_redata *d, const struct scratch *s, size_t i)
+{
+	if (d->x != NULL)
+		return s->b0 + s->b1 * d->x[i];
+	return s->mu[d->grp ? d->grp[i] : 0];
+}
 
 static int
 scratch_init(struct scratch *s, size_t ng)
@@ -48,14 +108,16 @@ scratch_init(struct scratch *s, size_t ng)
 		s->mu = s->small[0];
 		s->sw = s->small[1];
 		s->sw2 = s->small[2];
+		s->sw3 = s->small[3];
 		return 0;
 	}
-	s->heap = malloc(3 * ng * sizeof(long double));
+	s->heap = malloc(4 * ng * sizeof(long double));
 	if (s->heap == NULL)
 		return -1;
 	s->mu = s->heap;
 	s->sw = s->heap + ng;
 	s->sw2 = s->heap + 2 * ng;
+	s->sw3 = s->heap + 3 * ng;
 	return 0;
 }
 
@@ -64,25 +126,64 @@ scratch_init(struct scratch *s, size_t ng)
  * (sum_g w^2)/(sum_g w), the trace of P = W - WX(X'WX)^-1 X'W. */
 struct stats {
 	long double rss, ypp, sw, trp;
+	long double sw2, trpp;	/* sum w^2 and tr(PP), for Fisher scoring */
+	long double logdet;	/* log det X'WX, for the REML likelihood */
+	long double slogv;	/* sum log(v + tau2) */
 };
 
 static void
 stats_at(const mk_redata *d, struct scratch *s, double tau2,
     struct stats *st)
 {
-	group_means(d, tau2, s->mu, s->sw, s->sw2);
+	long double adj = 0;
+
 	memset(st, 0, sizeof(*st));
+	if (d->x != NULL)
+		adj = line_fit(d, s, tau2, 0);
+	else
+		group_means(d, tau2, s->mu, s->sw, s->sw2, s->sw3);
 	for (size_t i = 0; i < d->k; i++) {	/* sum w r^2, sum w^2 r^2 */
-		size_t g = d->grp ? d->grp[i] : 0;
 		long double w = 1.0L / ((long double)d->v[i] + tau2);
-		long double r = d->y[i] - s->mu[g];
+		long double r = d->y[i] - fitted(d, s, i);
 		st->rss += w * r * r;
 		st->ypp += w * w * r * r;
+		st->sw += w;
+		st->sw2 += w * w;
+		st->slogv += logl((long double)d->v[i] + tau2);
 	}
-	for (size_t g = 0; g < d->ng; g++) {
-		st->sw += s->sw[g];
-		st->trp += s->sw[g] > 0 ? s->sw[g] - s->sw2[g] / s->sw[g] : 0;
+	if (d->x != NULL) {
+		st->trp = st->sw - adj;
+		st->trpp = s->trpp;
+		st->logdet = s->logdet;
+		return;
 	}
+	for (size_t g = 0; g < d->ng; g++) {	/* P is block diagonal */
+		long double S = s->sw[g];
+		if (S <= 0)
+			continue;
+		st->trp += S - s->sw2[g] / S;
+		st->trpp += s->sw2[g] - 2 * s->sw3[g] / S +
+		    s->sw2[g] * s->sw2[g] / (S * S);
+		st->logdet += logl(S);
+	}
+}
+
+int
+mk_reg_line(const mk_redata *d, double tau2, double *b0, double *b1,
+    double *var_b1, double *rss)
+{
+	struct scratch s;
+	struct stats st;
+
+	if (d->x == NULL || scratch_init(&s, 1) != 0)
+		return -1;
+	stats_at(d, &s, tau2, &st);
+	*b0 = (double)s.b0;
+	*b1 = (double)s.b1;
+	*var_b1 = (double)s.var_b1;
+	*rss = (double)st.rss;
+	free(s.heap);
+	return 0;
 }
 
 double
@@ -108,7 +209,7 @@ mk_typical_v(const mk_redata *d)
 		return NAN;
 	stats_at(d, &s, 0, &st);
 	free(s.heap);
-	return (double)(((long double)d->k - d->ng) / st.trp);
+	return (double)(((long double)d->k - npar(d)) / st.trp);
 }
 
 /* Estimating equations in tau2, each decreasing through its root:
@@ -300,12 +401,76 @@ paule_mandel(struct lik *l, const mk_opts *o, double *t, int *iters)
 	    iters);
 }
 
+/* Restricted (or full) log-likelihood at tau2, up to constants shared by
+ * every tau2; for metafor's check that tau2 = 0 is not better. */
+static long double
+loglik(const mk_redata *d, struct scratch *s, double tau2, int reml)
+{
+	struct stats st;
+
+	stats_at(d, s, tau2, &st);
+	return -st.slogv / 2 - st.rss / 2 - (reml ? st.logdet / 2 : 0);
+}
+
+/* Fisher scoring as metafor's rma.uni does it for ML, REML and EB: from
+ * tau2 = max(0, t0), step adj = (yPPy - trP)/trPP (REML), (yPPy - sum w)/
+ * sum w^2 (ML) or (RSS k/(k-p) - k)/sum w (EB), halved while tau2 + adj
+ * < 0, until |change| <= threshold. For ML/REML a result whose likelihood
+ * is below that of tau2 = 0 by more than 2^-13 becomes 0 (metafor's
+ * ll0check). 0, or -1 when maxiter is exceeded. */
+static int
+fisher_scoring(const mk_redata *d, struct scratch *s, mk_method m,
+    double t0, double threshold, int maxiter, double *out, int *iters)
+{
+	double tau2 = t0 > 0 ? t0 : 0, change = threshold + 1;
+	double kk = (double)d->k, p = (double)npar(d);
+	int it = 0;
+
+	while (change > threshold) {
+		struct stats st;
+		long double adj;
+		if (++it > maxiter)
+			return -1;
+		stats_at(d, s, tau2, &st);
+		if (m == MK_REML)
+			adj = (st.ypp - st.trp) / st.trpp;
+		else if (m == MK_ML)
+			adj = (st.ypp - st.sw) / st.sw2;
+		else
+			adj = (st.rss * kk / (kk - p) - kk) / st.sw;
+		if (!isfinite((double)adj))
+			adj = 0;
+		while (tau2 + adj < 0)
+			adj /= 2;
+		double old = tau2;
+		tau2 = (double)(tau2 + adj);
+		change = fabs(old - tau2);
+	}
+	if ((m == MK_REML || m == MK_ML) && tau2 > threshold &&
+	    loglik(d, s, 0, m == MK_REML) - loglik(d, s, tau2, m == MK_REML) >
+	    1.220703125e-4)
+		tau2 = 0;
+	*out = tau2;
+	*iters = it;
+	return 0;
+}
+
 /* Hedges' estimator: (RSS_ols - tr(P_ols V)) / (k - p), with unweighted
  * group means: tr(P_ols V) = sum v - sum_g (sum_g v) / n_g. */
 static double
 hedges(const mk_redata *d, struct scratch *s)
 {
 	long double rss = 0, trpv = 0;
+
+	if (d->x != NULL) {	/* OLS line: tr(PV) = sum v - tr((X'X)^-1 X'VX) */
+		long double adj = line_fit(d, s, 0, 1);
+		for (size_t i = 0; i < d->k; i++) {
+			long double r = d->y[i] - fitted(d, s, i);
+			rss += r * r;
+			trpv += d->v[i];
+		}
+		return (double)((rss - (trpv - adj)) / ((long double)d->k - 2));
+	}
 
 	memset(s->mu, 0, d->ng * sizeof(long double));
 	memset(s->sw, 0, d->ng * sizeof(long double));
@@ -336,13 +501,13 @@ mk_tau2(mk_method m, const mk_redata *d, const mk_opts *o, double *tau2,
 {
 	struct scratch s;
 	struct stats st;
-	double t = 0, kk = (double)d->k, dfr = (double)d->k - (double)d->ng;
+	double t = 0, kk = (double)d->k, dfr = (double)d->k - (double)npar(d);
 	struct lik l = { d, &s, m, dfr };
 	int rc = 0;
 
 	*iters = 0;
 	*tau2 = 0;
-	if (d->k <= d->ng)	/* no residual df: not estimable, fixed at 0 */
+	if (d->k <= npar(d))	/* no residual df: not estimable, fixed at 0 */
 		return 0;
 	if (scratch_init(&s, d->ng) != 0) {
 		mk_err_set(err, "", 0, "", "out of memory");
@@ -373,16 +538,20 @@ mk_tau2(mk_method m, const mk_redata *d, const mk_opts *o, double *tau2,
 		break;
 	}
 	case MK_PM:
+		if (equation(0, &l) > 0)
+			rc = paule_mandel(&l, o, &t, iters);
+		break;
 	case MK_EB:
 	case MK_ML:
 	case MK_REML:
-		if (equation(0, &l) <= 0)
-			break;	/* the root is at or below 0 */
-		if (m == MK_PM)
-			rc = paule_mandel(&l, o, &t, iters);
-		else
+		/* metafor's path; if it fails, the bracketed root */
+		rc = fisher_scoring(d, &s, m, hedges(d, &s), o->tol, o->maxiter,
+		    &t, iters);
+		if (rc != 0 && equation(0, &l) > 0)
 			rc = mk_root_decreasing(equation, &l, 1, o->maxiter,
 			    o->tol, &t, iters);
+		else if (rc != 0)
+			rc = 0, t = 0;
 		break;
 	default:
 		t = 0;

@@ -36,5 +36,26 @@ for (m in c("REML", "DL", "ML", "HE", "SJ", "HS")) for (t in c("z", "knha")) {
       c("--measure", "OR", "--method", m, "--ci", if (t == "knha") "hksj" else "z",
         "--by", "alloc", "--common-tau2"), ex)
 }
+# metak bias: Egger's test as a meta-regression (regtest model "rma") and
+# trim and fill with the R0 estimator
+add_cmd <- function(id, file, args, expect) {
+  add(id, file, args, expect)
+  cases[length(cases)] <<- sub('\\{"id"', '{"command": "bias", "id"', cases[length(cases)])
+}
+li <- read.csv("li2007.csv")
+el <- escalc("OR", ai = events_t, n1i = n_t, ci = events_c, n2i = n_c, data = li)
+for (m in c("REML", "DL", "FE")) {
+  r <- rma(yi, vi, data = e, method = m)
+  g <- regtest(r, model = "rma")
+  add_cmd(sprintf("bias/bcg/OR/%s/egger-rma", m), "bcg.csv",
+          c("--measure", "OR", "--method", m, "--egger-model", "rma"),
+          list("egger.stat" = g$zval, "egger.p" = g$pval))
+  rl <- rma(yi, vi, data = el, method = m)
+  tf <- trimfill(rl, estimator = "R0")
+  add_cmd(sprintf("bias/li2007/OR/%s/R0", m), "li2007.csv",
+          c("--measure", "OR", "--method", m, "--trimfill", "R0"),
+          list("trimfill.k0" = tf$k0, "trimfill.estimate" = c(tf$beta),
+               "trimfill.ci_low" = tf$ci.lb, "trimfill.ci_high" = tf$ci.ub))
+}
 cat(sprintf('{\n "generator": "metafor %s",\n "tolerance": {"rel": 1e-06, "abs": 1e-09},\n "cases": [\n%s\n]}\n',
     packageVersion("metafor"), paste(cases, collapse = ",\n")))

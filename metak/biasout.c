@@ -1,0 +1,116 @@
+/* biasout.c: renders the small-study tests of bias.c as JSON (the
+ * contract's "egger", "begg", "trimfill" keys and more) or as a text report
+ * that says what the tests can and cannot show. */
+#include <math.h>
+#include <stdio.h>
+
+#include "internal.h"
+
+static void
+jnum(mk_buf *b, const char *key, double x, int comma)
+{
+	mk_buf_printf(b, "%s\"%s\": ", comma ? ", " : "", key);
+	if (!isfinite(x))
+		mk_buf_printf(b, "null");
+	else
+		mk_buf_printf(b, "%.15g", x == 0 ? 0 : x);
+}
+
+void
+mk_render_bias_json(mk_buf *b, const mk_result *r, const mk_bias *bi)
+{
+	const mk_fit *t = &bi->tf_fit;
+	const mk_measure_info *me = mk_measure_get(r->studies->measure);
+
+	mk_buf_printf(b, "{\"measure\": \"%s\", \"method\": \"%s\", "
+	    "\"scale\": \"%s\", \"k\": %zu,\n \"egger\": {", me->name,
+	    mk_method_get(r->fit->method)->name, me->log_scale ? "log" :
+	    "identity", r->studies->k);
+	jnum(b, "stat", bi->egger_stat, 0);
+	jnum(b, "df", bi->egger_df, 1);
+	jnum(b, "p", bi->egger_p, 1);
+	mk_buf_printf(b, ", \"model\": \"%s\"", bi->egger_rma ? "rma" : "lm");
+	jnum(b, "intercept", bi->egger_b0, 1);
+	jnum(b, "slope", bi->egger_b1, 1);
+	jnum(b, "slope_se", bi->egger_se, 1);
+	mk_buf_printf(b, "},\n \"begg\": {");
+	jnum(b, "tau", bi->begg_tau, 0);
+	jnum(b, "p", bi->begg_p, 1);
+	mk_buf_printf(b, ", \"exact\": %s},\n \"trimfill\": {\"k0\": %zu, "
+	    "\"side\": \"%s\"", bi->begg_exact ? "true" : "false", bi->k0,
+	    bi->side_right ? "right" : "left");
+	jnum(b, "estimate", t->est, 1);
+	jnum(b, "se", t->se, 1);
+	jnum(b, "ci_low", t->lo, 1);
+	jnum(b, "ci_high", t->hi, 1);
+	jnum(b, "p", t->p, 1);
+	jnum(b, "tau2", t->tau2, 1);
+	mk_buf_printf(b, ", \"filled\": [");
+	for (size_t j = 0; j < bi->k0; j++) {
+		mk_buf_printf(b, "%s{", j ? ", " : "");
+		jnum(b, "yi", bi->fill_y[j], 0);
+		jnum(b, "vi", bi->fill_v[j], 1);
+		mk_buf_printf(b, "}");
+	}
+	mk_buf_printf(b, "]}}\n");
+}
+
+static void
+p_text(mk_buf *b, double p)
+{
+	if (!isfinite(p))
+		mk_buf_printf(b, "p = NA");
+	else if (p < 0.0001)
+		mk_buf_printf(b, "p < 0.0001");
+	else
+		mk_buf_printf(b, "p = %.4f", p);
+}
+
+void
+mk_render_bias_text(mk_buf *b, const mk_result *r, const mk_bias *bi)
+{
+	const mk_fit *f = r->fit, *t = &bi->tf_fit;
+	const mk_measure_info *me = mk_measure_get(r->studies->measure);
+	int lg = me->log_scale;
+	size_t k = r->studies->k;
+
+	mk_buf_printf(b, "%s: %zu studies; %s (%s), %s\n\n", r->table->file,
+	    k, me->label, me->name, mk_method_get(f->method)->label);
+	mk_buf_printf(b, "Egger's regression test (%s): slope on the "
+	    "standard error %.4f (SE %.4f), %s = %.3f", bi->egger_rma ?
+	    "meta-regression with the fit's tau2" : "weighted least squares",
+	    bi->egger_b1, bi->egger_se, isfinite(bi->egger_df) ? "t" : "z",
+	    bi->egger_stat);
+	if (isfinite(bi->egger_df))
+		mk_buf_printf(b, " (df = %.0f)", bi->egger_df);
+	mk_buf_printf(b, ", ");
+	p_text(b, bi->egger_p);
+	mk_buf_printf(b, "\nBegg and Mazumdar's rank correlation: Kendall's "
+	    "tau = %.4f, ", bi->begg_tau);
+	p_text(b, bi->begg_p);
+	mk_buf_printf(b, " (%s)\n", bi->begg_exact ? "exact" :
+	    "normal approximation");
+	mk_buf_printf(b, "Trim and fill (L0): %zu stud%s filled on the %s\n",
+	    bi->k0, bi->k0 == 1 ? "y" : "ies", bi->side_right ? "right" :
+	    "left");
+	mk_buf_printf(b, "  pooled %s: %.4f [%.4f, %.4f] before, %.4f "
+	    "[%.4f, %.4f] after filling\n", me->name,
+	    lg ? exp(f->est) : f->est, lg ? exp(f->lo) : f->lo,
+	    lg ? exp(f->hi) : f->hi, lg ? exp(t->est) : t->est,
+	    lg ? exp(t->lo) : t->lo, lg ? exp(t->hi) : t->hi);
+	for (size_t j = 0; j < bi->k0; j++)
+		mk_buf_printf(b, "  filled %zu: %s = %.4f, SE %.4f\n", j + 1,
+		    me->name, lg ? exp(bi->fill_y[j]) : bi->fill_y[j],
+		    sqrt(bi->fill_v[j]));
+	mk_buf_printf(b, "\nWhat this shows: funnel asymmetry, which "
+	    "publication bias can cause, but so can true heterogeneity,\n"
+	    "chance, or a link between study size and quality. No "
+	    "asymmetry is no proof of no bias.\n");
+	if (k < 10)
+		mk_buf_printf(b, "Caution: with fewer than 10 studies these "
+		    "tests have too little power to tell chance from\n"
+		    "asymmetry (Cochrane Handbook, section 13.3.5.4).\n");
+	mk_buf_printf(b, "Trim and fill assumes the asymmetry is due to "
+	    "missing studies; its adjusted estimate is a\n"
+	    "sensitivity analysis, not a corrected result.\n");
+}
