@@ -19,40 +19,94 @@ LIBSRC = metak/buf.c metak/diag.c metak/csvin.c metak/table.c \
 LIBOBJ = $(LIBSRC:metak/%.c=build/obj/%.o)
 HDR    = metak/metak.h metak/internal.h
 
-all: build/metak build/libmetak.a
+# build folder: build, build/asan, build/vg
+B ?= build
+# a command run before every test program (make valgrind sets it)
+RUNNER ?=
 
-build/obj/%.o: metak/%.c $(HDR)
-	@mkdir -p build/obj
+all: $(B)/metak $(B)/libmetak.a
+
+$(B)/obj/%.o: metak/%.c $(HDR)
+	@mkdir -p $(B)/obj
 	$(CC) $(CFLAGS) $(WARN) -c -o $@ $<
 
-build/libmetak.a: $(LIBOBJ)
+$(B)/libmetak.a: $(LIBOBJ:build/%=$(B)/%)
 	rm -f $@
-	ar rcs $@ $(LIBOBJ)
+	ar rcs $@ $(LIBOBJ:build/%=$(B)/%)
 
-build/metak: build/obj/main.o build/libmetak.a
-	$(CC) $(CFLAGS) -o $@ build/obj/main.o build/libmetak.a $(LDLIBS)
+$(B)/metak: $(B)/obj/main.o $(B)/libmetak.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(B)/obj/main.o $(B)/libmetak.a $(LDLIBS)
 
 # ---- tests ---------------------------------------------------------------
-TESTS = tests/test_effect tests/test_pool tests/test_csv
+TESTS = test_effect test_pool test_csv
+TESTBIN = $(TESTS:%=$(B)/tests/%)
 
-build/tests/%: tests/%.c tests/check.h build/libmetak.a
-	@mkdir -p build/tests
-	$(CC) $(CFLAGS) $(WARN) -Wno-missing-prototypes -Imetak -o $@ $< \
-	    build/libmetak.a $(LDLIBS) -lcmocka
+$(B)/tests/%: tests/%.c tests/check.h $(B)/libmetak.a
+	@mkdir -p $(B)/tests
+	$(CC) $(CFLAGS) $(WARN) -Wno-missing-prototypes -Imetak $(LDFLAGS) \
+	    -o $@ $< $(B)/libmetak.a $(LDLIBS) -lcmocka
 
-check: deps-check all $(TESTS:tests/%=build/tests/%)
-	@set -e; for t in $(TESTS:tests/%=build/tests/%); do $$t; done
-	python3 tests/reference/check_reference.py --metak build/metak tests/reference
-	python3 tests/reference/check_reference.py --metak build/metak tests/reference/bias.json
-	python3 tests/reference/check_reference.py --metak build/metak tests/metafor_local/expected.json
-	sh tests/run_cli.sh build/metak
-	sh tests/svg_render.sh build/metak
-	sh tests/man_examples.sh build/metak
+# everything CI runs: the suite, again under ASan+UBSan and under valgrind,
+# and a short fuzz session (FUZZ_SECONDS, 30 here) over the regressions
+check: deps-check
+	$(MAKE) suite
+	$(MAKE) asan-suite
+	$(MAKE) valgrind-suite
+	$(MAKE) fuzz-suite FUZZ_SECONDS=30
+	@echo "check: 4 passed, 0 failed (suite, asan, valgrind, fuzz)"
+
+# every test of the built metak in $(B); METAK is what the scripts run
+METAK ?= $(B)/metak
+suite: all $(TESTBIN)
+	@set -e; for t in $(TESTBIN); do $(RUNNER) $$t; done
+	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference
+	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/bias.json
+	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected.json
+	sh tests/run_cli.sh $(METAK)
+	sh tests/svg_render.sh $(METAK)
+	sh tests/man_examples.sh $(METAK)
 	sh tests/lint_man.sh man/metak.1 man/metak.5
-	@echo "make check: all suites passed"
+	@echo "suite: all passed ($(B))"
+
+# the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
+asan: deps-check
+	$(MAKE) asan-suite
+asan-suite:
+	$(MAKE) suite B=build/asan CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    LDFLAGS="-fsanitize=address,undefined"
+
+# the whole suite under valgrind memcheck (any error or leak fails)
+valgrind: deps-check
+	$(MAKE) valgrind-suite
+valgrind-suite:
+	$(MAKE) all B=build/vg CFLAGS="-O1 -g"
+	sh tests/valgrind_wrap.sh build/vg/metak build/vg/bin/metak
+	NO_STDOUT=1 $(MAKE) suite B=build/vg CFLAGS="-O1 -g" METAK=build/vg/bin/metak \
+	    RUNNER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+
+# coverage-guided fuzzing of the CSV reader and the whole pool pipeline
+FUZZ_SECONDS ?= 60
+fuzz: deps-check
+	$(MAKE) fuzz-suite
+fuzz-suite:
+	$(MAKE) build/fuzz/fuzz_pool
+	sh tests/fuzz/run.sh build/fuzz/fuzz_pool $(FUZZ_SECONDS)
+
+FUZZFLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+build/fuzz/fuzz_pool: tests/fuzz/fuzz_pool.c $(LIBSRC) $(HDR)
+	@mkdir -p build/fuzz
+	clang $(FUZZFLAGS) -Imetak -o $@ tests/fuzz/fuzz_pool.c $(LIBSRC) $(LDLIBS)
+
+# static analysis: cppcheck and clang-tidy must be silent
+static:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+	    --inline-suppr --suppress=missingIncludeSystem -Imetak metak/*.c
+	clang-tidy --quiet metak/*.c -- $(WARN) -Imetak 2>/dev/null
 
 deps-check:
-	@sh tests/deps.sh mandoc libxml2-utils librsvg2-bin chromium
+	@sh tests/deps.sh mandoc libxml2-utils librsvg2-bin chromium clang \
+	    valgrind
 
 # the README's first command: install what is missing, build, run
 run:
@@ -81,4 +135,5 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all run bench check deps-check lint install uninstall clean
+.PHONY: all run bench check suite asan asan-suite valgrind valgrind-suite \
+	fuzz fuzz-suite static deps-check lint install uninstall clean

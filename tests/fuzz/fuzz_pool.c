@@ -1,0 +1,73 @@
+/* fuzz_pool.c: libFuzzer target over the CSV reader and the whole pool
+ * pipeline: bytes -> table -> effect sizes -> every method -> subgroups by
+ * the last column -> small-study tests -> every renderer. Anything but a
+ * clean error or a result is a bug the sanitizers report. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "metak.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void
+one(const mk_table *t, const mk_opts *o)
+{
+	mk_err err;
+	mk_warn w = { 0 };
+	mk_studies *s = mk_studies_from_table(t, o, &w, &err);
+	mk_fit f;
+	mk_buf b = { 0 };
+
+	memset(&f, 0, sizeof(f));
+	if (s != NULL && s->k > 0 && mk_fit_run(s, o, &f, &w, &err) == 0) {
+		mk_subgroups *sg = NULL;
+		if (t->ncol > 0)
+			sg = mk_subgroups_run(t, s, t->names[t->ncol - 1], o,
+			    &w, &err);
+		mk_result r = { t, s, o, &f, sg, 0, NULL };
+		mk_render_text(&b, &r);
+		mk_render_json(&b, &r);
+		mk_render_csv(&b, &r);
+		mk_render_svg(&b, &r);
+		mk_bias bi;
+		memset(&bi, 0, sizeof(bi));
+		if (s->k >= 3 && mk_bias_run(s, o, 0, 0, &bi, &err) == 0)
+			mk_render_funnel(&b, &r, &bi, 1);
+		mk_bias_free(&bi);
+		mk_subgroups_free(sg);
+	}
+	mk_fit_free(&f);
+	mk_buf_free(&b);
+	mk_studies_free(s);
+	mk_warn_clear(&w);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const mk_method methods[] = { MK_REML, MK_DL, MK_MH, MK_PETO,
+	    MK_PM, MK_FE };
+	mk_err err;
+	mk_table *t;
+	mk_opts o;
+
+	gsl_set_error_handler_off();
+	t = mk_table_parse("fuzz.csv", (const char *)data, size, &err);
+	if (t == NULL)
+		return 0;
+	for (size_t m = 0; m < sizeof(methods) / sizeof(methods[0]); m++) {
+		mk_opts_init(&o);
+		o.method = methods[m];
+		o.maxiter = 200;
+		o.ci = m % 2 ? MK_CI_HKSJ : MK_CI_Z;
+		if (o.method == MK_MH || o.method == MK_PETO)
+			o.ci = MK_CI_Z;
+		o.common_tau2 = m == 0;
+		one(t, &o);
+	}
+	mk_table_free(t);
+	return 0;
+}
