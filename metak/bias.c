@@ -23,6 +23,16 @@ mk_bias_free(mk_bias *b)
 	b->fill_y = b->fill_v = NULL;
 }
 
+/* Whether x holds at least two different values. */
+static int
+distinct(const double *x, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (x[i] != x[0])
+			return 1;
+	return 0;
+}
+
 /* Egger et al. (1997, BMJ 315:629), metafor's regtest(): yi = b0 + b1 sei.
  * model "lm": weighted least squares, weights 1/vi, t = b1/se(b1) with
  * se^2 = RSS/(k-2) [(X'WX)^-1]_22, k-2 df. model "rma": the same line as a
@@ -43,20 +53,23 @@ egger(const mk_studies *s, const mk_opts *o, int rma, mk_bias *b,
 	for (size_t i = 0; i < s->k; i++)
 		sei[i] = sqrt(s->vi[i]);
 	mk_redata d = { s->yi, s->vi, s->k, NULL, 1, sei };
+	if (!distinct(sei, s->k)) {
+		mk_err_set(err, "", 0, "", "Egger's test needs studies of "
+		    "differing precision: every standard error is the same");
+		goto out;
+	}
 	if (rma && mk_method_get(o->method)->random &&
 	    mk_tau2(o->method, &d, o, &tau2, &iters, err) != 0)
 		goto out;
 	if (mk_reg_line(&d, tau2, &b0, &b1, &vb1, &rss) != 0) {
-		mk_err_set(err, "", 0, "", "out of memory");
+		mk_err_set(err, "", 0, "", "Egger's regression cannot be "
+		    "fitted (the standard errors barely differ)");
 		goto out;
 	}
 	b->egger_b0 = b0;
 	b->egger_b1 = b1;
 	b->egger_rma = rma;
-	if (!rma) {	/* lm: residual variance estimated */
-		b->egger_se = sqrt(rss / dfr * vb1);
-		b->egger_df = dfr;
-	} else if (o->ci == MK_CI_HKSJ) {
+	if (!rma || o->ci == MK_CI_HKSJ) {	/* residual variance estimated */
 		b->egger_se = sqrt(rss / dfr * vb1);
 		b->egger_df = dfr;
 	} else {
@@ -295,8 +308,9 @@ trimfill(const mk_studies *s, const mk_opts *o, int r0, mk_bias *b,
 	if (k > 2 && mk_method_get(o->method)->random &&
 	    mk_tau2(o->method, &d, o, &tau2, &iters, err) != 0)
 		goto out;
+	b1 = 0;
 	if (k > 2 && mk_reg_line(&d, tau2, &b0, &b1, &vb1, &rss) != 0)
-		goto out;
+		b1 = 0;	/* equal precision: no side to prefer, say left */
 	flip = k > 2 && b1 < 0;	/* missing on the right */
 	b->side_right = flip;
 	for (size_t i = 0; i < k; i++) {

@@ -374,7 +374,7 @@ mk_studies *
 mk_studies_from_table(const mk_table *t, const mk_opts *o, mk_warn *w,
     mk_err *err)
 {
-	int col[6];
+	int col[6] = { -1, -1, -1, -1, -1, -1 };
 	const struct kind_def *kd = find_kind(t, o, col, err);
 	mk_studies *s;
 	mk_measure m;
@@ -407,7 +407,7 @@ mk_studies_from_table(const mk_table *t, const mk_opts *o, mk_warn *w,
 	}
 	s->measure = m;
 	for (size_t r = 0; r < t->nrow; r++) {
-		double x[6];
+		double x[6] = { 0, 0, 0, 0, 0, 0 };
 		const char *missing = NULL, *why = "";
 		char tmp[32];
 		for (size_t c = 0; c < kd->ncols; c++) {
@@ -434,7 +434,7 @@ mk_studies_from_table(const mk_table *t, const mk_opts *o, mk_warn *w,
 			return NULL;
 		}
 		size_t i = s->k;
-		if (kd->kind == MK_KIND_BINARY) {
+		if (s->ai != NULL) {	/* binary */
 			s->ncc += o->cc_to == MK_CC_ALL || (o->cc_to ==
 			    MK_CC_ONLY0 && (x[0] == 0 || x[0] == x[1] ||
 			    x[2] == 0 || x[2] == x[3]));

@@ -247,8 +247,9 @@ study_row(mk_buf *b, struct layout *L, const mk_studies *s, size_t i)
 	    sizeof(tmp)), 40);
 	text(b, L->xlab, y, NULL, NULL, label);
 	raw_cells(b, L, s, i);
-	snprintf(w, sizeof(w), isfinite(f->weight[j]) ? "%.1f%%" : "",
-	    f->weight[j]);
+	w[0] = '\0';
+	if (isfinite(f->weight[j]))
+		snprintf(w, sizeof(w), "%.1f%%", f->weight[j]);
 	text(b, L->xweight, y, "end", NULL, w);
 	fmt_ci(ci, sizeof(ci), L, f->yi[j], f->yi[j] - z * se,
 	    f->yi[j] + z * se);
@@ -354,7 +355,7 @@ header(mk_buf *b, struct layout *L)
 	char eff[128];
 	const char *bold = " font-weight=\"bold\"";
 
-	if (L->nraw > 0) {
+	if (L->nraw >= 2) {
 		int half = L->nraw / 2;
 		text(b, (L->xraw[0] - NUMW + L->xraw[half - 1]) / 2 + 4, L->y,
 		    "middle", bold, "Treatment");

@@ -28,7 +28,7 @@ mk_table_free(mk_table *t)
 {
 	if (t == NULL)
 		return;
-	for (size_t i = 0; i < t->ncol; i++)
+	for (size_t i = 0; t->names != NULL && i < t->ncol; i++)
 		free(t->names[i]);
 	free(t->names);
 	free(t->off);
@@ -120,7 +120,8 @@ grow(mk_table *t, size_t extra)
 {
 	if (t->nrow == t->cap) {
 		size_t cap = t->cap ? 2 * t->cap : 64;
-		size_t *o = realloc(t->off, cap * t->ncol * sizeof(*o));
+		size_t *o = realloc(t->off, cap * (t->ncol ? t->ncol : 1) *
+		    sizeof(*o));
 		if (o == NULL)
 			return -1;
 		t->off = o;

@@ -78,6 +78,11 @@ line_fit(const mk_redata *d, struct scratch *s, double tau2, int unit)
 		Q0 += w * w;
 	}
 	det = S0 * S2 - S1 * S1;
+	if (!(det > 1e-14L * S0 * S2)) {	/* x constant: no slope */
+		s->b0 = s->b1 = s->var_b1 = NAN;
+		s->trpp = s->logdet = NAN;
+		return NAN;
+	}
 	s->b1 = (S0 * T1 - S1 * T0) / det;
 	s->b0 = (T0 - s->b1 * S1) / S0;
 	s->var_b1 = S0 / det;
@@ -178,6 +183,10 @@ mk_reg_line(const mk_redata *d, double tau2, double *b0, double *b1,
 	if (d->x == NULL || scratch_init(&s, 1) != 0)
 		return -1;
 	stats_at(d, &s, tau2, &st);
+	if (!isfinite((double)s.b1)) {
+		free(s.heap);
+		return -1;
+	}
 	*b0 = (double)s.b0;
 	*b1 = (double)s.b1;
 	*var_b1 = (double)s.var_b1;
