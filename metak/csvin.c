@@ -25,6 +25,8 @@ struct rd {
 	long start;		/* line the current record started on */
 	int failed;
 	int bom_checked;
+	size_t pending;		/* bytes fed since the last field ended */
+	int saw_field;		/* a field ended during the current feed */
 };
 
 static void
@@ -44,6 +46,11 @@ on_field(void *s, size_t len, void *ud)
 
 	if (r->failed)
 		return;
+	r->saw_field = 1;
+	if (len > FIELD_MAX) {
+		fail(r, r->line, "field longer than 1 MiB");
+		return;
+	}
 	if (r->nf == r->capf) {
 		size_t cap = r->capf ? 2 * r->capf : 16;
 		char **g = realloc(r->f, cap * sizeof(*g));
@@ -94,6 +101,7 @@ feed(struct csv_parser *p, struct rd *r, const char *s, size_t n)
 	}
 	if (p->pstate == 0 && r->nf == 0)
 		r->start = r->line;	/* a record (if any) begins here */
+	r->saw_field = 0;
 	if (csv_parse(p, s, n, on_field, on_record, r) != n && !r->failed) {
 		fail(r, r->line, csv_error(p) == CSV_EPARSE ?
 		    "malformed quoting: a stray '\"' inside a field or text "
@@ -102,7 +110,9 @@ feed(struct csv_parser *p, struct rd *r, const char *s, size_t n)
 	}
 	if (r->failed)
 		return -1;
-	if (p->entry_pos > FIELD_MAX) {
+	/* stop a runaway field before libcsv buffers all of it */
+	r->pending = r->saw_field ? 0 : r->pending + n;
+	if (r->pending > FIELD_MAX + PIECE) {
 		fail(r, r->line, "field longer than 1 MiB");
 		return -1;
 	}
