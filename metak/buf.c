@@ -1,11 +1,12 @@
 /* buf.c: a growable byte buffer that every renderer writes into, so that
- * output is produced whole and written once by main.c. */
+ * output is produced whole and written once by main.c; and XML escaping
+ * into it for the SVG renderers. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "metak.h"
+#include "internal.h"
 
 static int
 reserve(mk_buf *b, size_t extra)
@@ -66,4 +67,21 @@ mk_buf_free(mk_buf *b)
 	b->data = NULL;
 	b->len = b->cap = 0;
 	b->oom = 0;
+}
+
+void
+mk_buf_xml(mk_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		switch (c) {
+		case '&': mk_buf_printf(b, "&amp;"); break;
+		case '<': mk_buf_printf(b, "&lt;"); break;
+		case '>': mk_buf_printf(b, "&gt;"); break;
+		case '"': mk_buf_printf(b, "&quot;"); break;
+		case '\'': mk_buf_printf(b, "&#39;"); break;
+		default:	/* XML 1.0 forbids most control characters */
+			mk_buf_put(b, c < 0x20 && c != '\t' ? " " : s, 1);
+		}
+	}
 }

@@ -32,24 +32,6 @@ fy(const struct frame *f, double se)
 	return T + (H - T - B) * se / f->semax;
 }
 
-static void
-xml_text(mk_buf *b, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': mk_buf_printf(b, "&amp;"); break;
-		case '<': mk_buf_printf(b, "&lt;"); break;
-		case '>': mk_buf_printf(b, "&gt;"); break;
-		case '"': mk_buf_printf(b, "&quot;"); break;
-		default:
-			if ((unsigned char)*s < 0x20)
-				mk_buf_put(b, " ", 1);
-			else
-				mk_buf_put(b, s, 1);
-		}
-	}
-}
-
 /* The region |x - c| < z se for se in [0, semax], as a triangle. */
 static void
 cone(mk_buf *b, const struct frame *f, double c, double z, const char *style)
@@ -96,11 +78,11 @@ mk_render_funnel(mk_buf *b, const mk_result *r, const mk_bias *bi,
 	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\""
 	    "Helvetica, Arial, sans-serif\" font-size=\"11\">\n<title>"
 	    "Funnel plot: ", W, H, W, H);
-	xml_text(b, r->table->file);
+	mk_buf_xml(b, r->table->file);
 	mk_buf_printf(b, "</title>\n<rect width=\"100%%\" height=\"100%%\" "
 	    "fill=\"white\"/>\n<text x=\"%.1f\" y=\"24\" font-size=\"14\" "
 	    "font-weight=\"bold\">Funnel plot: ", L);
-	xml_text(b, r->table->file);
+	mk_buf_xml(b, r->table->file);
 	mk_buf_printf(b, "</text>\n<svg x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 	    "height=\"%.1f\" viewBox=\"%.1f %.1f %.1f %.1f\">\n", L, T,
 	    W - L - R, H - T - B, L, T, W - L - R, H - T - B);

@@ -19,6 +19,10 @@ double mk_chisq_quantile(double tail, double df, int upper);
 /* Critical value for a two-sided level (percent): z, or t when df > 0. */
 double mk_crit(double level, double df);
 
+/* Appends s as XML character data: markup escaped, control characters
+ * XML forbids turned into spaces. */
+void mk_buf_xml(mk_buf *b, const char *s);
+
 /* ---- the effect axis of forest plots (axis.c) ---- */
 #define MK_AXIS_MAXTICKS 16
 typedef struct mk_axis {

@@ -85,6 +85,10 @@ mk_table *mk_table_parse(const char *name, const char *data, size_t len,
 int mk_table_col(const mk_table *t, const char *name, const mk_map *maps,
     size_t nmaps);
 const char *mk_table_cell(const mk_table *t, size_t row, int col);
+/* Adds a record: the first one pushed is the header. 0 or -1 (err). */
+int mk_table_push(mk_table *t, char **f, size_t n, long line, mk_err *err);
+/* Drops every row, keeps the header and the memory. */
+void mk_table_truncate(mk_table *t);
 /* Keeps only rows for which keep[row] is nonzero. */
 void mk_table_filter(mk_table *t, const unsigned char *keep);
 
@@ -249,6 +253,22 @@ mk_subgroups *mk_subgroups_run(const mk_table *t, const mk_studies *s,
     const char *by, const mk_opts *o, mk_warn *w, mk_err *err);
 void mk_subgroups_free(mk_subgroups *sg);
 
+/* ---- many analyses from one file (each.c) ----------------------------- */
+
+/* Called once per analysis (in file order) that the shard selects: f is
+ * NULL when the analysis could not be fitted and why says why; w holds
+ * that analysis's warnings (cleared after the call). */
+typedef void (*mk_each_fn)(void *ud, const char *analysis, const mk_table *t,
+    const mk_studies *s, const mk_fit *f, const mk_err *why, mk_warn *w);
+
+/* Streams path, one fit per run of equal values of column: memory grows
+ * with the largest analysis (and 8 bytes per analysis name seen, to catch
+ * non-contiguous input). Only analyses whose number (0-based, in file
+ * order) is shard_i modulo shard_n are fitted. Errors in the file itself
+ * (shape, an analysis that comes back later) stop it: -1 with err. */
+int mk_each_run(const char *path, const mk_opts *o, const char *column,
+    size_t shard_i, size_t shard_n, mk_each_fn fn, void *ud, mk_err *err);
+
 /* ---- small-study effects (bias.c) ------------------------------------ */
 
 typedef struct mk_bias {
@@ -282,11 +302,20 @@ typedef struct mk_result {
 	const mk_subgroups *sub;	/* NULL without --by */
 	int no_studies;			/* leave the per-study rows out */
 	const mk_plot_opts *plot;	/* NULL: defaults */
+	const char *analysis;		/* --each: JSON Lines, this name */
 } mk_result;
 
 void mk_render_text(mk_buf *b, const mk_result *r);
 void mk_render_json(mk_buf *b, const mk_result *r);
 void mk_render_csv(mk_buf *b, const mk_result *r);
+/* --each output: the CSV header and row, and the JSON line of an
+ * analysis that could not be fitted (fitted ones: mk_render_json with
+ * mk_result.analysis set). */
+void mk_render_each_header(mk_buf *b);
+void mk_render_each_csv(mk_buf *b, const char *analysis, const mk_fit *f,
+    size_t k, const char *error);
+void mk_render_each_json_error(mk_buf *b, const char *analysis, size_t k,
+    const char *error);
 /* Small-study tests as JSON or text (biasout.c); funnel plot (funnel.c). */
 void mk_render_bias_json(mk_buf *b, const mk_result *r, const mk_bias *bi);
 void mk_render_bias_text(mk_buf *b, const mk_result *r, const mk_bias *bi);

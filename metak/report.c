@@ -107,16 +107,25 @@ mk_render_json(mk_buf *b, const mk_result *r)
 	const mk_measure_info *mi = mk_measure_get(s->measure);
 	double z = zcrit(f->level);
 	char tmp[32];
+	const char *nl = r->analysis ? "" : "\n";	/* JSON Lines: one line */
 
-	mk_buf_printf(b, "{\"measure\": ");
+	mk_buf_printf(b, "{");
+	if (r->analysis != NULL) {
+		mk_buf_printf(b, "\"analysis\": ");
+		jstr(b, r->analysis);
+		mk_buf_printf(b, ", ");
+	}
+	mk_buf_printf(b, "\"measure\": ");
 	jstr(b, mi->name);
 	mk_buf_printf(b, ", \"method\": ");
 	jstr(b, mk_method_get(f->method)->name);
 	mk_buf_printf(b, ", \"ci\": \"%s\", \"level\": ",
 	    f->ci == MK_CI_HKSJ ? "hksj" : "z");
 	jnum(b, f->level);
-	mk_buf_printf(b, ", \"scale\": \"%s\", \"k\": %zu,\n \"studies\": [",
-	    mi->log_scale ? "log" : "identity", f->k);
+	mk_buf_printf(b, ", \"scale\": \"%s\", \"k\": %zu,", mi->log_scale ?
+	    "log" : "identity", f->k);
+	if (r->analysis == NULL)
+		mk_buf_printf(b, "%s \"studies\": [", nl);
 	for (size_t i = 0; i < (r->no_studies ? 0 : s->k); i++) {
 		double se = sqrt(f->vi[i]);
 		mk_buf_printf(b, "%s\n  {\"study\": ", i ? "," : "");
@@ -128,17 +137,19 @@ mk_render_json(mk_buf *b, const mk_result *r)
 		jkey(b, "weight", f->weight[i], 1);
 		mk_buf_printf(b, "}");
 	}
-	mk_buf_printf(b, "],\n \"pooled\": ");
+	if (r->analysis == NULL)
+		mk_buf_printf(b, "],");
+	mk_buf_printf(b, "%s \"pooled\": ", nl);
 	json_pooled(b, f);
-	mk_buf_printf(b, ",\n \"heterogeneity\": ");
+	mk_buf_printf(b, ",%s \"heterogeneity\": ", nl);
 	json_het(b, f);
 	if (r->sub != NULL) {
 		const mk_subgroups *sg = r->sub;
-		mk_buf_printf(b, ",\n \"subgroups\": {\"by\": ");
+		mk_buf_printf(b, ",%s \"subgroups\": {\"by\": ", nl);
 		jstr(b, sg->by);
 		mk_buf_printf(b, ", \"groups\": [");
 		for (size_t j = 0; j < sg->n; j++) {
-			mk_buf_printf(b, "%s\n  {\"level\": ", j ? "," : "");
+			mk_buf_printf(b, "%s%s  {\"level\": ", j ? "," : "", nl);
 			jstr(b, sg->g[j].level);
 			mk_buf_printf(b, ", \"k\": %zu, \"pooled\": ",
 			    sg->g[j].fit.k);
@@ -147,7 +158,7 @@ mk_render_json(mk_buf *b, const mk_result *r)
 			json_het(b, &sg->g[j].fit);
 			mk_buf_printf(b, "}");
 		}
-		mk_buf_printf(b, "],\n  \"test\": {");
+		mk_buf_printf(b, "],%s  \"test\": {", nl);
 		jkey(b, "q", sg->q, 0);
 		jkey(b, "df", sg->df, 1);
 		jkey(b, "p", sg->p, 1);
@@ -157,7 +168,7 @@ mk_render_json(mk_buf *b, const mk_result *r)
 		mk_buf_printf(b, "}, \"tau2_model\": \"%s\"", sg->common ?
 		    "common" : "separate");
 		if (sg->common) {
-			mk_buf_printf(b, ",\n  \"common\": {");
+			mk_buf_printf(b, ",%s  \"common\": {", nl);
 			jkey(b, "tau2", sg->tau2, 0);
 			jkey(b, "tau2_ci_low", sg->tau2_lo, 1);
 			jkey(b, "tau2_ci_high", sg->tau2_hi, 1);
@@ -277,4 +288,43 @@ mk_render_csv(mk_buf *b, const mk_result *r)
 			    &r->sub->g[j].fit);
 	csv_fit_row(b, "pooled", "", f);
 	free(lv);
+}
+
+/* ---- --each: one CSV row or JSON line per analysis ---------------------- */
+
+void
+mk_render_each_header(mk_buf *b)
+{
+	mk_buf_printf(b, "analysis,k,estimate,se,ci_low,ci_high,p,tau2,i2,q,"
+	    "error\n");
+}
+
+void
+mk_render_each_csv(mk_buf *b, const char *analysis, const mk_fit *f,
+    size_t k, const char *error)
+{
+	cstr(b, analysis);
+	mk_buf_printf(b, ",%zu", k);
+	cnum(b, f ? f->est : NAN);
+	cnum(b, f ? f->se : NAN);
+	cnum(b, f ? f->lo : NAN);
+	cnum(b, f ? f->hi : NAN);
+	cnum(b, f ? f->p : NAN);
+	cnum(b, f ? f->tau2 : NAN);
+	cnum(b, f ? f->i2 : NAN);
+	cnum(b, f ? f->q : NAN);
+	mk_buf_put(b, ",", 1);
+	cstr(b, error ? error : "");
+	mk_buf_put(b, "\n", 1);
+}
+
+void
+mk_render_each_json_error(mk_buf *b, const char *analysis, size_t k,
+    const char *error)
+{
+	mk_buf_printf(b, "{\"analysis\": ");
+	jstr(b, analysis);
+	mk_buf_printf(b, ", \"k\": %zu, \"error\": ", k);
+	jstr(b, error);
+	mk_buf_printf(b, ", \"pooled\": null, \"heterogeneity\": null}\n");
 }

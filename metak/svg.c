@@ -28,27 +28,6 @@ struct layout {
 	size_t *overall;	/* table row -> index in the overall fit */
 };
 
-/* Writes s as XML text: escapes markup and drops characters XML forbids. */
-static void
-xml(mk_buf *b, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		switch (c) {
-		case '&': mk_buf_printf(b, "&amp;"); break;
-		case '<': mk_buf_printf(b, "&lt;"); break;
-		case '>': mk_buf_printf(b, "&gt;"); break;
-		case '"': mk_buf_printf(b, "&quot;"); break;
-		case '\'': mk_buf_printf(b, "&#39;"); break;
-		default:
-			if (c < 0x20 && c != '\t')
-				mk_buf_printf(b, " ");
-			else
-				mk_buf_put(b, s, 1);
-		}
-	}
-}
-
 static int
 utf8_len(const char *s)
 {
@@ -87,7 +66,7 @@ text(mk_buf *b, double x, double y, const char *anchor, const char *style,
 	mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\"%s%s%s%s>", x, y,
 	    anchor ? " text-anchor=\"" : "", anchor ? anchor : "",
 	    anchor ? "\"" : "", style ? style : "");
-	xml(b, s);
+	mk_buf_xml(b, s);
 	mk_buf_printf(b, "</text>\n");
 }
 
@@ -489,7 +468,7 @@ mk_render_svg(mk_buf *b, const mk_result *r)
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
 	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"%s\" "
 	    "font-size=\"11\">\n<title>", L.width, L.y, L.width, L.y, FONT);
-	xml(b, title);
+	mk_buf_xml(b, title);
 	mk_buf_printf(b, "</title>\n<rect width=\"100%%\" height=\"100%%\" "
 	    "fill=\"white\"/>\n");
 	text(b, L.xlab, 24, NULL, " font-size=\"14\" font-weight=\"bold\"",

@@ -144,10 +144,9 @@ grow(mk_table *t, size_t extra)
 	return 0;
 }
 
-static int
-add_row(void *ud, char **f, size_t n, long line, mk_err *err)
+int
+mk_table_push(mk_table *t, char **f, size_t n, long line, mk_err *err)
 {
-	mk_table *t = ud;
 	size_t bytes = 0;
 
 	if (t->names == NULL)
@@ -178,6 +177,19 @@ add_row(void *ud, char **f, size_t n, long line, mk_err *err)
 	}
 	t->line[t->nrow++] = line;
 	return 0;
+}
+
+static int
+add_row(void *ud, char **f, size_t n, long line, mk_err *err)
+{
+	return mk_table_push(ud, f, n, line, err);
+}
+
+void
+mk_table_truncate(mk_table *t)
+{
+	t->nrow = 0;
+	t->arena_len = 0;
 }
 
 static mk_table *
