@@ -15,7 +15,7 @@ LIBSRC = metak/buf.c metak/diag.c metak/csvin.c metak/table.c \
          metak/names.c metak/effect.c metak/tau2.c metak/het.c \
          metak/pool.c metak/subgroup.c metak/report.c metak/text.c \
          metak/axis.c metak/svg.c metak/bias.c metak/biasout.c \
-         metak/funnel.c metak/each.c
+         metak/funnel.c metak/each.c metak/sens.c metak/stepsout.c
 LIBOBJ = $(LIBSRC:metak/%.c=build/obj/%.o)
 HDR    = metak/metak.h metak/internal.h
 
@@ -64,6 +64,7 @@ suite: all $(TESTBIN)
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/bias.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected.json
 	sh tests/run_cli.sh $(METAK)
+	python3 tests/each_vs_pool.py $(METAK)
 	sh tests/svg_render.sh $(METAK)
 	sh tests/man_examples.sh $(METAK)
 	sh tests/lint_man.sh man/metak.1 man/metak.5

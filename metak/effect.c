@@ -364,7 +364,7 @@ label_of(const mk_table *t, size_t r, char *tmp, size_t n)
 	const char *s = mk_table_cell(t, r, c);
 
 	if (c < 0 || s[0] == '\0') {
-		snprintf(tmp, n, "row %zu", r + 1);
+		snprintf(tmp, n, "line %ld", t->line[r]);
 		return tmp;
 	}
 	return s;

@@ -31,6 +31,9 @@ struct cli {
 	const char *svg;
 	const char *funnel;
 	int egger_rma, r0, contours;
+	const char *each, *order;
+	size_t shard_i, shard_n;
+	int loo, cumulative, format_set;
 	unsigned long seen;	/* options given, bit (opt - 256) */
 	mk_plot_opts plot;
 	mk_map where[32];
@@ -218,7 +221,7 @@ enum {
 	OPT_MAP, OPT_CC, OPT_CCTO, OPT_MAXITER, OPT_OUTPUT, OPT_NOSTUDIES,
 	OPT_SVG, OPT_TITLE, OPT_FAVL, OPT_FAVR, OPT_WHERE, OPT_PMTOL,
 	OPT_COMMON, OPT_FUNNEL, OPT_EGGER, OPT_TRIMFILL, OPT_CONTOURS,
-	OPT_HELP
+	OPT_EACH, OPT_SHARD, OPT_LOO, OPT_CUMUL, OPT_ORDER, OPT_HELP
 };
 
 static const struct option pool_longopts[] = {
@@ -245,6 +248,11 @@ static const struct option pool_longopts[] = {
 	{ "egger-model", required_argument, NULL, OPT_EGGER },
 	{ "trimfill", required_argument, NULL, OPT_TRIMFILL },
 	{ "contours", no_argument, NULL, OPT_CONTOURS },
+	{ "each", required_argument, NULL, OPT_EACH },
+	{ "shard", required_argument, NULL, OPT_SHARD },
+	{ "leave-one-out", no_argument, NULL, OPT_LOO },
+	{ "cumulative", no_argument, NULL, OPT_CUMUL },
+	{ "order", required_argument, NULL, OPT_ORDER },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -263,6 +271,12 @@ static const char pool_help[] =
 "                  differences\n"
 "  --common-tau2   with --by: one tau2 for all subgroups (mixed-effects\n"
 "                  model) and its moderator test\n"
+"  --leave-one-out refit leaving out each study in turn\n"
+"  --cumulative    refit adding studies one at a time (file order, or\n"
+"                  --order COLUMN: numeric or text, ties in file order)\n"
+"  --each COLUMN   one independent analysis per run of equal values of\n"
+"                  COLUMN, streamed; CSV (default) or JSON Lines\n"
+"  --shard I/N     with --each: fit only analyses number I modulo N\n"
 "  --where COL=VAL  use only rows whose COL is VAL (repeatable; all must hold)\n"
 "  --format F      text (default), json or csv\n"
 "  --svg FILE      write a forest plot to FILE\n"
@@ -311,7 +325,8 @@ option_commands(int opt)
 {
 	switch (opt) {
 	case OPT_BY: case OPT_SVG: case OPT_TITLE: case OPT_FAVL:
-	case OPT_FAVR: case OPT_COMMON: case OPT_NOSTUDIES:
+	case OPT_FAVR: case OPT_COMMON: case OPT_NOSTUDIES: case OPT_EACH:
+	case OPT_SHARD: case OPT_LOO: case OPT_CUMUL: case OPT_ORDER:
 		return CMD_POOL;
 	case OPT_FUNNEL: case OPT_EGGER: case OPT_TRIMFILL: case OPT_CONTOURS:
 		return CMD_BIAS;
@@ -384,6 +399,7 @@ parse_opts(int argc, char **argv, struct cli *c, unsigned cmd,
 			c->by = optarg;
 			break;
 		case OPT_FORMAT:
+			c->format_set = 1;
 			if (strcmp(optarg, "text") == 0)
 				c->format = FMT_TEXT;
 			else if (strcmp(optarg, "json") == 0)
@@ -457,6 +473,31 @@ parse_opts(int argc, char **argv, struct cli *c, unsigned cmd,
 		case OPT_FUNNEL:
 			c->funnel = optarg;
 			break;
+		case OPT_EACH:
+			c->each = optarg;
+			break;
+		case OPT_ORDER:
+			c->order = optarg;
+			break;
+		case OPT_LOO:
+			c->loo = 1;
+			break;
+		case OPT_CUMUL:
+			c->cumulative = 1;
+			break;
+		case OPT_SHARD: {
+			unsigned long i, n;
+			char tail;
+			if (sscanf(optarg, "%lu/%lu%c", &i, &n, &tail) != 2 ||
+			    n == 0 || i >= n || strchr(optarg, '-') != NULL) {
+				usage_error("--shard: expected I/N with 0 <= I < "
+				    "N, got \"%s\"", optarg);
+				return -1;
+			}
+			c->shard_i = i;
+			c->shard_n = n;
+			break;
+		}
 		case OPT_CONTOURS:
 			c->contours = 1;
 			break;
@@ -501,6 +542,29 @@ parse_opts(int argc, char **argv, struct cli *c, unsigned cmd,
 		return -1;
 	}
 	c->file = argv[optind];
+	if (c->shard_n == 0)
+		c->shard_n = 1;
+	if (c->each != NULL && (c->by || c->svg || c->loo || c->cumulative ||
+	    (c->format_set && c->format == FMT_TEXT))) {
+		usage_error("--each writes CSV or JSON Lines and takes no --by, "
+		    "--svg, --leave-one-out, --cumulative or --format text");
+		return -1;
+	}
+	if (c->each != NULL && !c->format_set)
+		c->format = FMT_CSV;
+	if (c->each == NULL && c->shard_n > 1) {
+		usage_error("--shard goes with --each");
+		return -1;
+	}
+	if ((c->loo || c->cumulative) && (c->by || (c->loo && c->cumulative))) {
+		usage_error("--leave-one-out and --cumulative: one at a time, "
+		    "without --by");
+		return -1;
+	}
+	if (c->order != NULL && !c->cumulative) {
+		usage_error("--order goes with --cumulative");
+		return -1;
+	}
 	if (c->o.common_tau2 && (c->by == NULL || c->o.method == MK_MH ||
 	    c->o.method == MK_PETO)) {
 		usage_error("--common-tau2 needs --by and an inverse-variance "
@@ -626,6 +690,157 @@ run_end(struct run *r, const struct cli *c, int rc)
 	return rc;
 }
 
+/* --leave-one-out, --cumulative: refits, rendered like the report. */
+static int
+run_steps(struct cli *c, struct run *r)
+{
+	mk_step *st = NULL;
+	size_t *order = NULL;
+	mk_buf b = { 0 }, svg = { 0 };
+	int rc;
+
+	if (c->order != NULL && mk_order_by(r->t, r->s, c->order, &c->o,
+	    &order, &r->err) != 0)
+		return EXIT_DATA;
+	if ((c->loo ? mk_leave1out(r->s, &c->o, &st, &r->err) :
+	    mk_cumulative(r->s, order, &c->o, &st, &r->err)) != 0) {
+		free(order);
+		return EXIT_DATA;
+	}
+	mk_result res = { r->t, r->s, &c->o, &r->f, NULL, 0, &c->plot, NULL };
+	if (c->format == FMT_JSON)
+		mk_render_steps_json(&b, &res, st, c->cumulative);
+	else if (c->format == FMT_CSV)
+		mk_render_steps_csv(&b, &res, st, c->cumulative);
+	else
+		mk_render_steps_text(&b, &res, st, c->cumulative);
+	if (c->svg != NULL)
+		mk_render_steps_svg(&svg, &res, st, c->cumulative);
+	print_warnings(&r->w);
+	mk_warn_clear(&r->w);
+	rc = write_all(c->output, &b, c->svg, &svg) == 0 ? 0 : EXIT_DATA;
+	r->err.msg[0] = '\0';
+	mk_buf_free(&b);
+	mk_buf_free(&svg);
+	free(st);
+	free(order);
+	return rc;
+}
+
+/* --each: rows go out as they come, to stdout or to a temporary file
+ * renamed at the end; warnings and failures go to stderr. */
+struct each_out {
+	FILE *fp;
+	mk_buf buf;
+	const struct cli *c;
+	size_t n, failed;
+	int tty, io_error;
+};
+
+static void
+each_flush(struct each_out *e)
+{
+	if (e->buf.oom)
+		e->io_error = 1;
+	if (e->buf.len > 0 && fwrite(e->buf.data, 1, e->buf.len, e->fp) !=
+	    e->buf.len)
+		e->io_error = 1;
+	e->buf.len = 0;
+}
+
+static void
+each_row(void *ud, const char *analysis, const mk_table *t,
+    const mk_studies *s, const mk_fit *f, const mk_err *why, mk_warn *w)
+{
+	struct each_out *e = ud;
+	size_t k = s ? s->k : 0;
+
+	print_warnings(w);
+	e->n++;
+	if (f == NULL) {
+		e->failed++;
+		fprintf(stderr, "%s: ", prog);
+		if (why->file[0])
+			fprintf(stderr, "%s:%ld: ", why->file, why->line);
+		fprintf(stderr, "analysis \"%s\": %s%s%s\n", analysis,
+		    why->column[0] ? why->column : "", why->column[0] ? ": " :
+		    "", why->msg);
+		char msg[sizeof(why->column) + sizeof(why->msg) + 2];
+		snprintf(msg, sizeof(msg), "%s%s%s", why->column,
+		    why->column[0] ? ": " : "", why->msg);
+		if (e->c->format == FMT_JSON)
+			mk_render_each_json_error(&e->buf, analysis, k, msg);
+		else
+			mk_render_each_csv(&e->buf, analysis, NULL, k, msg);
+	} else if (e->c->format == FMT_JSON) {
+		mk_result r = { t, s, &e->c->o, f, NULL, 1, NULL, analysis };
+		mk_render_json(&e->buf, &r);
+	} else {
+		mk_render_each_csv(&e->buf, analysis, f, k, NULL);
+	}
+	if (e->buf.len > 65536)
+		each_flush(e);
+	if (e->tty && e->n % 1000 == 0)
+		fprintf(stderr, "\r%s: %zu analyses", prog, e->n);
+}
+
+static int
+run_each(struct cli *c)
+{
+	struct each_out e;
+	mk_err err = { 0 };
+	char *tmp = NULL;
+	int to_file = c->output != NULL && strcmp(c->output, "-") != 0, rc;
+
+	memset(&e, 0, sizeof(e));
+	e.c = c;
+	e.tty = isatty(STDERR_FILENO);
+	e.fp = stdout;
+	if (to_file) {
+		size_t n = strlen(c->output) + 32;
+		if ((tmp = malloc(n)) == NULL)
+			return EXIT_DATA;
+		snprintf(tmp, n, "%s.tmp%ld", c->output, (long)getpid());
+		if ((e.fp = fopen(tmp, "wb")) == NULL) {
+			fprintf(stderr, "%s: %s: cannot write: %s\n", prog,
+			    c->output, strerror(errno));
+			free(tmp);
+			return EXIT_DATA;
+		}
+	}
+	if (c->format == FMT_CSV)
+		mk_render_each_header(&e.buf);
+	rc = mk_each_run(c->file, &c->o, c->each, c->shard_i, c->shard_n,
+	    each_row, &e, &err);
+	each_flush(&e);
+	if (e.tty && e.n >= 1000)
+		fprintf(stderr, "\r%s: %zu analyses\n", prog, e.n);
+	if (rc != 0)
+		print_err(&err, c->file);
+	if (fflush(e.fp) != 0 || ferror(e.fp))
+		e.io_error = 1;
+	if (to_file && fclose(e.fp) != 0)
+		e.io_error = 1;
+	if (rc == 0 && e.io_error)
+		fprintf(stderr, "%s: %s: write error: %s\n", prog, to_file ?
+		    c->output : "standard output", strerror(errno));
+	if (to_file) {
+		if (rc == 0 && !e.io_error && rename(tmp, c->output) != 0) {
+			fprintf(stderr, "%s: %s: cannot write: %s\n", prog,
+			    c->output, strerror(errno));
+			e.io_error = 1;
+		}
+		if (rc != 0 || e.io_error)
+			remove(tmp);
+		free(tmp);
+	}
+	if (rc == 0 && !e.io_error && e.failed > 0)
+		fprintf(stderr, "%s: %zu of %zu analyses could not be fitted "
+		    "(marked in their rows)\n", prog, e.failed, e.n);
+	mk_buf_free(&e.buf);
+	return rc != 0 || e.io_error ? EXIT_DATA : 0;
+}
+
 static int
 cmd_pool(int argc, char **argv)
 {
@@ -637,8 +852,14 @@ cmd_pool(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &c, CMD_POOL, pool_help) != 0)
 		return EXIT_USAGE;
+	if (c.each != NULL)
+		return run_each(&c);
 	if (load_and_fit(&c, &r) != 0)
 		goto done;
+	if (c.loo || c.cumulative) {
+		rc = run_steps(&c, &r);
+		goto done;
+	}
 	if (c.by != NULL && (sg = mk_subgroups_run(r.t, r.s, c.by, &c.o,
 	    &r.w, &r.err)) == NULL)
 		goto done;
@@ -648,7 +869,8 @@ cmd_pool(int argc, char **argv)
 		    sg->g[j].level);
 		warn_capped(&r.w, &sg->g[j].fit, where);
 	}
-	mk_result res = { r.t, r.s, &c.o, &r.f, sg, c.no_studies, &c.plot };
+	mk_result res = { r.t, r.s, &c.o, &r.f, sg, c.no_studies, &c.plot,
+	    NULL };
 	if (c.format == FMT_JSON)
 		mk_render_json(&b, &res);
 	else if (c.format == FMT_CSV)
@@ -705,7 +927,7 @@ cmd_bias(int argc, char **argv)
 		goto done;
 	if (mk_bias_run(r.s, &c.o, c.egger_rma, c.r0, &bi, &r.err) != 0)
 		goto done;
-	mk_result res = { r.t, r.s, &c.o, &r.f, NULL, 0, &c.plot };
+	mk_result res = { r.t, r.s, &c.o, &r.f, NULL, 0, &c.plot, NULL };
 	if (c.format == FMT_JSON)
 		mk_render_bias_json(&b, &res, &bi);
 	else

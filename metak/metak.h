@@ -146,6 +146,7 @@ typedef struct mk_opts {
 	const mk_map *maps;
 	size_t nmaps;
 	int common_tau2;	/* --by with one tau2 (mixed-effects model) */
+	int no_tau2_ci;		/* skip the Q-profile interval (refits) */
 } mk_opts;
 
 void mk_opts_init(mk_opts *o);
@@ -253,6 +254,29 @@ mk_subgroups *mk_subgroups_run(const mk_table *t, const mk_studies *s,
     const char *by, const mk_opts *o, mk_warn *w, mk_err *err);
 void mk_subgroups_free(mk_subgroups *sg);
 
+/* ---- sensitivity analyses (sens.c) ------------------------------------ */
+
+/* One refit: leaving study `study` out, or adding it (cumulative). */
+typedef struct mk_step {
+	size_t study;		/* index into the studies */
+	size_t k;
+	double est, se, lo, hi, stat, p, tdf, pi_lo, pi_hi;
+	double q, qdf, qp, tau2, i2, h2;
+} mk_step;
+
+/* Leave-one-out: k refits, each without one study (metafor leave1out). */
+int mk_leave1out(const mk_studies *s, const mk_opts *o, mk_step **out,
+    mk_err *err);
+/* Cumulative: k refits of the first 1, 2, ..., k studies in order (a
+ * permutation of 0..k-1; NULL: file order), as metafor's cumul(). */
+int mk_cumulative(const mk_studies *s, const size_t *order, const mk_opts *o,
+    mk_step **out, mk_err *err);
+
+/* The studies ordered by a column: numerically when every value is a
+ * number, else as text; ties keep file order. *order is malloc'd. */
+int mk_order_by(const mk_table *t, const mk_studies *s, const char *column,
+    const mk_opts *o, size_t **order, mk_err *err);
+
 /* ---- many analyses from one file (each.c) ----------------------------- */
 
 /* Called once per analysis (in file order) that the shard selects: f is
@@ -316,6 +340,15 @@ void mk_render_each_csv(mk_buf *b, const char *analysis, const mk_fit *f,
     size_t k, const char *error);
 void mk_render_each_json_error(mk_buf *b, const char *analysis, size_t k,
     const char *error);
+/* Leave-one-out or cumulative steps (stepsout.c). */
+void mk_render_steps_text(mk_buf *b, const mk_result *r, const mk_step *st,
+    int cumulative);
+void mk_render_steps_csv(mk_buf *b, const mk_result *r, const mk_step *st,
+    int cumulative);
+void mk_render_steps_json(mk_buf *b, const mk_result *r, const mk_step *st,
+    int cumulative);
+void mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
+    int cumulative);
 /* Small-study tests as JSON or text (biasout.c); funnel plot (funnel.c). */
 void mk_render_bias_json(mk_buf *b, const mk_result *r, const mk_bias *bi);
 void mk_render_bias_text(mk_buf *b, const mk_result *r, const mk_bias *bi);

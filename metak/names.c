@@ -81,4 +81,5 @@ mk_opts_init(mk_opts *o)
 	o->maps = NULL;
 	o->nmaps = 0;
 	o->common_tau2 = 0;
+	o->no_tau2_ci = 0;
 }

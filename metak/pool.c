@@ -245,13 +245,13 @@ fit_peto(mk_fit *f, const mk_studies *s, mk_err *err)
 /* I2 = 100 tau2/(tau2 + s2), H2 = tau2/s2 + 1 with s2 the typical
  * within-study variance (Higgins & Thompson 2002; metafor's default). */
 static void
-het_random(mk_fit *f, const mk_studies *s)
+het_random(mk_fit *f, const mk_studies *s, int no_ci)
 {
 	size_t k = s->k;
 	mk_redata d = { s->yi, s->vi, k, NULL, 1, NULL };
 	double s2;
 
-	f->q = mk_qgen(&d, 0);
+	f->q = k > 1 ? mk_qgen(&d, 0) : 0;
 	f->qdf = (double)k - 1;
 	f->tau = sqrt(f->tau2);
 	if (k < 2) {
@@ -262,8 +262,8 @@ het_random(mk_fit *f, const mk_studies *s)
 	s2 = mk_typical_v(&d);
 	f->i2 = 100 * f->tau2 / (s2 + f->tau2);
 	f->h2 = f->tau2 / s2 + 1;
-	if (mk_tau2_ci(&d, f->level, f->tau2, &f->tau2_lo, &f->tau2_hi,
-	    &f->tau2_capped) != 0)
+	if (no_ci || mk_tau2_ci(&d, f->level, f->tau2, &f->tau2_lo,
+	    &f->tau2_hi, &f->tau2_capped) != 0)
 		f->tau2_lo = f->tau2_hi = NAN;
 	f->i2_lo = 100 * f->tau2_lo / (s2 + f->tau2_lo);
 	f->i2_hi = 100 * f->tau2_hi / (s2 + f->tau2_hi);
@@ -297,7 +297,7 @@ mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
 	fit_iv(f, s, f->tau2);
 	if (mi->random) {
 		double crit;
-		het_random(f, s);
+		het_random(f, s, o->no_tau2_ci);
 		crit = mk_crit(o->level, f->tdf);
 		f->pi_lo = f->est - crit * sqrt(f->se * f->se + f->tau2);
 		f->pi_hi = f->est + crit * sqrt(f->se * f->se + f->tau2);

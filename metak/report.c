@@ -18,7 +18,7 @@ mk_study_label(const mk_result *r, const mk_studies *s, size_t i, char *tmp,
 
 	if (c >= 0 && v[0] != '\0')
 		return v;
-	snprintf(tmp, tmpsz, "row %ld", r->table->line[s->row[i]]);
+	snprintf(tmp, tmpsz, "line %ld", r->table->line[s->row[i]]);
 	return tmp;
 }
 

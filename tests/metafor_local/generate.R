@@ -57,5 +57,40 @@ for (m in c("REML", "DL", "FE")) {
           list("trimfill.k0" = tf$k0, "trimfill.estimate" = c(tf$beta),
                "trimfill.ci_low" = tf$ci.lb, "trimfill.ci_high" = tf$ci.ub))
 }
+# metak pool --leave-one-out / --cumulative (metafor leave1out(), cumul())
+steps <- function(id, file, args, res, idx) {
+  ex <- list()
+  for (j in idx) {
+    ex[[sprintf("steps.%d.estimate", j - 1)]] <- res$estimate[j]
+    ex[[sprintf("steps.%d.se", j - 1)]] <- res$se[j]
+    ex[[sprintf("steps.%d.ci_low", j - 1)]] <- res$ci.lb[j]
+    ex[[sprintf("steps.%d.p", j - 1)]] <- res$pval[j]
+    ex[[sprintf("steps.%d.q", j - 1)]] <- res$Q[j]
+    if (!is.null(res$tau2)) {
+      ex[[sprintf("steps.%d.tau2", j - 1)]] <- res$tau2[j]
+      ex[[sprintf("steps.%d.i2", j - 1)]] <- res$I2[j]
+    }
+  }
+  ex <- ex[sapply(ex, is.finite)]  # a refit metafor could not do
+  add(id, file, args, ex)
+}
+for (m in c("REML", "DL", "FE")) for (t in c("z", "knha")) {
+  if (m == "FE" && t == "knha") next
+  r <- rma(yi, vi, data = e, method = m, test = t, control = ctl)
+  targs <- c("--measure", "OR", "--method", m, "--ci", if (t == "knha") "hksj" else "z")
+  steps(sprintf("bcg/OR/%s/%s/leave-one-out", m, t), "bcg.csv",
+        c(targs, "--leave-one-out"), leave1out(r), 1:13)
+}
+rd <- read.csv("raudenbush1985.csv")
+for (m in c("REML", "PM")) {
+  # PM keeps rma's default uniroot tolerance, as metak's --pm-tol does
+  r <- rma(yi, vi, data = rd, method = m,
+           control = if (m == "PM") list(threshold = 1e-12) else ctl)
+  steps(sprintf("raudenbush1985/GEN/%s/cumulative", m), "raudenbush1985.csv",
+        c("--method", m, "--cumulative"), cumul(r), 2:19)
+  cr <- cumul(r, order = rd$weeks)  # metafor sorts by these values
+  steps(sprintf("raudenbush1985/GEN/%s/cumulative/weeks", m), "raudenbush1985.csv",
+        c("--method", m, "--cumulative", "--order", "weeks"), cr, 2:19)
+}
 cat(sprintf('{\n "generator": "metafor %s",\n "tolerance": {"rel": 1e-06, "abs": 1e-09},\n "cases": [\n%s\n]}\n',
     packageVersion("metafor"), paste(cases, collapse = ",\n")))

@@ -1,0 +1,246 @@
+/* stepsout.c: renders leave-one-out and cumulative steps (sens.c) as a
+ * text table, CSV, JSON, or a forest-style SVG with a row per step and the
+ * full-data estimate as a reference line. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+static double
+shown(const mk_result *r, double x)
+{
+	return mk_measure_get(r->studies->measure)->log_scale ? exp(x) : x;
+}
+
+static void
+num(mk_buf *b, double x)
+{
+	if (isfinite(x))
+		mk_buf_printf(b, ",%.15g", x == 0 ? 0 : x);
+	else
+		mk_buf_printf(b, ",NA");
+}
+
+static void
+jnum(mk_buf *b, const char *k, double x)
+{
+	mk_buf_printf(b, ", \"%s\": ", k);
+	if (isfinite(x))
+		mk_buf_printf(b, "%.15g", x == 0 ? 0 : x);
+	else
+		mk_buf_printf(b, "null");
+}
+
+static void
+jstr(mk_buf *b, const char *s)
+{
+	mk_buf_put(b, "\"", 1);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			mk_buf_printf(b, "\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			mk_buf_printf(b, "\\u%04x", (unsigned char)*s);
+		else
+			mk_buf_put(b, s, 1);
+	}
+	mk_buf_put(b, "\"", 1);
+}
+
+static const char *
+label(const mk_result *r, size_t i, char *tmp, size_t n)
+{
+	return mk_study_label(r, r->studies, i, tmp, n);
+}
+
+void
+mk_render_steps_json(mk_buf *b, const mk_result *r, const mk_step *st,
+    int cumulative)
+{
+	const mk_measure_info *me = mk_measure_get(r->studies->measure);
+	char tmp[32];
+
+	mk_buf_printf(b, "{\"measure\": \"%s\", \"method\": \"%s\", \"ci\": "
+	    "\"%s\", \"level\": %g, \"scale\": \"%s\", \"type\": \"%s\", "
+	    "\"k\": %zu,\n \"steps\": [", me->name,
+	    mk_method_get(r->fit->method)->name, r->fit->ci == MK_CI_HKSJ ?
+	    "hksj" : "z", r->fit->level, me->log_scale ? "log" : "identity",
+	    cumulative ? "cumulative" : "leave-one-out", r->studies->k);
+	for (size_t j = 0; j < r->studies->k; j++) {
+		mk_buf_printf(b, "%s\n  {\"study\": ", j ? "," : "");
+		jstr(b, label(r, st[j].study, tmp, sizeof(tmp)));
+		mk_buf_printf(b, ", \"k\": %zu", st[j].k);
+		jnum(b, "estimate", st[j].est);
+		jnum(b, "se", st[j].se);
+		jnum(b, "ci_low", st[j].lo);
+		jnum(b, "ci_high", st[j].hi);
+		jnum(b, "stat", st[j].stat);
+		jnum(b, "p", st[j].p);
+		jnum(b, "tau2", st[j].tau2);
+		jnum(b, "i2", st[j].i2);
+		jnum(b, "h2", st[j].h2);
+		jnum(b, "q", st[j].q);
+		jnum(b, "q_p", st[j].qp);
+		mk_buf_printf(b, "}");
+	}
+	mk_buf_printf(b, "]}\n");
+}
+
+void
+mk_render_steps_csv(mk_buf *b, const mk_result *r, const mk_step *st,
+    int cumulative)
+{
+	char tmp[32];
+
+	mk_buf_printf(b, "step,%s,k,estimate,se,ci_low,ci_high,p,tau2,i2,q\n",
+	    cumulative ? "added" : "omitted");
+	for (size_t j = 0; j < r->studies->k; j++) {
+		const char *l = label(r, st[j].study, tmp, sizeof(tmp));
+		mk_buf_printf(b, "%zu,", j + 1);
+		if (strpbrk(l, ",\"\r\n") != NULL) {
+			mk_buf_put(b, "\"", 1);
+			for (const char *p = l; *p; p++)
+				mk_buf_put(b, *p == '"' ? "\"\"" : p,
+				    *p == '"' ? 2 : 1);
+			mk_buf_put(b, "\"", 1);
+		} else {
+			mk_buf_printf(b, "%s", l);
+		}
+		mk_buf_printf(b, ",%zu", st[j].k);
+		num(b, st[j].est);
+		num(b, st[j].se);
+		num(b, st[j].lo);
+		num(b, st[j].hi);
+		num(b, st[j].p);
+		num(b, st[j].tau2);
+		num(b, st[j].i2);
+		num(b, st[j].q);
+		mk_buf_printf(b, "\n");
+	}
+}
+
+/* x right-aligned in width columns with dec decimals and a suffix (the
+ * suffix counts in width), or NA. */
+static void
+cell(mk_buf *b, double x, int width, int dec, const char *suffix)
+{
+	int w = width - (int)strlen(suffix);
+
+	if (!isfinite(x))
+		mk_buf_printf(b, "%*s", width, "NA");
+	else
+		mk_buf_printf(b, "%*.*f%s", w, dec, x == 0 ? 0 : x, suffix);
+}
+
+void
+mk_render_steps_text(mk_buf *b, const mk_result *r, const mk_step *st,
+    int cumulative)
+{
+	const mk_measure_info *me = mk_measure_get(r->studies->measure);
+	char tmp[32], ci[64];
+
+	mk_buf_printf(b, "%s: %s, %zu studies; %s (%s), %s\n\n",
+	    r->table->file, cumulative ? "cumulative meta-analysis" :
+	    "leave-one-out", r->studies->k, me->label, me->name,
+	    mk_method_get(r->fit->method)->label);
+	mk_buf_printf(b, "%-24s %4s  %-24s %8s %8s %6s %8s\n", cumulative ?
+	    "Adding" : "Omitting", "k", "Estimate [CI]", "p", "tau2", "I2",
+	    "Q");
+	for (size_t j = 0; j < r->studies->k; j++) {
+		const char *l = label(r, st[j].study, tmp, sizeof(tmp));
+		snprintf(ci, sizeof(ci), "%.3f [%.3f, %.3f]",
+		    shown(r, st[j].est), shown(r, st[j].lo), shown(r, st[j].hi));
+		mk_buf_printf(b, "%-24.24s %4zu  %-24s", l, st[j].k,
+		    isfinite(st[j].est) ? ci : "NA");
+		cell(b, st[j].p, 9, 4, "");
+		cell(b, st[j].tau2, 9, 4, "");
+		cell(b, st[j].i2, 7, 1, "%");
+		cell(b, st[j].q, 9, 2, "");
+		mk_buf_printf(b, "\n");
+	}
+	snprintf(ci, sizeof(ci), "%.3f [%.3f, %.3f]", shown(r, r->fit->est),
+	    shown(r, r->fit->lo), shown(r, r->fit->hi));
+	mk_buf_printf(b, "%-24s %4zu  %s\n", "All studies", r->fit->k, ci);
+}
+
+void
+mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
+    int cumulative)
+{
+	const mk_measure_info *me = mk_measure_get(r->studies->measure);
+	double row = 18, xlab = 10, xtext = 330, xplot = 350, pw = 300;
+	double top = 70, h, w = xplot + pw + 20;
+	size_t k = r->studies->k;
+	double lo = INFINITY, hi = -INFINITY;
+	mk_axis ax;
+	char tmp[32], s[96];
+
+	for (size_t j = 0; j < k; j++)
+		if (isfinite(st[j].lo) && isfinite(st[j].hi)) {
+			lo = fmin(lo, st[j].lo);
+			hi = fmax(hi, st[j].hi);
+		}
+	mk_axis_make(&ax, lo, hi, me->log_scale);
+	h = top + row * (double)(k + 1) + 60;
+	mk_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\""
+	    "Helvetica, Arial, sans-serif\" font-size=\"11\">\n<title>",
+	    w, h, w, h);
+	snprintf(s, sizeof(s), "%s meta-analysis: ", cumulative ?
+	    "Cumulative" : "Leave-one-out");
+	mk_buf_xml(b, s);
+	mk_buf_xml(b, r->table->file);
+	mk_buf_printf(b, "</title>\n<rect width=\"100%%\" height=\"100%%\" "
+	    "fill=\"white\"/>\n<text x=\"%.1f\" y=\"24\" font-size=\"14\" "
+	    "font-weight=\"bold\">", xlab);
+	mk_buf_xml(b, s);
+	mk_buf_xml(b, r->table->file);
+	mk_buf_printf(b, "</text>\n<text x=\"%.1f\" y=\"52\" font-weight="
+	    "\"bold\">%s</text>\n<text x=\"%.1f\" y=\"52\" text-anchor=\"end\" "
+	    "font-weight=\"bold\">%s [%g%% CI]</text>\n", xlab, cumulative ?
+	    "Adding (in order)" : "Omitting", xtext, me->name, r->fit->level);
+	for (size_t j = 0; j < k; j++) {
+		double y = top + row * (double)j;
+		mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\">", xlab, y);
+		mk_buf_xml(b, label(r, st[j].study, tmp, sizeof(tmp)));
+		snprintf(s, sizeof(s), "%.2f [%.2f, %.2f]", me->log_scale ?
+		    exp(st[j].est) : st[j].est, me->log_scale ?
+		    exp(st[j].lo) : st[j].lo, me->log_scale ? exp(st[j].hi) :
+		    st[j].hi);
+		mk_buf_printf(b, "</text>\n<text x=\"%.1f\" y=\"%.1f\" "
+		    "text-anchor=\"end\">%s</text>\n", xtext, y,
+		    isfinite(st[j].est) ? s : "NA");
+		if (!isfinite(st[j].est))
+			continue;
+		double x0 = xplot + pw * fmax(0, mk_axis_pos(&ax, st[j].lo));
+		double x1 = xplot + pw * fmin(1, mk_axis_pos(&ax, st[j].hi));
+		double xe = xplot + pw * mk_axis_pos(&ax, st[j].est);
+		mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+		    "y2=\"%.1f\" stroke=\"black\"/>\n<rect x=\"%.1f\" y=\"%.1f\" "
+		    "width=\"7\" height=\"7\" fill=\"#1f4e79\"/>\n", x0, y - 4,
+		    x1, y - 4, xe - 3.5, y - 7.5);
+	}
+	double yb = top + row * (double)k;
+	double xf = xplot + pw * mk_axis_pos(&ax, r->fit->est);
+	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+	    "stroke=\"#7f7f7f\" stroke-dasharray=\"4,3\"/>\n", xf, top - 14,
+	    xf, yb);
+	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+	    "stroke=\"black\" stroke-dasharray=\"2,2\"/>\n",
+	    xplot + pw * mk_axis_pos(&ax, 0), top - 14,
+	    xplot + pw * mk_axis_pos(&ax, 0), yb);
+	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+	    "stroke=\"black\"/>\n", xplot, yb, xplot + pw, yb);
+	for (int i = 0; i < ax.n; i++) {
+		double x = xplot + pw * mk_axis_pos(&ax, ax.tick[i]);
+		snprintf(s, sizeof(s), "%g", me->log_scale ? exp(ax.tick[i]) :
+		    ax.tick[i]);
+		mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+		    "y2=\"%.1f\" stroke=\"black\"/>\n<text x=\"%.1f\" y=\"%.1f\" "
+		    "text-anchor=\"middle\" font-size=\"10\">%s</text>\n", x, yb,
+		    x, yb + 4, x, yb + 16, s);
+	}
+	mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\">dashed "
+	    "grey line: all %zu studies</text>\n</svg>\n", xplot, yb + 36, k);
+}
