@@ -1,29 +1,73 @@
 #!/bin/sh
-# bench.sh: times metak against a single awk pass over the same file and,
-# when installed, R metafor and Python statsmodels. Not part of make check.
-# Usage: bench.sh PATH/TO/metak
+# bench.sh METAK: wall time and peak memory of metak next to one awk pass
+# and, when installed, R metafor (r-cran-metafor) and Python statsmodels
+# (python3-statsmodels, run with Debian's /usr/bin/python3), on data
+# generated with a fixed seed (bench/gen.py). Not part of make check.
+# Where a peer would take minutes it runs on a subsample, and the ratio is
+# per analysis (or per refit), as printed.
 set -eu
 metak=$1
 out=bench/out
 mkdir -p "$out"
-[ -f "$out/k1e6.csv" ] || python3 bench/gen.py generic 1000000 >"$out/k1e6.csv"
+gen() { [ -f "$out/$1" ] || python3 bench/gen.py $2 >"$out/$1"; }
+gen k1e6.csv "generic 1000000"
+gen k2e3.csv "generic 2000"
+gen k1e4.csv "generic 10000"
+gen k300.csv "generic 300"
+gen each1e5.csv "each 100000 10"
+[ -f "$out/each1e4.csv" ] || head -n 100001 "$out/each1e5.csv" >"$out/each1e4.csv"
+[ -f "$out/each1e3.csv" ] || head -n 10001 "$out/each1e5.csv" >"$out/each1e3.csv"
+have_r=0; have_sm=0
+Rscript -e 'suppressMessages(library(metafor))' >/dev/null 2>&1 && have_r=1
+/usr/bin/python3 -c 'import statsmodels, pandas' >/dev/null 2>&1 && have_sm=1
 
-# wall seconds and peak resident MiB of a command, via GNU time when present
-measure() {
-	if [ -x /usr/bin/time ]; then
-		/usr/bin/time -f "%e %M" -o "$out/t" "$@" >/dev/null 2>&1
-		awk '{printf "%.3f s  %.0f MiB", $1, $2/1024}' "$out/t"
-	else
-		s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N)
-		awk -v s="$s" -v e="$e" 'BEGIN{printf "%.3f s", e-s}'
-	fi
+# run NAME CMD...: prints a line with seconds and MiB; remembers seconds
+run() {
+	name=$1; shift
+	python3 bench/timeit.py "$out/t" "$@" 2>"$out/err" || {
+		echo "  $name: failed ($(tail -1 "$out/err"))"; last=0; return; }
+	last=$(tail -1 "$out/t" | cut -d' ' -f1)
+	awk -v n="$name" '{printf "  %-44s %8.4f s %7.0f MiB\n", n, $1, $2/1024}' "$out/t"
 }
-secs() { cut -d' ' -f1 "$out/t" 2>/dev/null || echo 0; }
+ratio() { awk -v a="$1" -v b="$2" -v s="${3:-1}" -v t="$4" \
+	'BEGIN{ if (a > 0 && b > 0) printf "  => %s: %.1fx\n", t, (b*s)/a }'; }
 
-echo "== one REML fit, k = 1,000,000 generic studies ($(wc -c <"$out/k1e6.csv") bytes)"
-printf '  awk, one pass (sum of yi)     '; measure awk -F, 'NR>1{s+=$2} END{print s}' "$out/k1e6.csv"; echo
-a=$(secs)
-printf '  metak pool --no-studies       '; measure "$metak" pool "$out/k1e6.csv" --no-studies --format json; echo
-m=$(secs)
-awk -v a="$a" -v m="$m" 'BEGIN{ if (a > 0) printf "  metak / awk = %.2f\n", m/a }'
-printf '  metak pool (all study rows)   '; measure "$metak" pool "$out/k1e6.csv" --format json; echo
+echo "== machine: $(nproc) cores, $(awk '/model name/{$1=$2=$3="";print;exit}' /proc/cpuinfo)"
+echo "== 1. one fit of k = 1,000,000 studies ($(wc -c <"$out/k1e6.csv") bytes)"
+run "awk, one pass (sum of yi)" awk -F, 'NR>1{s+=$2} END{print s}' "$out/k1e6.csv"; awk1=$last
+run "metak pool --method REML --no-studies" "$metak" pool "$out/k1e6.csv" --no-studies --format json; m1=$last
+ratio "$awk1" "$m1" 1 "metak REML time / awk time (target <= 1)" | sed 's/x$//'
+run "metak pool --method PM --no-studies" "$metak" pool "$out/k1e6.csv" --method PM --no-studies --format json; mpm=$last
+run "metak pool --method DL --no-studies" "$metak" pool "$out/k1e6.csv" --method DL --no-studies --format json; mdl=$last
+if [ $have_sm = 1 ]; then
+	run "pandas + statsmodels, Paule-Mandel" /usr/bin/python3 bench/sm_pool.py "$out/k1e6.csv" iterated; s=$last
+	ratio "$mpm" "$s" 1 "metak PM faster than statsmodels PM by (target >= 5)"
+	run "pandas + statsmodels, DerSimonian-Laird" /usr/bin/python3 bench/sm_pool.py "$out/k1e6.csv" chi2; s=$last
+	ratio "$mdl" "$s" 1 "metak DL faster than statsmodels DL by"
+fi
+if [ $have_r = 1 ]; then
+	echo "  (metafor at k = 2,000: its cost grows like k^3)"
+	run "R metafor rma(method = REML), k = 2,000" Rscript bench/metafor_fit.R "$out/k2e3.csv" REML; r=$last
+	run "metak pool --method REML, k = 2,000" "$metak" pool "$out/k2e3.csv" --format json; m=$last
+	ratio "$m" "$r" 1 "metak faster than metafor at k = 2,000 by"
+fi
+
+echo "== 2. 100,000 analyses of 10 studies each (--each)"
+run "metak --each, REML (CSV)" "$metak" pool "$out/each1e5.csv" --each analysis --output "$out/each.out"; mr=$last
+run "metak --each, DL (CSV)" "$metak" pool "$out/each1e5.csv" --each analysis --method DL --output "$out/each.out"; md=$last
+if [ $have_sm = 1 ]; then
+	run "statsmodels loop, DL, 10,000 analyses" /usr/bin/python3 bench/sm_each.py "$out/each1e4.csv" chi2; s=$last
+	ratio "$md" "$s" 10 "metak DL faster per analysis than the statsmodels loop by (target >= 50)"
+fi
+if [ $have_r = 1 ]; then
+	run "metafor loop, REML, 1,000 analyses" Rscript bench/metafor_each.R "$out/each1e3.csv" REML; r=$last
+	ratio "$mr" "$r" 100 "metak REML faster per analysis than the metafor loop by"
+fi
+
+echo "== 3. leave-one-out"
+run "metak --leave-one-out, REML, k = 10,000" "$metak" pool "$out/k1e4.csv" --leave-one-out --format csv; ml=$last
+if [ $have_r = 1 ]; then
+	run "metak --leave-one-out, REML, k = 300" "$metak" pool "$out/k300.csv" --leave-one-out --format csv; m=$last
+	run "R metafor leave1out(), REML, k = 300" Rscript bench/metafor_fit.R "$out/k300.csv" REML loo; r=$last
+	ratio "$m" "$r" 1 "metak faster than metafor leave1out at k = 300 by"
+fi

@@ -19,8 +19,11 @@ struct rd {
 	mk_row_fn fn;
 	void *ud;
 	mk_err *err;
-	char **f;		/* fields of the record being read */
+	char **f;		/* fields of the record (set when it ends) */
+	size_t *off;		/* where each field starts in text */
 	size_t nf, capf;
+	char *text;		/* the record's fields, NUL-separated */
+	size_t tlen, tcap;
 	long line;		/* current line (1-based) */
 	long start;		/* line the current record started on */
 	int failed;
@@ -38,11 +41,12 @@ fail(struct rd *r, long line, const char *msg)
 	mk_err_set(r->err, r->name, line, "", "%s", msg);
 }
 
+/* Appends a field to the record's text (one buffer, no allocation per
+ * field once it has grown). */
 static void
 on_field(void *s, size_t len, void *ud)
 {
 	struct rd *r = ud;
-	char *copy;
 
 	if (r->failed)
 		return;
@@ -54,30 +58,40 @@ on_field(void *s, size_t len, void *ud)
 	if (r->nf == r->capf) {
 		size_t cap = r->capf ? 2 * r->capf : 16;
 		char **g = realloc(r->f, cap * sizeof(*g));
-		if (g == NULL) {
+		size_t *o = g ? realloc(r->off, cap * sizeof(*o)) : NULL;
+		if (g != NULL)
+			r->f = g;
+		if (o == NULL) {
 			fail(r, r->line, "out of memory");
 			return;
 		}
-		r->f = g;
+		r->off = o;
 		r->capf = cap;
 	}
-	copy = malloc(len + 1);
-	if (copy == NULL) {
-		fail(r, r->line, "out of memory");
-		return;
+	if (r->tlen + len + 1 > r->tcap) {
+		size_t cap = r->tcap ? r->tcap : 256;
+		while (cap < r->tlen + len + 1)
+			cap *= 2;
+		char *t = realloc(r->text, cap);
+		if (t == NULL) {
+			fail(r, r->line, "out of memory");
+			return;
+		}
+		r->text = t;
+		r->tcap = cap;
 	}
 	if (len > 0)
-		memcpy(copy, s, len);
-	copy[len] = '\0';
-	r->f[r->nf++] = copy;
+		memcpy(r->text + r->tlen, s, len);
+	r->text[r->tlen + len] = '\0';
+	r->off[r->nf++] = r->tlen;
+	r->tlen += len + 1;
 }
 
 static void
 drop_fields(struct rd *r)
 {
-	for (size_t i = 0; i < r->nf; i++)
-		free(r->f[i]);
 	r->nf = 0;
+	r->tlen = 0;
 }
 
 static void
@@ -86,6 +100,8 @@ on_record(int c, void *ud)
 	struct rd *r = ud;
 
 	(void)c;
+	for (size_t i = 0; i < r->nf; i++)
+		r->f[i] = r->text + r->off[i];
 	if (!r->failed && r->fn(r->ud, r->f, r->nf, r->start, r->err) != 0)
 		r->failed = 1;
 	drop_fields(r);
@@ -172,6 +188,8 @@ finish(struct csv_parser *p, struct rd *r, int ok)
 	}
 	drop_fields(r);
 	free(r->f);
+	free(r->off);
+	free(r->text);
 	csv_free(p);
 	return r->failed ? -1 : 0;
 }

@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,47 @@
 #include "metak.h"
 
 enum { NUM_OK, NUM_EMPTY, NUM_BAD };
+
+/* Clinger's fast path: a decimal with at most 15 significant digits and a
+ * power of ten within 1e22 is m * 10^e or m / 10^-e with both operands
+ * exact, so one correctly rounded operation gives strtod's answer. Returns
+ * 0 when the string is outside that case (the caller uses strtod). */
+static int
+fast_decimal(const char *s, double *out)
+{
+	static const double p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+	    1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+	    1e19, 1e20, 1e21, 1e22 };
+	uint64_t m = 0;
+	int neg = 0, digits = 0, e = 0, any = 0;
+
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	for (; *s >= '0' && *s <= '9'; s++, any = 1) {
+		if (m == 0 && *s == '0')
+			continue;	/* leading zeros are not significant */
+		if (++digits > 15)
+			return 0;
+		m = m * 10 + (uint64_t)(*s - '0');
+	}
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++, any = 1) {
+			e--;
+			if (m == 0 && *s == '0')
+				continue;
+			if (++digits > 15)
+				return 0;
+			m = m * 10 + (uint64_t)(*s - '0');
+		}
+	if (!any || *s != '\0')
+		return 0;	/* exponents and the rest: strtod */
+	if (e < -22)
+		return 0;
+	*out = (double)m / p10[-e];
+	if (neg)
+		*out = -*out;
+	return 1;
+}
 
 /* Parses a decimal number; "" and "NA" are missing. Sets *why on error. */
 static int
@@ -48,6 +90,8 @@ parse_num(const char *s, double *out, const char **why)
 			return NUM_BAD;
 		}
 	}
+	if (fast_decimal(buf, out))
+		return NUM_OK;
 	errno = 0;
 	*out = strtod(buf, &end);
 	if (end == buf || *end != '\0')

@@ -46,6 +46,10 @@ chisq_tail_diff(double x, void *p)
 double
 mk_chisq_quantile(double tail, double df, int upper)
 {
+	if (df <= 1000)	/* GSL's inverse is exact here, and cheap */
+		return upper ? gsl_cdf_chisq_Qinv(tail, df) :
+		    gsl_cdf_chisq_Pinv(tail, df);
+
 	struct chq c = { df, tail, upper };
 	double z = gsl_cdf_ugaussian_Qinv(upper ? tail : 1 - tail);
 	double h = 2 / (9 * df), x0 = df * pow(1 - h + z * sqrt(h), 3);
@@ -67,14 +71,6 @@ struct qp {
 	double target;
 };
 
-static double
-qminus(double tau2, void *p)
-{
-	const struct qp *q = p;
-
-	return mk_qgen(q->d, tau2) - q->target;
-}
-
 /* Q-profile: the lower bound solves Q(tau2) = chi2 upper quantile, the
  * upper bound Q(tau2) = chi2 lower quantile (k-1 df). Q(tau2) decreases in
  * tau2, so a bound is the search interval's lower end when Q there is
@@ -93,8 +89,7 @@ bound(struct qp *p, double max, double qmin, double qmax, double *out,
 		*capped = 1;
 		return 0;
 	}
-	return mk_zeroin(qminus, p, 0, max, qmin - p->target,
-	    qmax - p->target, 1e-12, 2000, out, NULL);
+	return mk_q_root(p->d, p->target, 0, max, out);
 }
 
 int

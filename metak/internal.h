@@ -10,6 +10,9 @@ int mk_root_decreasing(double (*f)(double, void *), void *p, double start,
 /* Brent's zero finder on a sign-changing bracket [a, b] (R's uniroot). */
 int mk_zeroin(double (*f)(double, void *), void *p, double a, double b,
     double fa, double fb, double tol, int maxiter, double *root, int *iters);
+/* The tau2 where the generalised Q equals target, within [lo, hi]. */
+int mk_q_root(const mk_redata *d, double target, double lo, double hi,
+    double *root);
 /* metafor's default upper end of a tau2 search: max(100, 10 mad(y)^2). */
 double mk_tau2_search_max(const double *y, size_t k);
 /* Two-sided p-value of z (normal) or t with df degrees of freedom (df > 0). */

@@ -808,8 +808,10 @@ run_each(struct cli *c)
 			return EXIT_DATA;
 		}
 	}
-	if (c->format == FMT_CSV)
+	if (c->format == FMT_CSV) {
 		mk_render_each_header(&e.buf);
+		c->o.no_tau2_ci = 1;	/* not among the CSV's columns */
+	}
 	rc = mk_each_run(c->file, &c->o, c->each, c->shard_i, c->shard_n,
 	    each_row, &e, &err);
 	each_flush(&e);

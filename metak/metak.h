@@ -147,6 +147,7 @@ typedef struct mk_opts {
 	size_t nmaps;
 	int common_tau2;	/* --by with one tau2 (mixed-effects model) */
 	int no_tau2_ci;		/* skip the Q-profile interval (refits) */
+	double tau2_init;	/* ML/REML/EB start; NaN: Hedges (metafor) */
 } mk_opts;
 
 void mk_opts_init(mk_opts *o);

@@ -1,5 +1,6 @@
 /* names.c: the tables of measures and methods, searched by name, so that
  * the option parser, --help, the renderers and the tests agree. */
+#include <math.h>
 #include <strings.h>
 
 #include "metak.h"
@@ -82,4 +83,5 @@ mk_opts_init(mk_opts *o)
 	o->nmaps = 0;
 	o->common_tau2 = 0;
 	o->no_tau2_ci = 0;
+	o->tau2_init = NAN;
 }

@@ -133,8 +133,39 @@ struct stats {
 	long double rss, ypp, sw, trp;
 	long double sw2, trpp;	/* sum w^2 and tr(PP), for Fisher scoring */
 	long double logdet;	/* log det X'WX, for the REML likelihood */
-	long double slogv;	/* sum log(v + tau2) */
 };
+
+/* stats_at for one mean and no covariate, the common case, in two passes
+ * with no per-group bookkeeping. */
+static void
+stats_one(const mk_redata *d, struct scratch *s, double tau2,
+    struct stats *st)
+{
+	long double S = 0, Sy = 0, S2 = 0, S3 = 0, mu;
+
+	/* w in double (an SSE division), sums in long double */
+	for (size_t i = 0; i < d->k; i++) {	/* sum w, w y, w^2, w^3 */
+		double w = 1.0 / (d->v[i] + tau2), w2 = w * w;
+		S += w;
+		Sy += w * d->y[i];
+		S2 += w2;
+		S3 += w2 * w;
+	}
+	mu = Sy / S;
+	double m = (double)mu;
+	for (size_t i = 0; i < d->k; i++) {	/* sum w r^2, sum w^2 r^2 */
+		double w = 1.0 / (d->v[i] + tau2), r = d->y[i] - m;
+		double wr2 = w * r * r;
+		st->rss += wr2;
+		st->ypp += w * wr2;
+	}
+	s->mu[0] = mu;
+	st->sw = S;
+	st->sw2 = S2;
+	st->trp = S - S2 / S;
+	st->trpp = S2 - 2 * S3 / S + S2 * S2 / (S * S);
+	st->logdet = logl(S);
+}
 
 static void
 stats_at(const mk_redata *d, struct scratch *s, double tau2,
@@ -143,6 +174,10 @@ stats_at(const mk_redata *d, struct scratch *s, double tau2,
 	long double adj = 0;
 
 	memset(st, 0, sizeof(*st));
+	if (d->grp == NULL && d->x == NULL) {
+		stats_one(d, s, tau2, st);
+		return;
+	}
 	if (d->x != NULL)
 		adj = line_fit(d, s, tau2, 0);
 	else
@@ -154,7 +189,6 @@ stats_at(const mk_redata *d, struct scratch *s, double tau2,
 		st->ypp += w * w * r * r;
 		st->sw += w;
 		st->sw2 += w * w;
-		st->slogv += logl((long double)d->v[i] + tau2);
 	}
 	if (d->x != NULL) {
 		st->trp = st->sw - adj;
@@ -206,6 +240,44 @@ mk_qgen(const mk_redata *d, double tau2)
 	stats_at(d, &s, tau2, &st);
 	free(s.heap);
 	return (double)st.rss;
+}
+
+/* Q(tau2) = target on [lo, hi], where Q(lo) > target > Q(hi). Q is
+ * convex and decreasing in tau2 with dQ/dtau2 = -sum w^2 r^2 (the
+ * estimate's own change drops out), so Newton's method from lo climbs to
+ * the root from below without overshooting; a step that leaves the bracket
+ * (rounding) falls back to bisection. Converges when the step is below
+ * 1e-13 (1 + tau2). 0, or -1 after 200 steps. */
+int
+mk_q_root(const mk_redata *d, double target, double lo, double hi,
+    double *root)
+{
+	struct scratch s;
+	struct stats st;
+	double t = lo;
+
+	if (scratch_init(&s, d->ng) != 0)
+		return -1;
+	for (int it = 0; it < 200; it++) {
+		stats_at(d, &s, t, &st);
+		double f = (double)st.rss - target, step;
+		if (f > 0)
+			lo = t;
+		else
+			hi = t;
+		step = st.ypp > 0 ? f / (double)st.ypp : (hi - lo) / 2;
+		double next = t + step;
+		if (!(next > lo && next < hi))
+			next = (lo + hi) / 2;
+		if (fabs(next - t) <= 1e-13 * (1 + fabs(t)) || f == 0) {
+			*root = f == 0 ? t : next;
+			free(s.heap);
+			return 0;
+		}
+		t = next;
+	}
+	free(s.heap);
+	return -1;
 }
 
 double
@@ -410,15 +482,22 @@ paule_mandel(struct lik *l, const mk_opts *o, double *t, int *iters)
 	    iters);
 }
 
-/* Restricted (or full) log-likelihood at tau2, up to constants shared by
- * every tau2; for metafor's check that tau2 = 0 is not better. */
-static long double
-loglik(const mk_redata *d, struct scratch *s, double tau2, int reml)
+/* How much the (restricted) log-likelihood at tau2 = 0 exceeds that at
+ * tau2: 1/2 [sum log1p(tau2/v) + RSS(tau2) - RSS(0) + logdet(tau2) -
+ * logdet(0)] (logdet terms for REML only); for metafor's check that tau2 =
+ * 0 is not better. */
+static double
+ll_drop(const mk_redata *d, struct scratch *s, double tau2, int reml)
 {
-	struct stats st;
+	struct stats a, b;
+	long double slog = 0;
 
-	stats_at(d, s, tau2, &st);
-	return -st.slogv / 2 - st.rss / 2 - (reml ? st.logdet / 2 : 0);
+	stats_at(d, s, 0, &a);
+	stats_at(d, s, tau2, &b);
+	for (size_t i = 0; i < d->k; i++)	/* sum log((v + tau2) / v) */
+		slog += log1p(tau2 / d->v[i]);
+	return (double)((slog + b.rss - a.rss + (reml ? b.logdet - a.logdet :
+	    0)) / 2);
 }
 
 /* Fisher scoring as metafor's rma.uni does it for ML, REML and EB: from
@@ -456,8 +535,7 @@ fisher_scoring(const mk_redata *d, struct scratch *s, mk_method m,
 		change = fabs(old - tau2);
 	}
 	if ((m == MK_REML || m == MK_ML) && tau2 > threshold &&
-	    loglik(d, s, 0, m == MK_REML) - loglik(d, s, tau2, m == MK_REML) >
-	    1.220703125e-4)
+	    ll_drop(d, s, tau2, m == MK_REML) > 1.220703125e-4)
 		tau2 = 0;
 	*out = tau2;
 	*iters = it;
@@ -554,8 +632,9 @@ mk_tau2(mk_method m, const mk_redata *d, const mk_opts *o, double *tau2,
 	case MK_ML:
 	case MK_REML:
 		/* metafor's path; if it fails, the bracketed root */
-		rc = fisher_scoring(d, &s, m, hedges(d, &s), o->tol, o->maxiter,
-		    &t, iters);
+		rc = fisher_scoring(d, &s, m, isnan(o->tau2_init) ?
+		    hedges(d, &s) : o->tau2_init, o->tol, o->maxiter, &t,
+		    iters);
 		if (rc != 0 && equation(0, &l) > 0)
 			rc = mk_root_decreasing(equation, &l, 1, o->maxiter,
 			    o->tol, &t, iters);
