@@ -15,7 +15,8 @@ LIBSRC = metak/buf.c metak/diag.c metak/csvin.c metak/table.c \
          metak/names.c metak/effect.c metak/tau2.c metak/het.c \
          metak/pool.c metak/subgroup.c metak/report.c metak/text.c \
          metak/axis.c metak/svg.c metak/bias.c metak/biasout.c \
-         metak/funnel.c metak/each.c metak/sens.c metak/stepsout.c
+         metak/funnel.c metak/each.c metak/sens.c metak/stepsout.c \
+         metak/check.c metak/checkout.c
 LIBOBJ = $(LIBSRC:metak/%.c=build/obj/%.o)
 HDR    = metak/metak.h metak/internal.h
 

@@ -364,11 +364,17 @@ check_row(const mk_table *t, size_t r, const struct kind_def *kd,
 /* yi/vi of one row of an input kind other than binary. */
 static void
 row_effect(const struct kind_def *kd, mk_measure m, const double *x,
-    double *yi, double *vi)
+    int pooled, double *yi, double *vi)
 {
 	switch (kd->kind) {
 	case MK_KIND_CONT:
-		if (m == MK_MD) {
+		if (m == MK_MD && pooled) {	/* metafor vtype "HO" */
+			double n1 = x[2], n2 = x[5];
+			double sp2 = ((n1 - 1) * x[1] * x[1] + (n2 - 1) *
+			    x[4] * x[4]) / (n1 + n2 - 2);
+			*yi = x[0] - x[3];
+			*vi = sp2 * (1 / n1 + 1 / n2);
+		} else if (m == MK_MD) {
 			*yi = x[0] - x[3];
 			*vi = x[1] * x[1] / x[2] + x[4] * x[4] / x[5];
 		} else if (m == MK_ROM) {
@@ -491,7 +497,8 @@ mk_studies_from_table(const mk_table *t, const mk_opts *o, mk_warn *w,
 			    &s->vi[i]) != 0)
 				s->yi[i] = s->vi[i] = NAN;
 		} else {
-			row_effect(kd, m, x, &s->yi[i], &s->vi[i]);
+			row_effect(kd, m, x, o->md_pooled_var, &s->yi[i],
+			    &s->vi[i]);
 			if (!isfinite(s->yi[i]) || !isfinite(s->vi[i]) ||
 			    s->vi[i] <= 0) {
 				mk_err_set(err, t->file, t->line[r], "",

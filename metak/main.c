@@ -18,6 +18,7 @@
 
 #define EXIT_DATA 1
 #define EXIT_USAGE 2
+#define EXIT_NOTREPRODUCED 3
 
 enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV };
 
@@ -34,6 +35,9 @@ struct cli {
 	const char *each, *order;
 	size_t shard_i, shard_n;
 	int loo, cumulative, format_set;
+	const char *claim[4];	/* estimate, ci-low, ci-high, p as typed */
+	int method_set, ci_set, cc_set;
+	mk_scale scale;
 	unsigned long seen;	/* options given, bit (opt - 256) */
 	mk_plot_opts plot;
 	mk_map where[32];
@@ -221,7 +225,8 @@ enum {
 	OPT_MAP, OPT_CC, OPT_CCTO, OPT_MAXITER, OPT_OUTPUT, OPT_NOSTUDIES,
 	OPT_SVG, OPT_TITLE, OPT_FAVL, OPT_FAVR, OPT_WHERE, OPT_PMTOL,
 	OPT_COMMON, OPT_FUNNEL, OPT_EGGER, OPT_TRIMFILL, OPT_CONTOURS,
-	OPT_EACH, OPT_SHARD, OPT_LOO, OPT_CUMUL, OPT_ORDER, OPT_HELP
+	OPT_EACH, OPT_SHARD, OPT_LOO, OPT_CUMUL, OPT_ORDER, OPT_ESTIMATE,
+	OPT_CILOW, OPT_CIHIGH, OPT_P, OPT_SCALE, OPT_MDVAR, OPT_HELP
 };
 
 static const struct option pool_longopts[] = {
@@ -253,6 +258,12 @@ static const struct option pool_longopts[] = {
 	{ "leave-one-out", no_argument, NULL, OPT_LOO },
 	{ "cumulative", no_argument, NULL, OPT_CUMUL },
 	{ "order", required_argument, NULL, OPT_ORDER },
+	{ "estimate", required_argument, NULL, OPT_ESTIMATE },
+	{ "ci-low", required_argument, NULL, OPT_CILOW },
+	{ "ci-high", required_argument, NULL, OPT_CIHIGH },
+	{ "p", required_argument, NULL, OPT_P },
+	{ "scale", required_argument, NULL, OPT_SCALE },
+	{ "md-var", required_argument, NULL, OPT_MDVAR },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -289,6 +300,7 @@ static const char pool_help[] =
 "  --map N=COL     read canonical column N from column COL (repeatable)\n"
 "  --cc VALUE      continuity correction for zero cells (default 0.5)\n"
 "  --cc-to WHICH   only0 (default), all or none\n"
+"  --md-var V      MD variance from separate SDs (default) or the pooled SD\n"
 "  --maxiter N     iteration cap of the iterative estimators (default 1000)\n"
 "  --pm-tol T      tolerance of the PM root (default 2^-13, metafor's)\n"
 "  --help          show this help\n"
@@ -317,7 +329,7 @@ pair(const char *opt, char *arg, mk_map *pairs, size_t *n, int need_value)
 	return 0;
 }
 
-enum { CMD_POOL = 1, CMD_BIAS = 2 };
+enum { CMD_POOL = 1, CMD_BIAS = 2, CMD_CHECK = 4 };
 
 /* The commands that take each option (bit i: option 256 + i). */
 static unsigned
@@ -325,13 +337,18 @@ option_commands(int opt)
 {
 	switch (opt) {
 	case OPT_BY: case OPT_SVG: case OPT_TITLE: case OPT_FAVL:
-	case OPT_FAVR: case OPT_COMMON: case OPT_NOSTUDIES: case OPT_EACH:
+	case OPT_FAVR: case OPT_COMMON: case OPT_EACH:
 	case OPT_SHARD: case OPT_LOO: case OPT_CUMUL: case OPT_ORDER:
 		return CMD_POOL;
 	case OPT_FUNNEL: case OPT_EGGER: case OPT_TRIMFILL: case OPT_CONTOURS:
 		return CMD_BIAS;
-	default:
+	case OPT_ESTIMATE: case OPT_CILOW: case OPT_CIHIGH: case OPT_P:
+	case OPT_SCALE:
+		return CMD_CHECK;
+	case OPT_OUTPUT: case OPT_NOSTUDIES:
 		return CMD_POOL | CMD_BIAS;
+	default:
+		return CMD_POOL | CMD_BIAS | CMD_CHECK;
 	}
 }
 
@@ -369,6 +386,7 @@ parse_opts(int argc, char **argv, struct cli *c, unsigned cmd,
 		}
 		case OPT_METHOD: {
 			const mk_method_info *m = mk_method_find(optarg);
+			c->method_set = 1;
 			if (m == NULL) {
 				list_names(names, sizeof(names), 0);
 				usage_error("--method: unknown method \"%s\" "
@@ -379,6 +397,7 @@ parse_opts(int argc, char **argv, struct cli *c, unsigned cmd,
 			break;
 		}
 		case OPT_CI:
+			c->ci_set = 1;
 			if (strcasecmp(optarg, "z") == 0)
 				c->o.ci = MK_CI_Z;
 			else if (strcasecmp(optarg, "hksj") == 0 ||
@@ -476,6 +495,35 @@ parse_opts(int argc, char **argv, struct cli *c, unsigned cmd,
 		case OPT_EACH:
 			c->each = optarg;
 			break;
+		case OPT_SCALE:
+			if (strcmp(optarg, "natural") == 0)
+				c->scale = MK_SCALE_NATURAL;
+			else if (strcmp(optarg, "log") == 0)
+				c->scale = MK_SCALE_LOG;
+			else if (strcmp(optarg, "percent") == 0)
+				c->scale = MK_SCALE_PERCENT;
+			else {
+				usage_error("--scale: unknown value \"%s\" "
+				    "(expected natural, log or percent)", optarg);
+				return -1;
+			}
+			break;
+		case OPT_MDVAR:
+			if (strcmp(optarg, "separate") == 0 ||
+			    strcmp(optarg, "pooled") == 0)
+				c->o.md_pooled_var = optarg[0] == 'p';
+			else {
+				usage_error("--md-var: unknown value \"%s\" "
+				    "(expected separate or pooled)", optarg);
+				return -1;
+			}
+			break;
+		case OPT_ESTIMATE:
+		case OPT_CILOW:
+		case OPT_CIHIGH:
+		case OPT_P:
+			c->claim[ch - OPT_ESTIMATE] = optarg;
+			break;
 		case OPT_ORDER:
 			c->order = optarg;
 			break;
@@ -533,15 +581,18 @@ parse_opts(int argc, char **argv, struct cli *c, unsigned cmd,
 			return -1;
 		}
 	}
-	if (optind != argc - 1) {
+	if (cmd == CMD_CHECK && optind == argc) {
+		c->file = NULL;	/* a claim checked without data */
+	} else if (optind != argc - 1) {
 		if (optind >= argc)
 			usage_error("%s: no input FILE given", argv[0]);
 		else
 			usage_error("%s: one input FILE expected, got \"%s\" "
 			    "too", argv[0], argv[optind + 1]);
 		return -1;
+	} else {
+		c->file = argv[optind];
 	}
-	c->file = argv[optind];
 	if (c->shard_n == 0)
 		c->shard_n = 1;
 	if (c->each != NULL && (c->by || c->svg || c->loo || c->cumulative ||
@@ -843,6 +894,124 @@ run_each(struct cli *c)
 	return rc != 0 || e.io_error ? EXIT_DATA : 0;
 }
 
+static const char check_help[] =
+"usage: metak check [FILE] --measure M --estimate X --ci-low L --ci-high H\n"
+"                   [options]\n"
+"\n"
+"Checks a published pooled result. X, L and H are as printed (natural\n"
+"scale, e.g. an odds ratio); the decimals printed are the precision\n"
+"matched. With FILE (trial data), every applicable method, interval and\n"
+"continuity correction is tried and each that reproduces the claim is\n"
+"listed; --method (with --ci, --cc, --cc-to) tries only that one.\n"
+"Without FILE, checks the claim's internal consistency.\n"
+"\n"
+"  --p P              a printed p-value (\"0.03\" or \"<0.001\") to check too\n"
+"  --scale S          how the claim is printed: natural (default), log (log\n"
+"                     OR/RR as in Stata's metan) or percent (RD x 100)\n"
+"  --md-var V         MD variance: separate (default) or pooled SD\n"
+"  --level P          the interval's level in percent (default 95)\n"
+"  --where, --map, --cc, --cc-to, --maxiter, --pm-tol   as for metak pool\n"
+"  --format F         text (default) or json\n"
+"\n"
+"Exit status: 0 reproduced (or consistent), 3 not, 1 bad data, 2 usage.\n";
+
+/* A number as printed: its value and how many decimals it had. */
+static int
+printed(const char *opt, const char *s, double *v, int *dec, int *less)
+{
+	char *end;
+	const char *dot;
+
+	if (less != NULL) {
+		*less = 0;
+		while (*s == ' ')
+			s++;
+		if (*s == '<') {
+			*less = 1;
+			s++;
+		}
+	}
+	errno = 0;
+	*v = strtod(s, &end);
+	if (end == s || *end != '\0' || errno != 0 || !isfinite(*v) ||
+	    strpbrk(s, "eEnNiIxX") != NULL) {
+		usage_error("%s: expected a number as printed, got \"%s\"", opt,
+		    s);
+		return -1;
+	}
+	dot = strchr(s, '.');
+	*dec = dot ? (int)strlen(dot + 1) : 0;
+	return 0;
+}
+
+static int
+cmd_check(int argc, char **argv)
+{
+	struct cli c;
+	mk_claim cl;
+	mk_err err = { 0 };
+	mk_buf b = { 0 };
+	mk_table *t = NULL;
+	mk_check_row *rows = NULL;
+	size_t n = 0;
+	int rc = EXIT_DATA, reproduced = 0;
+
+	if (parse_opts(argc, argv, &c, CMD_CHECK, check_help) != 0)
+		return EXIT_USAGE;
+	memset(&cl, 0, sizeof(cl));
+	if (c.o.measure == MK_MEASURE_AUTO || !c.claim[0] || !c.claim[1] ||
+	    !c.claim[2]) {
+		usage_error("check needs --measure, --estimate, --ci-low and "
+		    "--ci-high");
+		return EXIT_USAGE;
+	}
+	cl.measure = c.o.measure;
+	cl.scale = c.scale;
+	cl.level = c.o.level;
+	cl.p = NAN;
+	if (printed("--estimate", c.claim[0], &cl.est, &cl.dec_est, NULL) ||
+	    printed("--ci-low", c.claim[1], &cl.lo, &cl.dec_lo, NULL) ||
+	    printed("--ci-high", c.claim[2], &cl.hi, &cl.dec_hi, NULL) ||
+	    (c.claim[3] && printed("--p", c.claim[3], &cl.p, &cl.p_dec,
+	    &cl.p_less)))
+		return EXIT_USAGE;
+	if (!(cl.lo <= cl.est && cl.est <= cl.hi && cl.lo < cl.hi) ||
+	    (mk_measure_get(cl.measure)->log_scale &&
+	    cl.scale == MK_SCALE_NATURAL && cl.lo <= 0)) {
+		usage_error("the claim must have ci-low <= estimate <= ci-high%s",
+		    mk_measure_get(cl.measure)->log_scale ?
+		    ", all positive for a ratio" : "");
+		return EXIT_USAGE;
+	}
+	if (c.file == NULL) {
+		mk_consistency k;
+		mk_check_consistency(&cl, &k);
+		mk_render_consistency(&b, &cl, &k, c.format == FMT_JSON);
+		reproduced = k.centred && (!k.p_checked || k.p_ok);
+	} else {
+		if ((t = mk_table_read(c.file, &err)) == NULL ||
+		    apply_where(t, &c, &err) != 0 ||
+		    mk_check_data(t, &c.o, &cl, c.method_set, &rows, &n,
+		    &err) != 0) {
+			print_err(&err, t ? t->file : c.file);
+			goto done;
+		}
+		for (size_t i = 0; i < n; i++)
+			reproduced |= rows[i].match;
+		if (c.format == FMT_JSON)
+			mk_render_check_json(&b, &cl, rows, n);
+		else
+			mk_render_check_text(&b, t->file, &cl, rows, n);
+	}
+	rc = write_stdout(&b) == 0 ? (reproduced ? 0 : EXIT_NOTREPRODUCED) :
+	    EXIT_DATA;
+done:
+	free(rows);
+	mk_buf_free(&b);
+	mk_table_free(t);
+	return rc;
+}
+
 static int
 cmd_pool(int argc, char **argv)
 {
@@ -956,6 +1125,7 @@ struct command {
 static const struct command commands[] = {
 	{ "pool", cmd_pool, "pool the studies of a CSV file" },
 	{ "bias", cmd_bias, "small-study effects: Egger, Begg, trim and fill" },
+	{ "check", cmd_check, "does a published pooled result reproduce?" },
 };
 
 static void

@@ -148,6 +148,7 @@ typedef struct mk_opts {
 	int common_tau2;	/* --by with one tau2 (mixed-effects model) */
 	int no_tau2_ci;		/* skip the Q-profile interval (refits) */
 	double tau2_init;	/* ML/REML/EB start; NaN: Hedges (metafor) */
+	int md_pooled_var;	/* MD: pooled-SD variance sp^2 (1/n1 + 1/n2) */
 } mk_opts;
 
 void mk_opts_init(mk_opts *o);
@@ -293,6 +294,54 @@ typedef void (*mk_each_fn)(void *ud, const char *analysis, const mk_table *t,
  * (shape, an analysis that comes back later) stop it: -1 with err. */
 int mk_each_run(const char *path, const mk_opts *o, const char *column,
     size_t shard_i, size_t shard_n, mk_each_fn fn, void *ud, mk_err *err);
+
+/* ---- checking a published pooled result (check.c) ---------------------- */
+
+/* A claim as printed: natural scale, with the decimals each number had. */
+typedef enum { MK_SCALE_NATURAL, MK_SCALE_LOG, MK_SCALE_PERCENT } mk_scale;
+
+typedef struct mk_claim {
+	mk_measure measure;
+	mk_scale scale;		/* how the claim was printed */
+	double est, lo, hi, level;
+	int dec_est, dec_lo, dec_hi;
+	double p;		/* NaN when no p was given */
+	int p_dec, p_less;	/* "p < x" */
+} mk_claim;
+
+/* One refit tried against the claim. */
+typedef struct mk_check_row {
+	mk_method method;
+	mk_citype ci;
+	double cc;
+	mk_ccto cc_to;
+	size_t k;
+	int fitted, match;
+	double est, lo, hi;	/* natural scale */
+	char why[160];		/* when not fitted */
+} mk_check_row;
+
+/* Refits t with every applicable method x interval x correction (or only
+ * base's method, interval and correction when fixed) and marks the rows
+ * that reproduce the claim at its printed precision. */
+int mk_check_data(const mk_table *t, const mk_opts *base, const mk_claim *c,
+    int fixed, mk_check_row **rows, size_t *n, mk_err *err);
+
+/* Internal consistency of a claim without data (analysis scale). */
+typedef struct mk_consistency {
+	double est, centre, centre_min, centre_max, se, z, p, p_min, p_max;
+	int centred;		/* estimate within rounding of the centre */
+	int p_checked, p_ok;
+} mk_consistency;
+
+void mk_check_consistency(const mk_claim *c, mk_consistency *k);
+/* Rendering (checkout.c). */
+void mk_render_check_json(mk_buf *b, const mk_claim *c,
+    const mk_check_row *rows, size_t n);
+void mk_render_check_text(mk_buf *b, const char *file, const mk_claim *c,
+    const mk_check_row *rows, size_t n);
+void mk_render_consistency(mk_buf *b, const mk_claim *c,
+    const mk_consistency *k, int json);
 
 /* ---- small-study effects (bias.c) ------------------------------------ */
 

@@ -1,0 +1,189 @@
+/* check.c: does a published pooled result reproduce? With trial data,
+ * refit with every applicable method, interval and continuity correction
+ * and compare each with the claim at the precision it was printed; without
+ * data, check the claim's internal consistency (is the estimate the centre
+ * of its interval on the analysis scale, and which SE, z and p it implies). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Does x, rounded to dec decimals, equal the printed value v? Allows the
+ * half-unit of the last printed digit and a hair for binary rounding. */
+static int
+same_printed(double x, double v, int dec)
+{
+	double half = 0.5 * pow(10, -dec);
+
+	return isfinite(x) && fabs(x - v) <= half * (1 + 1e-9) + 1e-12;
+}
+
+/* An analysis-scale value on the scale the claim was printed on. */
+static double
+as_printed(const mk_claim *c, double x)
+{
+	if (c->scale == MK_SCALE_PERCENT)
+		return 100 * x;
+	if (c->scale == MK_SCALE_LOG)
+		return x;
+	return mk_measure_get(c->measure)->log_scale ? exp(x) : x;
+}
+
+static int
+add_row(mk_check_row **rows, size_t *n, size_t *cap, const mk_check_row *r)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? 2 * *cap : 32;
+		mk_check_row *g = realloc(*rows, c * sizeof(*g));
+		if (g == NULL)
+			return -1;
+		*rows = g;
+		*cap = c;
+	}
+	(*rows)[(*n)++] = *r;
+	return 0;
+}
+
+/* One variant: effects with this correction, fit with this method and
+ * interval, compare. A variant that cannot be fitted is listed as such. */
+static int
+try_one(const mk_table *t, const mk_opts *base, const mk_claim *c,
+    mk_method m, mk_citype ci, double cc, mk_ccto to, mk_check_row **rows,
+    size_t *n, size_t *cap)
+{
+	mk_opts o = *base;
+	mk_check_row r;
+	mk_warn w = { 0 };
+	mk_err e = { 0 };
+	mk_studies *s;
+	mk_fit f;
+
+	memset(&r, 0, sizeof(r));
+	memset(&f, 0, sizeof(f));
+	o.method = m;
+	o.ci = ci;
+	o.cc = cc;
+	o.cc_to = to;
+	o.measure = c->measure;
+	o.no_tau2_ci = 1;
+	r.method = m;
+	r.ci = ci;
+	r.cc = cc;
+	r.cc_to = to;
+	r.est = r.lo = r.hi = NAN;
+	s = mk_studies_from_table(t, &o, &w, &e);
+	if (s != NULL && s->k > 0 && mk_fit_run(s, &o, &f, &w, &e) == 0) {
+		r.k = s->k;
+		r.est = as_printed(c, f.est);
+		r.lo = as_printed(c, f.lo);
+		r.hi = as_printed(c, f.hi);
+		r.fitted = 1;
+		r.match = same_printed(r.est, c->est, c->dec_est) &&
+		    same_printed(r.lo, c->lo, c->dec_lo) &&
+		    same_printed(r.hi, c->hi, c->dec_hi);
+	} else {
+		snprintf(r.why, sizeof(r.why), "%.150s", e.msg[0] ? e.msg :
+		    "no usable study");
+	}
+	mk_fit_free(&f);
+	mk_studies_free(s);
+	mk_warn_clear(&w);
+	return add_row(rows, n, cap, &r);
+}
+
+int
+mk_check_data(const mk_table *t, const mk_opts *base, const mk_claim *c,
+    int fixed, mk_check_row **rows, size_t *n, mk_err *err)
+{
+	size_t cap = 0;
+	int binary = mk_table_col(t, "events_t", base->maps, base->nmaps) >= 0
+	    && mk_table_col(t, "n_c", base->maps, base->nmaps) >= 0;
+
+	*rows = NULL;
+	*n = 0;
+	for (size_t i = 0; i < mk_nmethods; i++) {
+		mk_method m = mk_methods[i].id;
+		int iv = m != MK_MH && m != MK_PETO;
+		if (fixed && m != base->method)
+			continue;
+		if (!fixed && !binary && !iv)
+			continue;	/* MH and Peto need 2x2 tables */
+		if (!fixed && m == MK_PETO && c->measure != MK_OR)
+			continue;
+		for (int ci = 0; ci < 2; ci++) {
+			if (fixed && (mk_citype)ci != base->ci)
+				continue;
+			if (!iv && ci == MK_CI_HKSJ)
+				continue;
+			/* the corrections people use for zero cells: metafor's
+			 * 0.5 to tables with a zero cell, 0.5 to every table */
+			static const mk_ccto tos[] = { MK_CC_ONLY0, MK_CC_ALL };
+			int ntos = binary && iv && !fixed ? 2 : 1;
+			for (int j = 0; j < ntos; j++) {
+				mk_ccto to = fixed ? base->cc_to : tos[j];
+				if (try_one(t, base, c, m, (mk_citype)ci,
+				    base->cc, to, rows, n, &cap) != 0) {
+					mk_err_set(err, t->file, 0, "",
+					    "out of memory");
+					return -1;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+/* p from z, two-sided. */
+static double
+p_of(double z)
+{
+	return mk_pvalue(z, NAN);
+}
+
+void
+mk_check_consistency(const mk_claim *c, mk_consistency *k)
+{
+	int lg = mk_measure_get(c->measure)->log_scale &&
+	    c->scale == MK_SCALE_NATURAL;	/* printed as ratios */
+	double z = mk_crit(c->level, NAN);
+	double de = 0.5 * pow(10, -c->dec_est), dl = 0.5 * pow(10, -c->dec_lo);
+	double dh = 0.5 * pow(10, -c->dec_hi);
+#define T(x) (lg ? log(x) : (x))
+	memset(k, 0, sizeof(*k));
+	k->est = T(c->est);
+	k->centre = (T(c->lo) + T(c->hi)) / 2;
+	k->se = (T(c->hi) - T(c->lo)) / (2 * z);
+	k->z = k->centre / k->se;
+	k->p = p_of(k->z);
+	/* what rounding allows: the printed numbers stand for intervals */
+	double lo_min = T(fmax(c->lo - dl, lg ? 1e-300 : -INFINITY));
+	double lo_max = T(c->lo + dl), hi_min = T(c->hi - dh);
+	double hi_max = T(c->hi + dh);
+	double e_min = T(fmax(c->est - de, lg ? 1e-300 : -INFINITY));
+	double e_max = T(c->est + de);
+	k->centre_min = (lo_min + hi_min) / 2;
+	k->centre_max = (lo_max + hi_max) / 2;
+	k->centred = e_max >= k->centre_min - 1e-12 &&
+	    e_min <= k->centre_max + 1e-12;
+	/* the range of z, and so of p, the rounded numbers allow */
+	double se_min = (hi_min - lo_max) / (2 * z);
+	double se_max = (hi_max - lo_min) / (2 * z);
+	double zc_min = fmin(fabs(k->centre_min), fabs(k->centre_max));
+	double zc_max = fmax(fabs(k->centre_min), fabs(k->centre_max));
+	if (k->centre_min <= 0 && k->centre_max >= 0)
+		zc_min = 0;
+	k->p_max = p_of(se_max > 0 ? zc_min / se_max : 0);
+	k->p_min = p_of(se_min > 0 ? zc_max / se_min : INFINITY);
+	k->p_checked = isfinite(c->p);
+	if (k->p_checked) {
+		double half = c->p_less ? 0 : 0.5 * pow(10, -c->p_dec);
+		if (c->p_less)	/* "p < x": some allowed p must be below x */
+			k->p_ok = k->p_min < c->p;
+		else
+			k->p_ok = k->p_max >= c->p - half - 1e-12 &&
+			    k->p_min <= c->p + half + 1e-12;
+	}
+#undef T
+}
