@@ -458,7 +458,8 @@ mk_studies_from_table(const mk_table *t, const mk_opts *o, mk_warn *w,
 	s->measure = m;
 	for (size_t r = 0; r < t->nrow; r++) {
 		double x[6] = { 0, 0, 0, 0, 0, 0 };
-		const char *missing = NULL, *why = "";
+		char missing[160] = "";
+		const char *why = "";
 		char tmp[32];
 		for (size_t c = 0; c < kd->ncols; c++) {
 			const char *cell = mk_table_cell(t, r, col[c]);
@@ -470,10 +471,13 @@ mk_studies_from_table(const mk_table *t, const mk_opts *o, mk_warn *w,
 				mk_studies_free(s);
 				return NULL;
 			}
-			if (st == NUM_EMPTY && missing == NULL)
-				missing = t->names[col[c]];
+			if (st == NUM_EMPTY) {
+				size_t l = strlen(missing);
+				snprintf(missing + l, sizeof(missing) - l, "%s%s",
+				    l ? ", " : "", t->names[col[c]]);
+			}
 		}
-		if (missing != NULL) {
+		if (missing[0] != '\0') {
 			mk_warn_add(w, "%s:%ld: study \"%s\": no value for "
 			    "%s; row left out", t->file, t->line[r],
 			    label_of(t, r, tmp, sizeof(tmp)), missing);
