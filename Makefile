@@ -69,6 +69,8 @@ suite: all $(TESTBIN)
 	sh tests/svg_render.sh $(METAK)
 	sh tests/man_examples.sh $(METAK)
 	sh tests/lint_man.sh man/metak.1 man/metak.5
+	$(MAKE) -s -C analyses/published check METAK=$(abspath $(METAK))
+	sh tests/reproducible.sh $(METAK)
 	@echo "suite: all passed ($(B))"
 
 # the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
@@ -117,11 +119,19 @@ deps-check:
 # the README's first command: install what is missing, build, run
 run:
 	@sh tests/deps.sh
-	$(MAKE) all
-	build/metak pool data/published/bcg.csv --by alloc
+	$(MAKE) analyses
+	@cat analyses/k2-fractures/out/any-new-fracture.txt \
+	    analyses/k2-fractures/out/published-claims.txt
 
 lint:
 	sh tests/lint_man.sh man/metak.1 man/metak.5
+
+# every analysis, into analyses/*/out/ (make -C analyses/NAME runs one)
+ANALYSES = published k2-fractures k2-bmd
+analyses: all
+	@set -e; for a in $(ANALYSES); do \
+	    $(MAKE) -s -C analyses/$$a METAK=$(CURDIR)/$(B)/metak; done
+	@echo "analyses: $(words $(ANALYSES)) run into analyses/*/out/"
 
 bench: all
 	sh bench/bench.sh build/metak
@@ -141,5 +151,5 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all run bench check suite asan asan-suite valgrind valgrind-suite \
+.PHONY: all run analyses bench check suite asan asan-suite valgrind valgrind-suite \
 	fuzz fuzz-suite static deps-check lint install uninstall clean

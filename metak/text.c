@@ -236,7 +236,8 @@ het_rows(mk_buf *b, const mk_fit *f)
 	pval(b, f->qp);
 	mk_buf_printf(b, "); I2 = ");
 	num(b, 1, f->i2, 0);
-	mk_buf_printf(b, "%%");
+	if (isfinite(f->i2))
+		mk_buf_printf(b, "%%");
 	if (mi->random) {
 		mk_buf_printf(b, " [");
 		num(b, 1, f->i2_lo, 0);
