@@ -13,7 +13,7 @@ jnum(mk_buf *b, const char *key, double x, int comma)
 	if (!isfinite(x))
 		mk_buf_printf(b, "null");
 	else
-		mk_buf_printf(b, "%.15g", x == 0 ? 0 : x);
+		mk_buf_g15(b, x == 0 ? 0 : x);
 }
 
 void

@@ -20,7 +20,7 @@ jnum(mk_buf *b, const char *k, double x)
 {
 	mk_buf_printf(b, ", \"%s\": ", k);
 	if (isfinite(x))
-		mk_buf_printf(b, "%.15g", x);
+		mk_buf_g15(b, x);
 	else
 		mk_buf_printf(b, "null");
 }

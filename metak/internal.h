@@ -25,6 +25,9 @@ double mk_crit(double level, double df);
 /* Appends s as XML character data: markup escaped, control characters
  * XML forbids turned into spaces. */
 void mk_buf_xml(mk_buf *b, const char *s);
+/* x as "%.15g" writes it (out: at least 32 bytes). */
+void mk_fmt_g15(char *out, double x);
+void mk_buf_g15(mk_buf *b, double x);
 
 /* ---- the effect axis of forest plots (axis.c) ---- */
 #define MK_AXIS_MAXTICKS 16

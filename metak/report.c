@@ -48,7 +48,7 @@ jnum(mk_buf *b, double x)
 	else if (x == 0)
 		mk_buf_printf(b, "0");	/* no "-0" */
 	else
-		mk_buf_printf(b, "%.15g", x);
+		mk_buf_g15(b, x);
 }
 
 static void
@@ -208,7 +208,7 @@ cnum(mk_buf *b, double x)
 {
 	mk_buf_put(b, ",", 1);
 	if (isfinite(x))
-		mk_buf_printf(b, "%.15g", x == 0 ? 0 : x);
+		mk_buf_g15(b, x == 0 ? 0 : x);
 	else
 		mk_buf_printf(b, "NA");
 }

@@ -17,7 +17,7 @@ static void
 num(mk_buf *b, double x)
 {
 	if (isfinite(x))
-		mk_buf_printf(b, ",%.15g", x == 0 ? 0 : x);
+		{ mk_buf_put(b, ",", 1); mk_buf_g15(b, x == 0 ? 0 : x); }
 	else
 		mk_buf_printf(b, ",NA");
 }
@@ -27,7 +27,7 @@ jnum(mk_buf *b, const char *k, double x)
 {
 	mk_buf_printf(b, ", \"%s\": ", k);
 	if (isfinite(x))
-		mk_buf_printf(b, "%.15g", x == 0 ? 0 : x);
+		mk_buf_g15(b, x == 0 ? 0 : x);
 	else
 		mk_buf_printf(b, "null");
 }
