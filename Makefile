@@ -87,7 +87,7 @@ valgrind: deps-check
 valgrind-suite:
 	$(MAKE) all B=build/vg CFLAGS="-O1 -g"
 	sh tests/valgrind_wrap.sh build/vg/metak build/vg/bin/metak
-	NO_STDOUT=1 $(MAKE) suite B=build/vg CFLAGS="-O1 -g" METAK=build/vg/bin/metak \
+	NO_STDOUT=1 METAK_VALGRIND=1 $(MAKE) suite B=build/vg CFLAGS="-O1 -g" METAK=build/vg/bin/metak \
 	    RUNNER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
 
 # coverage-guided fuzzing of the CSV reader and the whole pool pipeline

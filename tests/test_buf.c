@@ -14,6 +14,10 @@ g15_equals_printf(void **state)
 	uint64_t s = 88172645463325252ULL;
 	long bad = 0;
 	(void)state;
+	/* valgrind computes long double in double precision, which the
+	 * formatter's exact scaling relies on: nothing to learn there */
+	if (getenv("METAK_VALGRIND") != NULL)
+		skip();
 	for (long i = 0; i < 1000000; i++) {
 		double x;
 		char a[64], b[64];
