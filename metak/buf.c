@@ -1,6 +1,7 @@
 /* buf.c: a growable byte buffer that every renderer writes into, so that
  * output is produced whole and written once by main.c; and XML escaping
  * into it for the SVG renderers. */
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -139,8 +140,8 @@ mk_fmt_g15(char *out, double x)
 	char d[16];
 	int e, nd = 15, n = 0;
 
-	/* the fast path while 10^(14-k) is exact in long double */
-	if (!isfinite(x) || x == 0 || fabs(x) < 1e-13 || fabs(x) >= 1e41) {
+	/* the fast path needs a long double of 64 bits or more */
+	if (LDBL_MANT_DIG < 64 || !isfinite(x) || x == 0) {
 		snprintf(out, 32, "%.15g", x);
 		return;
 	}
