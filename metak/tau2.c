@@ -528,6 +528,8 @@ fisher_scoring(const mk_redata *d, struct scratch *s, mk_method m,
 			adj = (st.rss * kk / (kk - p) - kk) / st.sw;
 		if (!isfinite((double)adj))
 			adj = 0;
+		if (tau2 <= 0 && adj < 0)
+			adj = 0;	/* halving never gets there: stay at 0 */
 		while (tau2 + adj < 0)
 			adj /= 2;
 		double old = tau2;
