@@ -428,18 +428,54 @@ mk_zeroin(double (*f)(double, void *), void *p, double a, double b,
 	return -1;
 }
 
-static int
-cmp_double(const void *x, const void *y)
+/* The k-th smallest of x[0..n) (0-based), reordering x: Hoare's
+ * quickselect, O(n) on average. */
+static double
+select_kth(double *x, size_t n, size_t k)
 {
-	double a = *(const double *)x, b = *(const double *)y;
+	size_t lo = 0, hi = n - 1;
 
-	return (a > b) - (a < b);
+	while (lo < hi) {
+		double pivot = x[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (x[i] < pivot)
+				i++;
+			while (x[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = x[i];
+				x[i] = x[j];
+				x[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			break;
+	}
+	return x[k];
 }
 
+/* R's median(): the middle value, or the mean of the two middle ones. */
 static double
-median_sorted(const double *x, size_t n)
+median(double *x, size_t n)
 {
-	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+	double m = select_kth(x, n, n / 2);
+
+	if (n % 2)
+		return m;
+	double lower = x[0];	/* the largest value below position n/2 */
+	for (size_t i = 1; i < n / 2; i++)
+		if (x[i] > lower)
+			lower = x[i];
+	return (lower + m) / 2;
 }
 
 /* metafor's default upper end of the tau2 search: max(100, 10 mad(y)^2),
@@ -452,12 +488,10 @@ mk_tau2_search_max(const double *y, size_t k)
 	if (d == NULL)
 		return NAN;
 	memcpy(d, y, k * sizeof(double));
-	qsort(d, k, sizeof(double), cmp_double);
-	med = median_sorted(d, k);
+	med = median(d, k);
 	for (size_t i = 0; i < k; i++)
-		d[i] = fabs(d[i] - med);
-	qsort(d, k, sizeof(double), cmp_double);
-	mad = 1.4826 * median_sorted(d, k);
+		d[i] = fabs(y[i] - med);
+	mad = 1.4826 * median(d, k);
 	free(d);
 	return fmax(100, 10 * mad * mad);
 }

@@ -1,6 +1,7 @@
 /* test_pool.c: the pooling methods and tau2 estimators on data small
  * enough to solve by hand (derivations in the comments), plus the edges:
  * k = 1, tau2 truncated at 0, non-convergence, Peto's published example. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -225,6 +226,43 @@ chisq_quantiles(void **state)
 	    1e-12);
 }
 
+static int
+cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static double
+sorted_median(double *x, size_t n)
+{
+	qsort(x, n, sizeof(double), cmp);
+	return n % 2 ? x[n / 2] : (x[n / 2 - 1] + x[n / 2]) / 2;
+}
+
+/* metafor's PM search end max(100, 10 mad(y)^2), with R's mad(): the
+ * quickselect medians must equal sorted ones on every size and with ties. */
+static void
+search_max_mad(void **state)
+{
+	double y[60], d[60];
+	unsigned long x = 7;
+	(void)state;
+	for (size_t n = 1; n <= 60; n++) {
+		for (size_t i = 0; i < n; i++) {
+			x = x * 6364136223846793005UL + 1442695040888963407UL;
+			y[i] = (double)((x >> 33) % (n % 3 ? 1000 : 7)) * 0.1;
+			d[i] = y[i];
+		}
+		double med = sorted_median(d, n);
+		for (size_t i = 0; i < n; i++)
+			d[i] = fabs(y[i] - med);
+		double mad = 1.4826 * sorted_median(d, n);
+		assert_close(mk_tau2_search_max(y, n), fmax(100, 10 * mad * mad),
+		    1e-15);
+	}
+}
+
 int
 main(void)
 {
@@ -239,6 +277,7 @@ main(void)
 		cmocka_unit_test(mh_double_zero),
 		cmocka_unit_test(zeroin),
 		cmocka_unit_test(chisq_quantiles),
+		cmocka_unit_test(search_max_mad),
 	};
 	return cmocka_run_group_tests_name("pool", tests, NULL, NULL);
 }
