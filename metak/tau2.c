@@ -164,7 +164,7 @@ stats_one(const mk_redata *d, struct scratch *s, double tau2,
 	st->sw2 = S2;
 	st->trp = S - S2 / S;
 	st->trpp = S2 - 2 * S3 / S + S2 * S2 / (S * S);
-	st->logdet = logl(S);
+	st->logdet = S > 0 ? logl(S) : 0;
 }
 
 static void
