@@ -74,10 +74,10 @@ mk_render_bias_text(mk_buf *b, const mk_result *r, const mk_bias *bi)
 	int lg = me->log_scale;
 	size_t k = r->studies->k;
 
-	mk_buf_printf(b, "%s: %zu studies; %s (%s), %s\n\n", r->table->file,
+	mk_buf_printf(b, "%s: %zu studies\n%s (%s), %s\n\n", r->table->file,
 	    k, me->label, me->name, mk_method_get(f->method)->label);
-	mk_buf_printf(b, "Egger's regression test (%s): slope on the "
-	    "standard error %.4f (SE %.4f), %s = %.3f", bi->egger_rma ?
+	mk_buf_printf(b, "Egger's regression test (%s):\n  slope on the "
+	    "SE %.4f (its SE %.4f), %s = %.3f", bi->egger_rma ?
 	    "meta-regression with the fit's tau2" : "weighted least squares",
 	    bi->egger_b1, bi->egger_se, isfinite(bi->egger_df) ? "t" : "z",
 	    bi->egger_stat);
@@ -85,7 +85,7 @@ mk_render_bias_text(mk_buf *b, const mk_result *r, const mk_bias *bi)
 		mk_buf_printf(b, " (df = %.0f)", bi->egger_df);
 	mk_buf_printf(b, ", ");
 	p_text(b, bi->egger_p);
-	mk_buf_printf(b, "\nBegg and Mazumdar's rank correlation: Kendall's "
+	mk_buf_printf(b, "\nBegg and Mazumdar's rank correlation:\n  Kendall's "
 	    "tau = %.4f, ", bi->begg_tau);
 	p_text(b, bi->begg_p);
 	mk_buf_printf(b, " (%s)\n", bi->begg_exact ? "exact" :
@@ -93,8 +93,8 @@ mk_render_bias_text(mk_buf *b, const mk_result *r, const mk_bias *bi)
 	mk_buf_printf(b, "Trim and fill (L0): %zu stud%s filled on the %s\n",
 	    bi->k0, bi->k0 == 1 ? "y" : "ies", bi->side_right ? "right" :
 	    "left");
-	mk_buf_printf(b, "  pooled %s: %.4f [%.4f, %.4f] before, %.4f "
-	    "[%.4f, %.4f] after filling\n", me->name,
+	mk_buf_printf(b, "  pooled %s: %.4f [%.4f, %.4f] before,\n"
+	    "  %.4f [%.4f, %.4f] after filling\n", me->name,
 	    lg ? exp(f->est) : f->est, lg ? exp(f->lo) : f->lo,
 	    lg ? exp(f->hi) : f->hi, lg ? exp(t->est) : t->est,
 	    lg ? exp(t->lo) : t->lo, lg ? exp(t->hi) : t->hi);
@@ -103,14 +103,14 @@ mk_render_bias_text(mk_buf *b, const mk_result *r, const mk_bias *bi)
 		    me->name, lg ? exp(bi->fill_y[j]) : bi->fill_y[j],
 		    sqrt(bi->fill_v[j]));
 	mk_buf_printf(b, "\nWhat this shows: funnel asymmetry, which "
-	    "publication bias can cause, but so can true heterogeneity,\n"
-	    "chance, or a link between study size and quality. No "
-	    "asymmetry is no proof of no bias.\n");
+	    "publication bias can cause, but so can\ntrue heterogeneity, "
+	    "chance, or a link between study size and quality.\nNo asymmetry "
+	    "is no proof of no bias.\n");
 	if (k < 10)
 		mk_buf_printf(b, "Caution: with fewer than 10 studies these "
-		    "tests have too little power to tell chance from\n"
+		    "tests have too little power to tell\nchance from "
 		    "asymmetry (Cochrane Handbook, section 13.3.5.4).\n");
 	mk_buf_printf(b, "Trim and fill assumes the asymmetry is due to "
-	    "missing studies; its adjusted estimate is a\n"
-	    "sensitivity analysis, not a corrected result.\n");
+	    "missing studies; its adjusted\nestimate is a sensitivity "
+	    "analysis, not a corrected result.\n");
 }

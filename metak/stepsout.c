@@ -139,20 +139,20 @@ mk_render_steps_text(mk_buf *b, const mk_result *r, const mk_step *st,
 	const mk_measure_info *me = mk_measure_get(r->studies->measure);
 	char tmp[32], ci[64];
 
-	mk_buf_printf(b, "%s: %s, %zu studies; %s (%s), %s\n\n",
+	mk_buf_printf(b, "%s: %s, %zu studies\n%s (%s), %s\n\n",
 	    r->table->file, cumulative ? "cumulative meta-analysis" :
 	    "leave-one-out", r->studies->k, me->label, me->name,
 	    mk_method_get(r->fit->method)->label);
-	mk_buf_printf(b, "%-24s %4s  %-24s %8s %8s %6s %8s\n", cumulative ?
+	mk_buf_printf(b, "%-18s %4s  %-22s%8s%9s%7s%9s\n", cumulative ?
 	    "Adding" : "Omitting", "k", "Estimate [CI]", "p", "tau2", "I2",
 	    "Q");
 	for (size_t j = 0; j < r->studies->k; j++) {
 		const char *l = label(r, st[j].study, tmp, sizeof(tmp));
 		snprintf(ci, sizeof(ci), "%.3f [%.3f, %.3f]",
 		    shown(r, st[j].est), shown(r, st[j].lo), shown(r, st[j].hi));
-		mk_buf_printf(b, "%-24.24s %4zu  %-24s", l, st[j].k,
+		mk_buf_printf(b, "%-18.18s %4zu  %-22s", l, st[j].k,
 		    isfinite(st[j].est) ? ci : "NA");
-		cell(b, st[j].p, 9, 4, "");
+		cell(b, st[j].p, 8, 4, "");
 		cell(b, st[j].tau2, 9, 4, "");
 		cell(b, st[j].i2, 7, 1, "%");
 		cell(b, st[j].q, 9, 2, "");
@@ -160,7 +160,7 @@ mk_render_steps_text(mk_buf *b, const mk_result *r, const mk_step *st,
 	}
 	snprintf(ci, sizeof(ci), "%.3f [%.3f, %.3f]", shown(r, r->fit->est),
 	    shown(r, r->fit->lo), shown(r, r->fit->hi));
-	mk_buf_printf(b, "%-24s %4zu  %s\n", "All studies", r->fit->k, ci);
+	mk_buf_printf(b, "%-18s %4zu  %s\n", "All studies", r->fit->k, ci);
 }
 
 void

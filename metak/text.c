@@ -245,8 +245,10 @@ het_rows(mk_buf *b, const mk_fit *f)
 		num(b, 1, f->i2_hi, 0);
 		mk_buf_printf(b, "]");
 	}
-	mk_buf_printf(b, "; H2 = ");
-	num(b, 2, f->h2, 0);
+	if (!mi->random) {
+		mk_buf_printf(b, "; H2 = ");
+		num(b, 2, f->h2, 0);
+	}
 	mk_buf_printf(b, "\n");
 	if (mi->random) {
 		mk_buf_printf(b, "  tau2 = ");
@@ -257,6 +259,8 @@ het_rows(mk_buf *b, const mk_fit *f)
 		num(b, 4, f->tau2_hi, 0);
 		mk_buf_printf(b, "] (Q-profile); tau = ");
 		num(b, 4, f->tau, 0);
+		mk_buf_printf(b, "; H2 = ");
+		num(b, 2, f->h2, 0);
 		mk_buf_printf(b, "\n");
 	}
 }
@@ -273,9 +277,9 @@ preamble(mk_buf *b, const mk_result *r)
 	mk_buf_printf(b, "Measure: %s (%s)%s\n", me->label, me->name,
 	    me->log_scale ? ", pooled on the log scale, shown as ratios" :
 	    "");
-	mk_buf_printf(b, "Method: %s (%s); %s; %g%% intervals\n", mi->label,
-	    mi->name, f->ci == MK_CI_HKSJ ? "Knapp-Hartung t" : "Wald z",
-	    f->level);
+	mk_buf_printf(b, "Method: %s (%s)\nIntervals: %g%%, %s\n", mi->label,
+	    mi->name, f->level, f->ci == MK_CI_HKSJ ? "Knapp-Hartung t" :
+	    "Wald z");
 	if (r->studies->ncc > 0 && f->method != MK_PETO)
 		mk_buf_printf(b, "Continuity correction: %g added to each "
 		    "cell of %zu stud%s%s\n", r->opts->cc, r->studies->ncc,
@@ -341,7 +345,7 @@ mk_render_text(mk_buf *b, const mk_result *r)
 	if (r->sub != NULL && r->sub->common) {
 		const mk_subgroups *sg = r->sub;
 		mk_buf_printf(b, "\nMixed-effects model, one tau2 for all "
-		    "subgroups of %s: tau2 = ", sg->by);
+		    "subgroups of %s:\n  tau2 = ", sg->by);
 		num(b, 4, sg->tau2, 0);
 		mk_buf_printf(b, " [");
 		num(b, 4, sg->tau2_lo, 0);
