@@ -6,16 +6,6 @@
 
 #include "internal.h"
 
-static void
-jnum(mk_buf *b, const char *key, double x, int comma)
-{
-	mk_buf_printf(b, "%s\"%s\": ", comma ? ", " : "", key);
-	if (!isfinite(x))
-		mk_buf_printf(b, "null");
-	else
-		mk_buf_g15(b, x == 0 ? 0 : x);
-}
-
 void
 mk_render_bias_json(mk_buf *b, const mk_result *r, const mk_bias *bi)
 {
@@ -26,44 +16,33 @@ mk_render_bias_json(mk_buf *b, const mk_result *r, const mk_bias *bi)
 	    "\"scale\": \"%s\", \"k\": %zu,\n \"egger\": {", me->name,
 	    mk_method_get(r->fit->method)->name, me->log_scale ? "log" :
 	    "identity", r->studies->k);
-	jnum(b, "stat", bi->egger_stat, 0);
-	jnum(b, "df", bi->egger_df, 1);
-	jnum(b, "p", bi->egger_p, 1);
+	mk_json_key(b, "stat", bi->egger_stat, 0);
+	mk_json_key(b, "df", bi->egger_df, 1);
+	mk_json_key(b, "p", bi->egger_p, 1);
 	mk_buf_printf(b, ", \"model\": \"%s\"", bi->egger_rma ? "rma" : "lm");
-	jnum(b, "intercept", bi->egger_b0, 1);
-	jnum(b, "slope", bi->egger_b1, 1);
-	jnum(b, "slope_se", bi->egger_se, 1);
+	mk_json_key(b, "intercept", bi->egger_b0, 1);
+	mk_json_key(b, "slope", bi->egger_b1, 1);
+	mk_json_key(b, "slope_se", bi->egger_se, 1);
 	mk_buf_printf(b, "},\n \"begg\": {");
-	jnum(b, "tau", bi->begg_tau, 0);
-	jnum(b, "p", bi->begg_p, 1);
+	mk_json_key(b, "tau", bi->begg_tau, 0);
+	mk_json_key(b, "p", bi->begg_p, 1);
 	mk_buf_printf(b, ", \"exact\": %s},\n \"trimfill\": {\"k0\": %zu, "
 	    "\"side\": \"%s\"", bi->begg_exact ? "true" : "false", bi->k0,
 	    bi->side_right ? "right" : "left");
-	jnum(b, "estimate", t->est, 1);
-	jnum(b, "se", t->se, 1);
-	jnum(b, "ci_low", t->lo, 1);
-	jnum(b, "ci_high", t->hi, 1);
-	jnum(b, "p", t->p, 1);
-	jnum(b, "tau2", t->tau2, 1);
+	mk_json_key(b, "estimate", t->est, 1);
+	mk_json_key(b, "se", t->se, 1);
+	mk_json_key(b, "ci_low", t->lo, 1);
+	mk_json_key(b, "ci_high", t->hi, 1);
+	mk_json_key(b, "p", t->p, 1);
+	mk_json_key(b, "tau2", t->tau2, 1);
 	mk_buf_printf(b, ", \"filled\": [");
 	for (size_t j = 0; j < bi->k0; j++) {
 		mk_buf_printf(b, "%s{", j ? ", " : "");
-		jnum(b, "yi", bi->fill_y[j], 0);
-		jnum(b, "vi", bi->fill_v[j], 1);
+		mk_json_key(b, "yi", bi->fill_y[j], 0);
+		mk_json_key(b, "vi", bi->fill_v[j], 1);
 		mk_buf_printf(b, "}");
 	}
 	mk_buf_printf(b, "]}}\n");
-}
-
-static void
-p_text(mk_buf *b, double p)
-{
-	if (!isfinite(p))
-		mk_buf_printf(b, "p = NA");
-	else if (p < 0.0001)
-		mk_buf_printf(b, "p < 0.0001");
-	else
-		mk_buf_printf(b, "p = %.4f", p);
 }
 
 void
@@ -84,10 +63,10 @@ mk_render_bias_text(mk_buf *b, const mk_result *r, const mk_bias *bi)
 	if (isfinite(bi->egger_df))
 		mk_buf_printf(b, " (df = %.0f)", bi->egger_df);
 	mk_buf_printf(b, ", ");
-	p_text(b, bi->egger_p);
+	mk_buf_p(b, bi->egger_p);
 	mk_buf_printf(b, "\nBegg and Mazumdar's rank correlation:\n  Kendall's "
 	    "tau = %.4f, ", bi->begg_tau);
-	p_text(b, bi->begg_p);
+	mk_buf_p(b, bi->begg_p);
 	mk_buf_printf(b, " (%s)\n", bi->begg_exact ? "exact" :
 	    "normal approximation");
 	mk_buf_printf(b, "Trim and fill (L0): %zu stud%s filled on the %s\n",

@@ -192,3 +192,50 @@ mk_buf_g15(mk_buf *b, double x)
 	mk_fmt_g15(s, x);
 	mk_buf_put(b, s, strlen(s));
 }
+
+void
+mk_json_str(mk_buf *b, const char *s)
+{
+	mk_buf_put(b, "\"", 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			mk_buf_printf(b, "\\%c", c);
+		else if (c < 0x20)
+			mk_buf_printf(b, "\\u%04x", c);
+		else
+			mk_buf_put(b, s, 1);
+	}
+	mk_buf_put(b, "\"", 1);
+}
+
+void
+mk_json_key(mk_buf *b, const char *key, double x, int comma)
+{
+	mk_buf_printf(b, "%s\"%s\": ", comma ? ", " : "", key);
+	if (!isfinite(x))
+		mk_buf_printf(b, "null");
+	else
+		mk_buf_g15(b, x == 0 ? 0 : x);	/* no "-0" */
+}
+
+int
+mk_utf8_width(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += (*s & 0xC0) != 0x80;
+	return n;
+}
+
+void
+mk_buf_p(mk_buf *b, double p)
+{
+	if (!isfinite(p))
+		mk_buf_printf(b, "p = NA");
+	else if (p < 0.0001)
+		mk_buf_printf(b, "p < 0.0001");
+	else
+		mk_buf_printf(b, "p = %.4f", p);
+}

@@ -15,16 +15,6 @@ cc_name(const mk_check_row *r)
 	    "none" : "only0";
 }
 
-static void
-jnum(mk_buf *b, const char *k, double x)
-{
-	mk_buf_printf(b, ", \"%s\": ", k);
-	if (isfinite(x))
-		mk_buf_g15(b, x);
-	else
-		mk_buf_printf(b, "null");
-}
-
 void
 mk_render_check_json(mk_buf *b, const mk_claim *c, const mk_check_row *rows,
     size_t n)
@@ -47,9 +37,9 @@ mk_render_check_json(mk_buf *b, const mk_claim *c, const mk_check_row *rows,
 		    "\"cc\": \"%s\"", j++ ? ", " : "",
 		    mk_method_get(rows[i].method)->name, rows[i].ci ==
 		    MK_CI_HKSJ ? "hksj" : "z", cc_name(&rows[i]));
-		jnum(b, "estimate", rows[i].est);
-		jnum(b, "ci_low", rows[i].lo);
-		jnum(b, "ci_high", rows[i].hi);
+		mk_json_key(b, "estimate", rows[i].est, 1);
+		mk_json_key(b, "ci_low", rows[i].lo, 1);
+		mk_json_key(b, "ci_high", rows[i].hi, 1);
 		mk_buf_printf(b, ", \"k\": %zu}", rows[i].k);
 	}
 	mk_buf_printf(b, "], \"tried\": %zu, \"results\": [", tried);
@@ -59,9 +49,9 @@ mk_render_check_json(mk_buf *b, const mk_claim *c, const mk_check_row *rows,
 		    mk_method_get(rows[i].method)->name, rows[i].ci ==
 		    MK_CI_HKSJ ? "hksj" : "z", cc_name(&rows[i]),
 		    rows[i].fitted ? "true" : "false");
-		jnum(b, "estimate", rows[i].est);
-		jnum(b, "ci_low", rows[i].lo);
-		jnum(b, "ci_high", rows[i].hi);
+		mk_json_key(b, "estimate", rows[i].est, 1);
+		mk_json_key(b, "ci_low", rows[i].lo, 1);
+		mk_json_key(b, "ci_high", rows[i].hi, 1);
 		mk_buf_printf(b, ", \"match\": %s}", rows[i].match ? "true" :
 		    "false");
 	}
@@ -114,13 +104,13 @@ mk_render_consistency(mk_buf *b, const mk_claim *c, const mk_consistency *k,
 		    "\"centred\": %s, \"scale\": \"%s\"",
 		    ok ? "true" : "false", ok ? "true" : "false",
 		    k->centred ? "true" : "false", lg ? "log" : "identity");
-		jnum(b, "estimate", k->est);
-		jnum(b, "ci_centre", k->centre);
-		jnum(b, "se", k->se);
-		jnum(b, "z", k->z);
-		jnum(b, "p", k->p);
-		jnum(b, "p_min", k->p_min);
-		jnum(b, "p_max", k->p_max);
+		mk_json_key(b, "estimate", k->est, 1);
+		mk_json_key(b, "ci_centre", k->centre, 1);
+		mk_json_key(b, "se", k->se, 1);
+		mk_json_key(b, "z", k->z, 1);
+		mk_json_key(b, "p", k->p, 1);
+		mk_json_key(b, "p_min", k->p_min, 1);
+		mk_json_key(b, "p_max", k->p_max, 1);
 		if (k->p_checked)
 			mk_buf_printf(b, ", \"p_consistent\": %s",
 			    k->p_ok ? "true" : "false");

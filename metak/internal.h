@@ -28,6 +28,14 @@ void mk_buf_xml(mk_buf *b, const char *s);
 /* x as "%.15g" writes it (out: at least 32 bytes). */
 void mk_fmt_g15(char *out, double x);
 void mk_buf_g15(mk_buf *b, double x);
+/* Display columns of UTF-8 text (code points). */
+int mk_utf8_width(const char *s);
+/* "p = 0.0123", "p < 0.0001" or "p = NA", as the text reports print it. */
+void mk_buf_p(mk_buf *b, double p);
+/* JSON: a string with escapes; "key": number (null when not finite),
+ * preceded by ", " when comma is set. */
+void mk_json_str(mk_buf *b, const char *s);
+void mk_json_key(mk_buf *b, const char *key, double x, int comma);
 
 /* ---- the effect axis of forest plots (axis.c) ---- */
 #define MK_AXIS_MAXTICKS 16

@@ -25,52 +25,18 @@ mk_study_label(const mk_result *r, const mk_studies *s, size_t i, char *tmp,
 /* ---- JSON --------------------------------------------------------------- */
 
 static void
-jstr(mk_buf *b, const char *s)
-{
-	mk_buf_put(b, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			mk_buf_printf(b, "\\%c", c);
-		else if (c < 0x20)
-			mk_buf_printf(b, "\\u%04x", c);
-		else
-			mk_buf_put(b, s, 1);
-	}
-	mk_buf_put(b, "\"", 1);
-}
-
-static void
-jnum(mk_buf *b, double x)
-{
-	if (!isfinite(x))
-		mk_buf_printf(b, "null");
-	else if (x == 0)
-		mk_buf_printf(b, "0");	/* no "-0" */
-	else
-		mk_buf_g15(b, x);
-}
-
-static void
-jkey(mk_buf *b, const char *k, double x, int comma)
-{
-	mk_buf_printf(b, "%s\"%s\": ", comma ? ", " : "", k);
-	jnum(b, x);
-}
-
-static void
 json_pooled(mk_buf *b, const mk_fit *f)
 {
 	mk_buf_printf(b, "{");
-	jkey(b, "estimate", f->est, 0);
-	jkey(b, "se", f->se, 1);
-	jkey(b, "ci_low", f->lo, 1);
-	jkey(b, "ci_high", f->hi, 1);
-	jkey(b, "stat", f->stat, 1);
-	jkey(b, "p", f->p, 1);
-	jkey(b, "pi_low", f->pi_lo, 1);
-	jkey(b, "pi_high", f->pi_hi, 1);
-	jkey(b, "df", f->tdf, 1);
+	mk_json_key(b, "estimate", f->est, 0);
+	mk_json_key(b, "se", f->se, 1);
+	mk_json_key(b, "ci_low", f->lo, 1);
+	mk_json_key(b, "ci_high", f->hi, 1);
+	mk_json_key(b, "stat", f->stat, 1);
+	mk_json_key(b, "p", f->p, 1);
+	mk_json_key(b, "pi_low", f->pi_lo, 1);
+	mk_json_key(b, "pi_high", f->pi_hi, 1);
+	mk_json_key(b, "df", f->tdf, 1);
 	mk_buf_printf(b, "}");
 }
 
@@ -78,17 +44,17 @@ static void
 json_het(mk_buf *b, const mk_fit *f)
 {
 	mk_buf_printf(b, "{");
-	jkey(b, "q", f->q, 0);
-	jkey(b, "df", f->qdf, 1);
-	jkey(b, "p", f->qp, 1);
-	jkey(b, "tau2", f->tau2, 1);
-	jkey(b, "tau", f->tau, 1);
-	jkey(b, "i2", f->i2, 1);
-	jkey(b, "h2", f->h2, 1);
-	jkey(b, "tau2_ci_low", f->tau2_lo, 1);
-	jkey(b, "tau2_ci_high", f->tau2_hi, 1);
-	jkey(b, "i2_ci_low", f->i2_lo, 1);
-	jkey(b, "i2_ci_high", f->i2_hi, 1);
+	mk_json_key(b, "q", f->q, 0);
+	mk_json_key(b, "df", f->qdf, 1);
+	mk_json_key(b, "p", f->qp, 1);
+	mk_json_key(b, "tau2", f->tau2, 1);
+	mk_json_key(b, "tau", f->tau, 1);
+	mk_json_key(b, "i2", f->i2, 1);
+	mk_json_key(b, "h2", f->h2, 1);
+	mk_json_key(b, "tau2_ci_low", f->tau2_lo, 1);
+	mk_json_key(b, "tau2_ci_high", f->tau2_hi, 1);
+	mk_json_key(b, "i2_ci_low", f->i2_lo, 1);
+	mk_json_key(b, "i2_ci_high", f->i2_hi, 1);
 	mk_buf_printf(b, "}");
 }
 
@@ -112,16 +78,16 @@ mk_render_json(mk_buf *b, const mk_result *r)
 	mk_buf_printf(b, "{");
 	if (r->analysis != NULL) {
 		mk_buf_printf(b, "\"analysis\": ");
-		jstr(b, r->analysis);
+		mk_json_str(b, r->analysis);
 		mk_buf_printf(b, ", ");
 	}
 	mk_buf_printf(b, "\"measure\": ");
-	jstr(b, mi->name);
+	mk_json_str(b, mi->name);
 	mk_buf_printf(b, ", \"method\": ");
-	jstr(b, mk_method_get(f->method)->name);
+	mk_json_str(b, mk_method_get(f->method)->name);
 	mk_buf_printf(b, ", \"ci\": \"%s\", \"level\": ",
 	    f->ci == MK_CI_HKSJ ? "hksj" : "z");
-	jnum(b, f->level);
+	mk_buf_g15(b, f->level);
 	mk_buf_printf(b, ", \"scale\": \"%s\", \"k\": %zu,", mi->log_scale ?
 	    "log" : "identity", f->k);
 	if (r->analysis == NULL)
@@ -129,12 +95,12 @@ mk_render_json(mk_buf *b, const mk_result *r)
 	for (size_t i = 0; i < (r->no_studies ? 0 : s->k); i++) {
 		double se = sqrt(f->vi[i]);
 		mk_buf_printf(b, "%s\n  {\"study\": ", i ? "," : "");
-		jstr(b, mk_study_label(r, s, i, tmp, sizeof(tmp)));
-		jkey(b, "yi", f->yi[i], 1);
-		jkey(b, "vi", f->vi[i], 1);
-		jkey(b, "ci_low", f->yi[i] - z * se, 1);
-		jkey(b, "ci_high", f->yi[i] + z * se, 1);
-		jkey(b, "weight", f->weight[i], 1);
+		mk_json_str(b, mk_study_label(r, s, i, tmp, sizeof(tmp)));
+		mk_json_key(b, "yi", f->yi[i], 1);
+		mk_json_key(b, "vi", f->vi[i], 1);
+		mk_json_key(b, "ci_low", f->yi[i] - z * se, 1);
+		mk_json_key(b, "ci_high", f->yi[i] + z * se, 1);
+		mk_json_key(b, "weight", f->weight[i], 1);
 		mk_buf_printf(b, "}");
 	}
 	if (r->analysis == NULL)
@@ -146,11 +112,11 @@ mk_render_json(mk_buf *b, const mk_result *r)
 	if (r->sub != NULL) {
 		const mk_subgroups *sg = r->sub;
 		mk_buf_printf(b, ",%s \"subgroups\": {\"by\": ", nl);
-		jstr(b, sg->by);
+		mk_json_str(b, sg->by);
 		mk_buf_printf(b, ", \"groups\": [");
 		for (size_t j = 0; j < sg->n; j++) {
 			mk_buf_printf(b, "%s%s  {\"level\": ", j ? "," : "", nl);
-			jstr(b, sg->g[j].level);
+			mk_json_str(b, sg->g[j].level);
 			mk_buf_printf(b, ", \"k\": %zu, \"pooled\": ",
 			    sg->g[j].fit.k);
 			json_pooled(b, &sg->g[j].fit);
@@ -159,24 +125,24 @@ mk_render_json(mk_buf *b, const mk_result *r)
 			mk_buf_printf(b, "}");
 		}
 		mk_buf_printf(b, "],%s  \"test\": {", nl);
-		jkey(b, "q", sg->q, 0);
-		jkey(b, "df", sg->df, 1);
-		jkey(b, "p", sg->p, 1);
+		mk_json_key(b, "q", sg->q, 0);
+		mk_json_key(b, "df", sg->df, 1);
+		mk_json_key(b, "p", sg->p, 1);
 		mk_buf_printf(b, ", \"stat\": \"%s\"", isfinite(sg->df2) ?
 		    "F" : "chi2");
-		jkey(b, "df2", sg->df2, 1);
+		mk_json_key(b, "df2", sg->df2, 1);
 		mk_buf_printf(b, "}, \"tau2_model\": \"%s\"", sg->common ?
 		    "common" : "separate");
 		if (sg->common) {
 			mk_buf_printf(b, ",%s  \"common\": {", nl);
-			jkey(b, "tau2", sg->tau2, 0);
-			jkey(b, "tau2_ci_low", sg->tau2_lo, 1);
-			jkey(b, "tau2_ci_high", sg->tau2_hi, 1);
-			jkey(b, "qe", sg->qe, 1);
-			jkey(b, "qe_df", sg->qe_df, 1);
-			jkey(b, "qe_p", sg->qe_p, 1);
-			jkey(b, "i2", sg->i2, 1);
-			jkey(b, "h2", sg->h2, 1);
+			mk_json_key(b, "tau2", sg->tau2, 0);
+			mk_json_key(b, "tau2_ci_low", sg->tau2_lo, 1);
+			mk_json_key(b, "tau2_ci_high", sg->tau2_hi, 1);
+			mk_json_key(b, "qe", sg->qe, 1);
+			mk_json_key(b, "qe_df", sg->qe_df, 1);
+			mk_json_key(b, "qe_p", sg->qe_p, 1);
+			mk_json_key(b, "i2", sg->i2, 1);
+			mk_json_key(b, "h2", sg->h2, 1);
 			mk_buf_printf(b, "}");
 		}
 		mk_buf_printf(b, "}");
@@ -323,8 +289,8 @@ mk_render_each_json_error(mk_buf *b, const char *analysis, size_t k,
     const char *error)
 {
 	mk_buf_printf(b, "{\"analysis\": ");
-	jstr(b, analysis);
+	mk_json_str(b, analysis);
 	mk_buf_printf(b, ", \"k\": %zu, \"error\": ", k);
-	jstr(b, error);
+	mk_json_str(b, error);
 	mk_buf_printf(b, ", \"pooled\": null, \"heterogeneity\": null}\n");
 }

@@ -22,31 +22,6 @@ num(mk_buf *b, double x)
 		mk_buf_printf(b, ",NA");
 }
 
-static void
-jnum(mk_buf *b, const char *k, double x)
-{
-	mk_buf_printf(b, ", \"%s\": ", k);
-	if (isfinite(x))
-		mk_buf_g15(b, x == 0 ? 0 : x);
-	else
-		mk_buf_printf(b, "null");
-}
-
-static void
-jstr(mk_buf *b, const char *s)
-{
-	mk_buf_put(b, "\"", 1);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			mk_buf_printf(b, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			mk_buf_printf(b, "\\u%04x", (unsigned char)*s);
-		else
-			mk_buf_put(b, s, 1);
-	}
-	mk_buf_put(b, "\"", 1);
-}
-
 static const char *
 label(const mk_result *r, size_t i, char *tmp, size_t n)
 {
@@ -68,19 +43,19 @@ mk_render_steps_json(mk_buf *b, const mk_result *r, const mk_step *st,
 	    cumulative ? "cumulative" : "leave-one-out", r->studies->k);
 	for (size_t j = 0; j < r->studies->k; j++) {
 		mk_buf_printf(b, "%s\n  {\"study\": ", j ? "," : "");
-		jstr(b, label(r, st[j].study, tmp, sizeof(tmp)));
+		mk_json_str(b, label(r, st[j].study, tmp, sizeof(tmp)));
 		mk_buf_printf(b, ", \"k\": %zu", st[j].k);
-		jnum(b, "estimate", st[j].est);
-		jnum(b, "se", st[j].se);
-		jnum(b, "ci_low", st[j].lo);
-		jnum(b, "ci_high", st[j].hi);
-		jnum(b, "stat", st[j].stat);
-		jnum(b, "p", st[j].p);
-		jnum(b, "tau2", st[j].tau2);
-		jnum(b, "i2", st[j].i2);
-		jnum(b, "h2", st[j].h2);
-		jnum(b, "q", st[j].q);
-		jnum(b, "q_p", st[j].qp);
+		mk_json_key(b, "estimate", st[j].est, 1);
+		mk_json_key(b, "se", st[j].se, 1);
+		mk_json_key(b, "ci_low", st[j].lo, 1);
+		mk_json_key(b, "ci_high", st[j].hi, 1);
+		mk_json_key(b, "stat", st[j].stat, 1);
+		mk_json_key(b, "p", st[j].p, 1);
+		mk_json_key(b, "tau2", st[j].tau2, 1);
+		mk_json_key(b, "i2", st[j].i2, 1);
+		mk_json_key(b, "h2", st[j].h2, 1);
+		mk_json_key(b, "q", st[j].q, 1);
+		mk_json_key(b, "q_p", st[j].qp, 1);
 		mk_buf_printf(b, "}");
 	}
 	mk_buf_printf(b, "]}\n");

@@ -28,16 +28,6 @@ struct layout {
 	size_t *overall;	/* table row -> index in the overall fit */
 };
 
-static int
-utf8_len(const char *s)
-{
-	int n = 0;
-
-	for (; *s; s++)
-		n += (*s & 0xC0) != 0x80;
-	return n;
-}
-
 /* At most max code points of s, with "..." when cut. */
 static void
 cut(char *out, size_t n, const char *s, int max)
@@ -45,7 +35,7 @@ cut(char *out, size_t n, const char *s, int max)
 	int cols = 0;
 	size_t i = 0;
 
-	if (utf8_len(s) <= max) {
+	if (mk_utf8_width(s) <= max) {
 		snprintf(out, n, "%s", s);
 		return;
 	}
@@ -149,7 +139,7 @@ note(mk_buf *b, struct layout *L, const char *s)
 
 	while (*p) {
 		const char *end = p + strlen(p), *q = p, *best = NULL;
-		if (utf8_len(p) > max)
+		if (mk_utf8_width(p) > max)
 			while ((q = strstr(q, "; ")) != NULL) {
 				char tmp[512];
 				size_t len = (size_t)(q - p) + 1;
@@ -157,12 +147,12 @@ note(mk_buf *b, struct layout *L, const char *s)
 					break;
 				memcpy(tmp, p, len);
 				tmp[len] = '\0';
-				if (utf8_len(tmp) > max)
+				if (mk_utf8_width(tmp) > max)
 					break;
 				best = q + 1;
 				q += 2;
 			}
-		if (utf8_len(p) > max && best != NULL)
+		if (mk_utf8_width(p) > max && best != NULL)
 			end = best;
 		size_t len = (size_t)(end - p);
 		if (len >= sizeof(line))
@@ -299,12 +289,12 @@ columns(struct layout *L)
 	char tmp[32];
 
 	for (size_t i = 0; i < r->studies->k; i++) {
-		int n = utf8_len(mk_study_label(r, r->studies, i, tmp,
+		int n = mk_utf8_width(mk_study_label(r, r->studies, i, tmp,
 		    sizeof(tmp)));
 		maxlab = n > maxlab ? n : maxlab;
 	}
 	for (size_t j = 0; r->sub && j < r->sub->n; j++) {
-		int n = utf8_len(r->sub->g[j].level) + utf8_len(r->sub->by) + 3;
+		int n = mk_utf8_width(r->sub->g[j].level) + mk_utf8_width(r->sub->by) + 3;
 		maxlab = n > maxlab ? n : maxlab;
 	}
 	maxlab = maxlab > 40 ? 40 : maxlab;

@@ -36,33 +36,11 @@ num(mk_buf *b, int dec, double x, int width)
 		mk_buf_printf(b, "%*s", width, "NA");
 }
 
-static void
-pval(mk_buf *b, double p)
-{
-	if (!isfinite(p))
-		mk_buf_printf(b, "p = NA");
-	else if (p < 0.0001)
-		mk_buf_printf(b, "p < 0.0001");
-	else
-		mk_buf_printf(b, "p = %.4f", p);
-}
-
-/* Number of UTF-8 code points in s (display columns, roughly). */
-static int
-width(const char *s)
-{
-	int n = 0;
-
-	for (; *s; s++)
-		n += (*s & 0xC0) != 0x80;
-	return n;
-}
-
 /* Writes s padded to w columns, or cut to w-1 and marked with '~'. */
 static void
 cell(mk_buf *b, const char *s, int w)
 {
-	int keep = width(s) <= w ? w : w - 1, cols = 0;
+	int keep = mk_utf8_width(s) <= w ? w : w - 1, cols = 0;
 	const char *p = s;
 
 	while (*p && cols < keep) {
@@ -221,7 +199,7 @@ pooled_rows(mk_buf *b, const struct ctx *c, const mk_fit *f,
 	if (isfinite(f->tdf))
 		mk_buf_printf(b, " (df = %.0f)", f->tdf);
 	mk_buf_printf(b, ", ");
-	pval(b, f->p);
+	mk_buf_p(b, f->p);
 	mk_buf_printf(b, "\n");
 }
 
@@ -233,7 +211,7 @@ het_rows(mk_buf *b, const mk_fit *f)
 	mk_buf_printf(b, "  Heterogeneity: Q = ");
 	num(b, 2, f->q, 0);
 	mk_buf_printf(b, " (df = %.0f, ", f->qdf);
-	pval(b, f->qp);
+	mk_buf_p(b, f->qp);
 	mk_buf_printf(b, "); I2 = ");
 	num(b, 1, f->i2, 0);
 	if (isfinite(f->i2))
@@ -356,7 +334,7 @@ mk_render_text(mk_buf *b, const mk_result *r)
 		mk_buf_printf(b, "%%\n  Residual heterogeneity: QE = ");
 		num(b, 2, sg->qe, 0);
 		mk_buf_printf(b, " (df = %.0f, ", sg->qe_df);
-		pval(b, sg->qe_p);
+		mk_buf_p(b, sg->qe_p);
 		mk_buf_printf(b, ")\n");
 	}
 	if (r->sub != NULL) {
@@ -375,7 +353,7 @@ mk_render_text(mk_buf *b, const mk_result *r)
 			num(b, 0, sg->df, 0);
 			mk_buf_printf(b, ", ");
 		}
-		pval(b, sg->p);
+		mk_buf_p(b, sg->p);
 		mk_buf_printf(b, "\n");
 	}
 	free(c.overall);
