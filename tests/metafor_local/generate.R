@@ -92,5 +92,55 @@ for (m in c("REML", "PM")) {
   steps(sprintf("raudenbush1985/GEN/%s/cumulative/weeks", m), "raudenbush1985.csv",
         c("--method", m, "--cumulative", "--order", "weeks"), cr, 2:19)
 }
+# Random data sets (fixed seed): binary with zero cells, continuous, and
+# generic, k from 2 to 25, every estimator; the CSVs are written here too.
+set.seed(20261122)
+pool_cases <- function(tag, file, escalc_args, measure, binary) {
+  d <- read.csv(file)
+  e <- do.call(escalc, c(list(measure = measure, data = d), escalc_args))
+  for (m in c("FE", "DL", "REML", "ML", "PM", "EB", "HE", "SJ", "HS")) for (t in c("z", "knha")) {
+    if (m == "FE" && t == "knha") next
+    r <- try(rma(yi, vi, data = e, method = m, test = t,
+                 control = if (m == "PM") list(threshold = 1e-12) else ctl), silent = TRUE)
+    if (inherits(r, "try-error")) next
+    ex <- list("pooled.estimate" = c(r$beta), "pooled.se" = r$se,
+               "pooled.ci_low" = r$ci.lb, "pooled.p" = r$pval,
+               "heterogeneity.q" = r$QE, "heterogeneity.tau2" = r$tau2)
+    if (r$k > 1) { ex[["heterogeneity.i2"]] <- r$I2; ex[["heterogeneity.h2"]] <- r$H2 }
+    add(sprintf("%s/%s/%s/%s", tag, measure, m, t), basename(file),
+        c("--measure", measure, "--method", m, "--ci", if (t == "knha") "hksj" else "z"), ex)
+  }
+  if (binary) {
+    r <- try(rma.mh(measure = measure, ai = events_t, n1i = n_t, ci = events_c, n2i = n_c, data = d), silent = TRUE)
+    if (!inherits(r, "try-error") && is.finite(r$beta))
+      add(sprintf("%s/%s/MH", tag, measure), basename(file), c("--measure", measure, "--method", "MH"),
+          list("pooled.estimate" = c(r$beta), "pooled.se" = r$se, "heterogeneity.q" = r$QE))
+    if (measure == "OR") {
+      r <- try(rma.peto(ai = events_t, n1i = n_t, ci = events_c, n2i = n_c, data = d), silent = TRUE)
+      if (!inherits(r, "try-error"))
+        add(sprintf("%s/OR/PETO", tag), basename(file), c("--measure", "OR", "--method", "PETO"),
+            list("pooled.estimate" = c(r$beta), "pooled.se" = r$se, "heterogeneity.q" = r$QE))
+    }
+  }
+}
+for (j in 1:4) {
+  k <- c(2, 5, 12, 25)[j]
+  n1 <- sample(10:200, k, TRUE); n2 <- sample(10:200, k, TRUE)
+  p <- runif(k, 0.01, 0.3)
+  d <- data.frame(study = paste0("s", 1:k), events_t = rbinom(k, n1, p * 0.7), n_t = n1,
+                  events_c = rbinom(k, n2, p), n_c = n2)
+  d$events_t[1] <- 0  # a zero cell in every set
+  f <- sprintf("random_binary_%d.csv", k); write.csv(d, f, row.names = FALSE, quote = FALSE)
+  for (ms in c("OR", "RR", "RD"))
+    pool_cases(sprintf("random/binary/k%d", k), f,
+               list(ai = quote(events_t), n1i = quote(n_t), ci = quote(events_c), n2i = quote(n_c)), ms, TRUE)
+  d <- data.frame(study = paste0("s", 1:k), mean_t = round(rnorm(k, 10, 3), 2), sd_t = round(runif(k, 1, 5), 2),
+                  n_t = n1, mean_c = round(rnorm(k, 9, 3), 2), sd_c = round(runif(k, 1, 5), 2), n_c = n2)
+  f <- sprintf("random_cont_%d.csv", k); write.csv(d, f, row.names = FALSE, quote = FALSE)
+  for (ms in c("MD", "SMD", "ROM"))
+    pool_cases(sprintf("random/cont/k%d", k), f,
+               list(m1i = quote(mean_t), sd1i = quote(sd_t), n1i = quote(n_t), m2i = quote(mean_c),
+                    sd2i = quote(sd_c), n2i = quote(n_c)), ms, FALSE)
+}
 cat(sprintf('{\n "generator": "metafor %s",\n "tolerance": {"rel": 1e-06, "abs": 1e-09},\n "cases": [\n%s\n]}\n',
     packageVersion("metafor"), paste(cases, collapse = ",\n")))
