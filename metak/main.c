@@ -822,12 +822,12 @@ each_row(void *ud, const char *analysis, const mk_table *t,
 		if (e->c->format == FMT_JSON)
 			mk_render_each_json_error(&e->buf, analysis, k, msg);
 		else
-			mk_render_each_csv(&e->buf, analysis, NULL, k, msg);
+			mk_render_each_csv(&e->buf, analysis, NULL, k);
 	} else if (e->c->format == FMT_JSON) {
 		mk_result r = { t, s, &e->c->o, f, NULL, 1, NULL, analysis };
 		mk_render_json(&e->buf, &r);
 	} else {
-		mk_render_each_csv(&e->buf, analysis, f, k, NULL);
+		mk_render_each_csv(&e->buf, analysis, f, k);
 	}
 	if (e->buf.len > 65536)
 		each_flush(e);

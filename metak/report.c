@@ -261,13 +261,12 @@ mk_render_csv(mk_buf *b, const mk_result *r)
 void
 mk_render_each_header(mk_buf *b)
 {
-	mk_buf_printf(b, "analysis,k,estimate,se,ci_low,ci_high,p,tau2,i2,q,"
-	    "error\n");
+	mk_buf_printf(b, "analysis,k,estimate,se,ci_low,ci_high,p,tau2,i2,q\n");
 }
 
 void
 mk_render_each_csv(mk_buf *b, const char *analysis, const mk_fit *f,
-    size_t k, const char *error)
+    size_t k)
 {
 	cstr(b, analysis);
 	mk_buf_printf(b, ",%zu", k);
@@ -279,8 +278,6 @@ mk_render_each_csv(mk_buf *b, const char *analysis, const mk_fit *f,
 	cnum(b, f ? f->tau2 : NAN);
 	cnum(b, f ? f->i2 : NAN);
 	cnum(b, f ? f->q : NAN);
-	mk_buf_put(b, ",", 1);
-	cstr(b, error ? error : "");
 	mk_buf_put(b, "\n", 1);
 }
 
