@@ -10,6 +10,8 @@ int mk_root_decreasing(double (*f)(double, void *), void *p, double start,
 /* Brent's zero finder on a sign-changing bracket [a, b] (R's uniroot). */
 int mk_zeroin(double (*f)(double, void *), void *p, double a, double b,
     double fa, double fb, double tol, int maxiter, double *root, int *iters);
+/* Q at tau2 = 0 and the typical within-study variance, in one pass. */
+int mk_q_typical(const mk_redata *d, double *q, double *tv);
 /* The tau2 where the generalised Q equals target, within [lo, hi]. */
 int mk_q_root(const mk_redata *d, double target, double lo, double hi,
     double *root);

@@ -251,15 +251,14 @@ het_random(mk_fit *f, const mk_studies *s, int no_ci)
 	mk_redata d = { s->yi, s->vi, k, NULL, 1, NULL };
 	double s2;
 
-	f->q = k > 1 ? mk_qgen(&d, 0) : 0;
+	f->q = 0;
 	f->qdf = (double)k - 1;
 	f->tau = sqrt(f->tau2);
-	if (k < 2) {
+	if (k < 2 || mk_q_typical(&d, &f->q, &s2) != 0) {
 		f->qp = f->i2 = f->h2 = NAN;
 		return;
 	}
 	f->qp = gsl_cdf_chisq_Q(f->q, f->qdf);
-	s2 = mk_typical_v(&d);
 	f->i2 = 100 * f->tau2 / (s2 + f->tau2);
 	f->h2 = f->tau2 / s2 + 1;
 	if (no_ci || mk_tau2_ci(&d, f->level, f->tau2, &f->tau2_lo,

@@ -280,6 +280,21 @@ mk_q_root(const mk_redata *d, double target, double lo, double hi,
 	return -1;
 }
 
+int
+mk_q_typical(const mk_redata *d, double *q, double *tv)
+{
+	struct scratch s;
+	struct stats st;
+
+	if (scratch_init(&s, d->ng) != 0)
+		return -1;
+	stats_at(d, &s, 0, &st);
+	free(s.heap);
+	*q = (double)st.rss;
+	*tv = (double)(((long double)d->k - npar(d)) / st.trp);
+	return 0;
+}
+
 double
 mk_typical_v(const mk_redata *d)
 {
