@@ -226,7 +226,7 @@ enum {
 	OPT_SVG, OPT_TITLE, OPT_FAVL, OPT_FAVR, OPT_WHERE, OPT_PMTOL,
 	OPT_COMMON, OPT_FUNNEL, OPT_EGGER, OPT_TRIMFILL, OPT_CONTOURS,
 	OPT_EACH, OPT_SHARD, OPT_LOO, OPT_CUMUL, OPT_ORDER, OPT_ESTIMATE,
-	OPT_CILOW, OPT_CIHIGH, OPT_P, OPT_SCALE, OPT_MDVAR, OPT_HELP
+	OPT_CILOW, OPT_CIHIGH, OPT_P, OPT_SCALE, OPT_MDVAR, OPT_PI, OPT_HELP
 };
 
 static const struct option pool_longopts[] = {
@@ -264,6 +264,7 @@ static const struct option pool_longopts[] = {
 	{ "p", required_argument, NULL, OPT_P },
 	{ "scale", required_argument, NULL, OPT_SCALE },
 	{ "md-var", required_argument, NULL, OPT_MDVAR },
+	{ "pi", required_argument, NULL, OPT_PI },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 }
 };
@@ -301,6 +302,8 @@ static const char pool_help[] =
 "  --cc VALUE      continuity correction for zero cells (default 0.5)\n"
 "  --cc-to WHICH   only0 (default), all or none\n"
 "  --md-var V      MD variance from separate SDs (default) or the pooled SD\n"
+"  --pi TYPE       prediction interval: as the CI (default), z, t (k-1 df)\n"
+"                  or riley (t, k-2 df)\n"
 "  --maxiter N     iteration cap of the iterative estimators (default 1000)\n"
 "  --pm-tol T      tolerance of the PM root (default 2^-13, metafor's)\n"
 "  --help          show this help\n"
@@ -505,6 +508,19 @@ parse_opts(int argc, char **argv, struct cli *c, unsigned cmd,
 			else {
 				usage_error("--scale: unknown value \"%s\" "
 				    "(expected natural, log or percent)", optarg);
+				return -1;
+			}
+			break;
+		case OPT_PI:
+			if (strcmp(optarg, "z") == 0)
+				c->o.pi = MK_PI_Z;
+			else if (strcmp(optarg, "t") == 0)
+				c->o.pi = MK_PI_T1;
+			else if (strcmp(optarg, "riley") == 0)
+				c->o.pi = MK_PI_T2;
+			else {
+				usage_error("--pi: unknown value \"%s\" "
+				    "(expected z, t or riley)", optarg);
 				return -1;
 			}
 			break;

@@ -105,6 +105,9 @@ typedef enum {
 } mk_method;
 
 typedef enum { MK_CI_Z, MK_CI_HKSJ } mk_citype;
+/* Prediction interval: as the CI (z, or t(k-1) under hksj; metafor), t with
+ * k-1 df (R meta >= 8) or t with k-2 df (Riley/Higgins-Thompson-Spiegelhalter). */
+typedef enum { MK_PI_AUTO, MK_PI_Z, MK_PI_T1, MK_PI_T2 } mk_pitype;
 typedef enum { MK_CC_ONLY0, MK_CC_ALL, MK_CC_NONE } mk_ccto;
 typedef enum {
 	MK_KIND_BINARY, MK_KIND_CONT, MK_KIND_GENERIC, MK_KIND_REPORTED
@@ -149,6 +152,7 @@ typedef struct mk_opts {
 	int no_tau2_ci;		/* skip the Q-profile interval (refits) */
 	double tau2_init;	/* ML/REML/EB start; NaN: Hedges (metafor) */
 	int md_pooled_var;	/* MD: pooled-SD variance sp^2 (1/n1 + 1/n2) */
+	mk_pitype pi;
 } mk_opts;
 
 void mk_opts_init(mk_opts *o);

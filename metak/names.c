@@ -85,4 +85,5 @@ mk_opts_init(mk_opts *o)
 	o->no_tau2_ci = 0;
 	o->tau2_init = NAN;
 	o->md_pooled_var = 0;
+	o->pi = MK_PI_AUTO;
 }

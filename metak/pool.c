@@ -297,7 +297,11 @@ mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
 	if (mi->random) {
 		double crit;
 		het_random(f, s, o->no_tau2_ci);
-		crit = mk_crit(o->level, f->tdf);
+		/* estimate +- crit sqrt(SE^2 + tau2), crit by o->pi */
+		double df = o->pi == MK_PI_AUTO ? f->tdf : o->pi == MK_PI_Z ?
+		    NAN : (double)s->k - (o->pi == MK_PI_T1 ? 1 : 2);
+		crit = o->pi != MK_PI_AUTO && o->pi != MK_PI_Z && !(df > 0) ?
+		    NAN : mk_crit(o->level, df);
 		f->pi_lo = f->est - crit * sqrt(f->se * f->se + f->tau2);
 		f->pi_hi = f->est + crit * sqrt(f->se * f->se + f->tau2);
 	} else {

@@ -92,6 +92,20 @@ for (m in c("REML", "PM")) {
   steps(sprintf("raudenbush1985/GEN/%s/cumulative/weeks", m), "raudenbush1985.csv",
         c("--method", m, "--cumulative", "--order", "weeks"), cr, 2:19)
 }
+# --pi t and --pi riley: metafor's fit, its SE and tau2 with t(k-1) (R meta
+# 8's default) and t(k-2) (Riley 2011) critical values
+er <- escalc("RR", ai = events_t, n1i = n_t, ci = events_c, n2i = n_c, data = dat)
+for (m in c("REML", "DL")) {
+  r <- rma(yi, vi, data = er, method = m, control = ctl)
+  for (v in list(c("t", 1), c("riley", 2))) {
+    cr <- qt(0.975, r$k - as.numeric(v[2]))
+    half <- cr * sqrt(r$se^2 + r$tau2)
+    add(sprintf("bcg/RR/%s/pi-%s", m, v[1]), "bcg.csv",
+        c("--measure", "RR", "--method", m, "--pi", v[1]),
+        list("pooled.pi_low" = c(r$beta) - half, "pooled.pi_high" = c(r$beta) + half))
+  }
+}
+
 # Random data sets (fixed seed): binary with zero cells, continuous, and
 # generic, k from 2 to 25, every estimator; the CSVs are written here too.
 set.seed(20261122)
