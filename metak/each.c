@@ -63,6 +63,9 @@ struct each {
 	const mk_opts *o;
 	const char *column;
 	int col;
+	const mk_map *where;	/* --where: COLUMN=VALUE, all must hold */
+	size_t nwhere;
+	int wcol[32];
 	mk_table *t;
 	char *current;		/* the analysis being collected */
 	size_t index;		/* its number */
@@ -118,10 +121,23 @@ on_row(void *ud, char **f, size_t n, long line, mk_err *err)
 			    "no such column for --each");
 			return -1;
 		}
+		for (size_t w = 0; w < e->nwhere && w < 32; w++) {
+			e->wcol[w] = mk_table_col(e->t, e->where[w].name,
+			    e->o->maps, e->o->nmaps);
+			if (e->wcol[w] < 0) {
+				mk_err_set(err, e->t->file, line,
+				    e->where[w].name, "no such column for "
+				    "--where");
+				return -1;
+			}
+		}
 		return 0;
 	}
 	if (n != e->t->ncol)	/* let the table say what is wrong */
 		return mk_table_push(e->t, f, n, line, err);
+	for (size_t w = 0; w < e->nwhere && w < 32; w++)
+		if (strcmp(f[e->wcol[w]], e->where[w].column) != 0)
+			return 0;	/* not selected */
 	const char *v = f[e->col];
 	if (e->current == NULL || strcmp(v, e->current) != 0) {
 		finish(e);
@@ -154,12 +170,15 @@ on_row(void *ud, char **f, size_t n, long line, mk_err *err)
 
 int
 mk_each_run(const char *path, const mk_opts *o, const char *column,
-    size_t shard_i, size_t shard_n, mk_each_fn fn, void *ud, mk_err *err)
+    const mk_map *where, size_t nwhere, size_t shard_i, size_t shard_n,
+    mk_each_fn fn, void *ud, mk_err *err)
 {
 	struct each e;
 	int rc;
 
 	memset(&e, 0, sizeof(e));
+	e.where = where;
+	e.nwhere = nwhere;
 	e.o = o;
 	e.column = column;
 	e.shard_i = shard_i;

@@ -879,8 +879,8 @@ run_each(struct cli *c)
 		mk_render_each_header(&e.buf);
 		c->o.no_tau2_ci = 1;	/* not among the CSV's columns */
 	}
-	rc = mk_each_run(c->file, &c->o, c->each, c->shard_i, c->shard_n,
-	    each_row, &e, &err);
+	rc = mk_each_run(c->file, &c->o, c->each, c->where, c->nwhere,
+	    c->shard_i, c->shard_n, each_row, &e, &err);
 	each_flush(&e);
 	if (e.tty && e.n >= 1000)
 		fprintf(stderr, "\r%s: %zu analyses\n", prog, e.n);

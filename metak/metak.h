@@ -293,11 +293,13 @@ typedef void (*mk_each_fn)(void *ud, const char *analysis, const mk_table *t,
 
 /* Streams path, one fit per run of equal values of column: memory grows
  * with the largest analysis (and 8 bytes per analysis name seen, to catch
- * non-contiguous input). Only analyses whose number (0-based, in file
- * order) is shard_i modulo shard_n are fitted. Errors in the file itself
+ * non-contiguous input). Rows failing a where condition (COLUMN=VALUE)
+ * are skipped first. Only analyses whose number (0-based, in file order)
+ * is shard_i modulo shard_n are fitted. Errors in the file itself
  * (shape, an analysis that comes back later) stop it: -1 with err. */
 int mk_each_run(const char *path, const mk_opts *o, const char *column,
-    size_t shard_i, size_t shard_n, mk_each_fn fn, void *ud, mk_err *err);
+    const mk_map *where, size_t nwhere, size_t shard_i, size_t shard_n,
+    mk_each_fn fn, void *ud, mk_err *err);
 
 /* ---- checking a published pooled result (check.c) ---------------------- */
 
