@@ -1,7 +1,9 @@
 /* fuzz_pool.c: libFuzzer target over the CSV reader and the whole pool
  * pipeline: bytes -> table -> effect sizes -> every method -> subgroups by
- * the last column -> small-study tests -> every renderer. Anything but a
+ * the last column -> small-study tests, leave-one-out, cumulative and a
+ * check of a claim -> every renderer. Anything but a
  * clean error or a result is a bug the sanitizers report. */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +39,24 @@ one(const mk_table *t, const mk_opts *o)
 		if (s->k >= 3 && mk_bias_run(s, o, 0, 0, &bi, &err) == 0)
 			mk_render_funnel(&b, &r, &bi, 1);
 		mk_bias_free(&bi);
+		mk_step *st = NULL;
+		if (s->k <= 40 && mk_leave1out(s, o, &st, &err) == 0) {
+			mk_render_steps_json(&b, &r, st, 0);
+			mk_render_steps_svg(&b, &r, st, 0);
+		}
+		free(st);
+		st = NULL;
+		if (s->k <= 40 && mk_cumulative(s, NULL, o, &st, &err) == 0)
+			mk_render_steps_text(&b, &r, st, 1);
+		free(st);
+		mk_check_row *rows = NULL;
+		size_t nrows = 0;
+		mk_claim cl = { s->measure, MK_SCALE_NATURAL, 1, 0.5, 2, 95,
+		    2, 2, 2, NAN, 0, 0 };
+		if (s->k <= 20 && mk_check_data(t, o, &cl, 1, &rows, &nrows,
+		    &err) == 0)
+			mk_render_check_json(&b, &cl, rows, nrows);
+		free(rows);
 		mk_subgroups_free(sg);
 	}
 	mk_fit_free(&f);
