@@ -130,7 +130,13 @@ static const struct kind_def *
 find_kind(const mk_table *t, const mk_opts *o, int *col, mk_err *err)
 {
 	size_t best = 0, bestn = 0;
+	mk_colcache *cc = t->cache;
 
+	if (cc != NULL && cc->kind >= 0 && cc->maps == o->maps &&
+	    cc->nmaps == o->nmaps) {
+		memcpy(col, cc->col, sizeof(cc->col));
+		return &kinds[cc->kind];
+	}
 	for (size_t k = 0; k < NKINDS; k++) {
 		size_t have = 0;
 		for (size_t c = 0; c < kinds[k].ncols; c++) {
@@ -138,8 +144,15 @@ find_kind(const mk_table *t, const mk_opts *o, int *col, mk_err *err)
 			    o->nmaps);
 			have += col[c] >= 0;
 		}
-		if (have == kinds[k].ncols)
+		if (have == kinds[k].ncols) {
+			if (cc != NULL) {
+				cc->maps = o->maps;
+				cc->nmaps = o->nmaps;
+				cc->kind = (int)k;
+				memcpy(cc->col, col, sizeof(cc->col));
+			}
 			return &kinds[k];
+		}
 		if (have > bestn) {
 			bestn = have;
 			best = k;

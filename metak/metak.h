@@ -59,8 +59,23 @@ int mk_csv_stream_mem(const char *name, const char *data, size_t len,
 
 /* ---- the table of studies (table.c) ------------------------------------ */
 
+/* One canonical-name -> column-name mapping from --map. */
+typedef struct mk_map {
+	const char *name, *column;
+} mk_map;
+
+/* What effect.c found in a table's header, kept so that the many small
+ * tables of --each (one header, reused) are not searched again. */
+typedef struct mk_colcache {
+	const mk_map *maps;	/* the --map list the search used */
+	size_t nmaps;
+	int kind;		/* index of the kind found; -1: none yet */
+	int col[6];
+} mk_colcache;
+
 typedef struct mk_table {
 	char *file;		/* name used in messages */
+	mk_colcache *cache;
 	size_t ncol, nrow;
 	char **names;		/* header, as written */
 	size_t *off;		/* nrow * ncol offsets into arena, row-major */
@@ -69,11 +84,6 @@ typedef struct mk_table {
 	char *arena;		/* cell text, NUL-terminated; "" = missing */
 	size_t arena_len, arena_cap;
 } mk_table;
-
-/* One canonical-name -> column-name mapping from --map. */
-typedef struct mk_map {
-	const char *name, *column;
-} mk_map;
 
 mk_table *mk_table_new(const char *file);
 void mk_table_free(mk_table *t);

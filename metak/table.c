@@ -16,10 +16,14 @@ mk_table_new(const char *file)
 	if (t == NULL)
 		return NULL;
 	t->file = strdup(file ? file : "");
-	if (t->file == NULL) {
+	t->cache = calloc(1, sizeof(*t->cache));
+	if (t->file == NULL || t->cache == NULL) {
+		free(t->file);
+		free(t->cache);
 		free(t);
 		return NULL;
 	}
+	t->cache->kind = -1;
 	return t;
 }
 
@@ -35,6 +39,7 @@ mk_table_free(mk_table *t)
 	free(t->line);
 	free(t->arena);
 	free(t->file);
+	free(t->cache);
 	free(t);
 }
 
