@@ -18,7 +18,12 @@ LIBSRC = metak/buf.c metak/diag.c metak/csvin.c metak/table.c \
          metak/funnel.c metak/each.c metak/sens.c metak/stepsout.c \
          metak/check.c metak/checkout.c
 LIBOBJ = $(LIBSRC:metak/%.c=build/obj/%.o)
-HDR    = metak/metak.h metak/internal.h
+# the command line: prints, exits, and is not part of the library
+CLISRC = metak/main.c metak/options.c metak/opttable.c metak/messages.c \
+         metak/outfile.c metak/run.c metak/cmd_pool.c metak/cmd_each.c \
+         metak/cmd_bias.c metak/cmd_check.c
+CLIOBJ = $(CLISRC:metak/%.c=build/obj/%.o)
+HDR    = metak/metak.h metak/internal.h metak/cli.h
 
 # build folder: build, build/asan, build/vg
 B ?= build
@@ -35,8 +40,8 @@ $(B)/libmetak.a: $(LIBOBJ:build/%=$(B)/%)
 	rm -f $@
 	ar rcs $@ $(LIBOBJ:build/%=$(B)/%)
 
-$(B)/metak: $(B)/obj/main.o $(B)/libmetak.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(B)/obj/main.o $(B)/libmetak.a $(LDLIBS)
+$(B)/metak: $(CLIOBJ:build/%=$(B)/%) $(B)/libmetak.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLIOBJ:build/%=$(B)/%) $(B)/libmetak.a $(LDLIBS)
 
 # ---- tests ---------------------------------------------------------------
 TESTS = test_effect test_pool test_csv test_buf
@@ -69,6 +74,7 @@ suite: all $(TESTBIN)
 	sh tests/svg_render.sh $(METAK)
 	sh tests/man_examples.sh $(METAK)
 	sh tests/lint_man.sh man/metak.1 man/metak.5
+	sh tests/man_options.sh $(METAK) man/metak.1
 	$(MAKE) -s -C analyses/published check METAK=$(abspath $(METAK))
 	sh tests/reproducible.sh $(METAK)
 	@echo "suite: all passed ($(B))"
@@ -123,8 +129,9 @@ run:
 	@cat analyses/k2-fractures/out/any-new-fracture.txt \
 	    analyses/k2-fractures/out/published-claims.txt
 
-lint:
+lint: all
 	sh tests/lint_man.sh man/metak.1 man/metak.5
+	sh tests/man_options.sh $(B)/metak man/metak.1
 
 # every analysis, into analyses/*/out/ (make -C analyses/NAME runs one)
 ANALYSES = published k2-fractures k2-bmd

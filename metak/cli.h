@@ -1,0 +1,152 @@
+/* cli.h: the command-line layer above libmetak (main.c, options.c,
+ * opttable.c, messages.c, outfile.c, run.c and the cmd_*.c runners). Only
+ * these files print or choose an exit status; the library does neither. */
+#ifndef METAK_CLI_H
+#define METAK_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "metak.h"
+
+#define EXIT_DATA 1
+#define EXIT_USAGE 2
+#define EXIT_NOTREPRODUCED 3
+
+/* The commands, as bits: an option lists the commands that take it. */
+enum { CMD_POOL = 1, CMD_BIAS = 2, CMD_CHECK = 4 };
+
+enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV };
+
+#define MAX_PAIRS 32
+/* NAME=VALUE pairs of a repeatable option (--map, --where). */
+struct pairs {
+	mk_map v[MAX_PAIRS];
+	size_t n;
+};
+
+#define MAX_OPTS 128
+
+/* Everything the command line sets; options.c fills it from the table in
+ * opttable.c, the runners read it. */
+struct cli {
+	unsigned cmd;			/* CMD_* of the command run */
+	const char *cmdname;
+	const char *file;		/* NULL: check without data */
+	mk_opts o;
+	int format;			/* enum fmt */
+	const char *by, *output, *svg, *funnel, *each, *order;
+	int no_studies, egger_rma, r0, contours, loo, cumulative;
+	size_t shard_i, shard_n;
+	const char *claim[4];		/* estimate, ci-low, ci-high, p */
+	int scale;			/* mk_scale */
+	mk_plot_opts plot;
+	struct pairs where, maps;
+	unsigned char given[MAX_OPTS];	/* table row i was on the line */
+};
+
+/* One row of the table of options (opttable.c). */
+struct opt;
+typedef int (*opt_setter)(struct cli *c, const struct opt *o, char *arg);
+
+/* An allowed value of a choice option and the commands that accept it. */
+struct choice {
+	const char *name;
+	int value;
+	unsigned cmds;		/* 0: every command of the option */
+	int hidden;		/* an accepted alias, not listed */
+};
+
+struct opt {
+	const char *name;	/* long name, without "--" */
+	const char *arg;	/* metavar; NULL: a flag */
+	unsigned cmds;		/* CMD_* that take it */
+	int section;		/* heading in --help (enum in opttable.c) */
+	opt_setter set;
+	size_t off;		/* field of struct cli that set writes */
+	const struct choice *choices;	/* for opt_choice; NULL-terminated */
+	double lo, hi;		/* range of a number */
+	const char *help;	/* help text; '\n' breaks a line */
+};
+
+extern const struct opt opt_table[];
+extern const size_t opt_count;
+extern const char *const opt_sections[];
+
+/* Setters used by the table (options.c). */
+int opt_flag(struct cli *, const struct opt *, char *);
+int opt_string(struct cli *, const struct opt *, char *);
+int opt_number(struct cli *, const struct opt *, char *);
+int opt_integer(struct cli *, const struct opt *, char *);
+int opt_choice(struct cli *, const struct opt *, char *);
+int opt_measure(struct cli *, const struct opt *, char *);
+int opt_method(struct cli *, const struct opt *, char *);
+int opt_pair(struct cli *, const struct opt *, char *);
+int opt_pair_value(struct cli *, const struct opt *, char *);
+int opt_shard(struct cli *, const struct opt *, char *);
+
+/* A command: its name, runner and the texts of its --help. */
+struct command {
+	const char *name;
+	unsigned bit;
+	int (*run)(struct cli *c);
+	const char *summary;	/* one line in 'metak --help' */
+	const char *usage;	/* after "usage: metak " */
+	const char *about;	/* what it does, before the options */
+	const char *status;	/* its exit statuses, after them */
+	int file_optional;	/* runs without FILE (check) */
+};
+
+/* Parses argv (argv[0] the command's name) into c: 0, EXIT_USAGE after a
+ * message, or -1 when --help was printed (exit status in *rc). */
+int cli_parse(int argc, char **argv, const struct command *cmd,
+    struct cli *c, int *rc);
+/* Was the option NAME given on the command line? */
+int cli_given(const struct cli *c, const char *name);
+/* Writes the --help text of a command, derived from the table. */
+void cli_help(FILE *fp, const struct command *cmd);
+
+/* messages.c: the only words on stderr. */
+extern const char *const prog;
+void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void print_err(const mk_err *e, const char *file);
+void print_warnings(const mk_warn *w);
+
+/* outfile.c: writing results. */
+int write_stdout(const mk_buf *b);
+/* The report (to path, or stdout when path is NULL or "-") and the plot
+ * (plotpath, when set): nothing is committed unless everything was
+ * written. */
+int write_all(const char *path, const mk_buf *b, const char *plotpath,
+    const mk_buf *plot);
+/* A streamed output file: opened on a temporary beside path, committed by
+ * outfile_close(.., 1) or removed by outfile_close(.., 0). */
+struct outfile {
+	FILE *fp;
+	char *tmp;
+	const char *path;
+};
+int outfile_open(struct outfile *of, const char *path);
+int outfile_close(struct outfile *of, int commit);
+
+/* run.c: what every command does first: read, select, compute, fit. */
+struct run {
+	mk_table *t;
+	mk_studies *s;
+	mk_fit f;
+	mk_warn w;
+	mk_err err;
+};
+int apply_where(mk_table *t, const struct cli *c, mk_err *err);
+int load_and_fit(struct cli *c, struct run *r);
+void warn_capped(mk_warn *w, const mk_fit *f, const char *where);
+/* Prints warnings and, with rc == EXIT_DATA, the error; frees r. */
+int run_end(struct run *r, const struct cli *c, int rc);
+
+/* The runners (cmd_*.c). */
+int cmd_pool(struct cli *c);
+int cmd_each(struct cli *c);
+int cmd_bias(struct cli *c);
+int cmd_check(struct cli *c);
+
+#endif

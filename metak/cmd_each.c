@@ -1,0 +1,106 @@
+/* cmd_each.c: 'metak pool --each': many analyses streamed from one file;
+ * rows go out as they come, to stdout or to a temporary file renamed at
+ * the end; warnings and failures go to stderr. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+struct each_out {
+	FILE *fp;
+	mk_buf buf;
+	const struct cli *c;
+	size_t n, failed;
+	int tty, io_error;
+};
+
+static void
+each_flush(struct each_out *e)
+{
+	if (e->buf.oom)
+		e->io_error = 1;
+	if (e->buf.len > 0 && fwrite(e->buf.data, 1, e->buf.len, e->fp) !=
+	    e->buf.len)
+		e->io_error = 1;
+	e->buf.len = 0;
+}
+
+static void
+each_row(void *ud, const char *analysis, const mk_table *t,
+    const mk_studies *s, const mk_fit *f, const mk_err *why, mk_warn *w)
+{
+	struct each_out *e = ud;
+	size_t k = s ? s->k : 0;
+
+	print_warnings(w);
+	e->n++;
+	if (f == NULL) {
+		e->failed++;
+		fprintf(stderr, "%s: ", prog);
+		if (why->file[0])
+			fprintf(stderr, "%s:%ld: ", why->file, why->line);
+		fprintf(stderr, "analysis \"%s\": %s%s%s\n", analysis,
+		    why->column[0] ? why->column : "", why->column[0] ? ": " :
+		    "", why->msg);
+		char msg[sizeof(why->column) + sizeof(why->msg) + 2];
+		snprintf(msg, sizeof(msg), "%s%s%s", why->column,
+		    why->column[0] ? ": " : "", why->msg);
+		if (e->c->format == FMT_JSON)
+			mk_render_each_json_error(&e->buf, analysis, k, msg);
+		else
+			mk_render_each_csv(&e->buf, analysis, NULL, k);
+	} else if (e->c->format == FMT_JSON) {
+		mk_result r = { t, s, &e->c->o, f, NULL, 1, NULL, analysis };
+		mk_render_json(&e->buf, &r);
+	} else {
+		mk_render_each_csv(&e->buf, analysis, f, k);
+	}
+	if (e->buf.len > 65536)
+		each_flush(e);
+	if (e->tty && e->n % 1000 == 0)
+		fprintf(stderr, "\r%s: %zu analyses", prog, e->n);
+}
+
+int
+cmd_each(struct cli *c)
+{
+	struct each_out e;
+	struct outfile of = { 0 };
+	mk_err err = { 0 };
+	int to_file = c->output != NULL && strcmp(c->output, "-") != 0, rc;
+
+	memset(&e, 0, sizeof(e));
+	e.c = c;
+	e.tty = isatty(STDERR_FILENO);
+	e.fp = stdout;
+	if (to_file) {
+		if (outfile_open(&of, c->output) != 0)
+			return EXIT_DATA;
+		e.fp = of.fp;
+	}
+	if (c->format == FMT_CSV) {
+		mk_render_each_header(&e.buf);
+		c->o.no_tau2_ci = 1;	/* not among the CSV's columns */
+	}
+	rc = mk_each_run(c->file, &c->o, c->each, c->where.v, c->where.n,
+	    c->shard_i, c->shard_n, each_row, &e, &err);
+	each_flush(&e);
+	if (e.tty && e.n >= 1000)
+		fprintf(stderr, "\r%s: %zu analyses\n", prog, e.n);
+	if (rc != 0)
+		print_err(&err, c->file);
+	if (fflush(e.fp) != 0 || ferror(e.fp))
+		e.io_error = 1;
+	if (rc == 0 && e.io_error)
+		fprintf(stderr, "%s: %s: write error: %s\n", prog, to_file ?
+		    c->output : "standard output", strerror(errno));
+	if (to_file && outfile_close(&of, rc == 0 && !e.io_error) != 0)
+		e.io_error = 1;
+	if (rc == 0 && !e.io_error && e.failed > 0)
+		fprintf(stderr, "%s: %zu of %zu analyses could not be fitted "
+		    "(marked in their rows)\n", prog, e.failed, e.n);
+	mk_buf_free(&e.buf);
+	return rc != 0 || e.io_error ? EXIT_DATA : 0;
+}

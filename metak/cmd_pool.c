@@ -1,0 +1,126 @@
+/* cmd_pool.c: 'metak pool': the report of one fit (with subgroups), or
+ * leave-one-out and cumulative refits; --each is cmd_each.c's. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+/* Options that only make sense together, or not at all together; --each
+ * writes CSV unless told otherwise. */
+static int
+check_combinations(struct cli *c)
+{
+	if (c->each != NULL && (c->by || c->svg || c->loo || c->cumulative ||
+	    (cli_given(c, "format") && c->format == FMT_TEXT))) {
+		usage_error("--each writes CSV or JSON Lines and takes no --by, "
+		    "--svg, --leave-one-out, --cumulative or --format text");
+		return -1;
+	}
+	if (c->each != NULL && !cli_given(c, "format"))
+		c->format = FMT_CSV;
+	if (c->each == NULL && c->shard_n > 1) {
+		usage_error("--shard goes with --each");
+		return -1;
+	}
+	if ((c->loo || c->cumulative) && (c->by || (c->loo && c->cumulative))) {
+		usage_error("--leave-one-out and --cumulative: one at a time, "
+		    "without --by");
+		return -1;
+	}
+	if (c->order != NULL && !c->cumulative) {
+		usage_error("--order goes with --cumulative");
+		return -1;
+	}
+	if (c->o.common_tau2 && (c->by == NULL || c->o.method == MK_MH ||
+	    c->o.method == MK_PETO)) {
+		usage_error("--common-tau2 needs --by and an inverse-variance "
+		    "method");
+		return -1;
+	}
+	return 0;
+}
+
+/* --leave-one-out, --cumulative: refits, rendered like the report. */
+static int
+run_steps(struct cli *c, struct run *r)
+{
+	mk_step *st = NULL;
+	size_t *order = NULL;
+	mk_buf b = { 0 }, svg = { 0 };
+	int rc;
+
+	if (c->order != NULL && mk_order_by(r->t, r->s, c->order, &c->o,
+	    &order, &r->err) != 0)
+		return EXIT_DATA;
+	if ((c->loo ? mk_leave1out(r->s, &c->o, &st, &r->err) :
+	    mk_cumulative(r->s, order, &c->o, &st, &r->err)) != 0) {
+		free(order);
+		return EXIT_DATA;
+	}
+	mk_result res = { r->t, r->s, &c->o, &r->f, NULL, 0, &c->plot, NULL };
+	if (c->format == FMT_JSON)
+		mk_render_steps_json(&b, &res, st, c->cumulative);
+	else if (c->format == FMT_CSV)
+		mk_render_steps_csv(&b, &res, st, c->cumulative);
+	else
+		mk_render_steps_text(&b, &res, st, c->cumulative);
+	if (c->svg != NULL)
+		mk_render_steps_svg(&svg, &res, st, c->cumulative);
+	print_warnings(&r->w);
+	mk_warn_clear(&r->w);
+	rc = write_all(c->output, &b, c->svg, &svg) == 0 ? 0 : EXIT_DATA;
+	r->err.msg[0] = '\0';
+	mk_buf_free(&b);
+	mk_buf_free(&svg);
+	free(st);
+	free(order);
+	return rc;
+}
+
+int
+cmd_pool(struct cli *c)
+{
+	struct run r;
+	mk_subgroups *sg = NULL;
+	mk_buf b = { 0 }, svg = { 0 };
+	int rc = EXIT_DATA;
+
+	if (check_combinations(c) != 0)
+		return EXIT_USAGE;
+	if (c->each != NULL)
+		return cmd_each(c);
+	if (load_and_fit(c, &r) != 0)
+		goto done;
+	if (c->loo || c->cumulative) {
+		rc = run_steps(c, &r);
+		goto done;
+	}
+	if (c->by != NULL && (sg = mk_subgroups_run(r.t, r.s, c->by, &c->o,
+	    &r.w, &r.err)) == NULL)
+		goto done;
+	for (size_t j = 0; sg != NULL && j < sg->n; j++) {
+		char where[128];
+		snprintf(where, sizeof(where), " (subgroup %s = %s)", sg->by,
+		    sg->g[j].level);
+		warn_capped(&r.w, &sg->g[j].fit, where);
+	}
+	mk_result res = { r.t, r.s, &c->o, &r.f, sg, c->no_studies, &c->plot,
+	    NULL };
+	if (c->format == FMT_JSON)
+		mk_render_json(&b, &res);
+	else if (c->format == FMT_CSV)
+		mk_render_csv(&b, &res);
+	else
+		mk_render_text(&b, &res);
+	if (c->svg != NULL)
+		mk_render_svg(&svg, &res);
+	print_warnings(&r.w);
+	mk_warn_clear(&r.w);
+	rc = write_all(c->output, &b, c->svg, &svg) == 0 ? 0 : EXIT_DATA;
+	r.err.msg[0] = '\0';	/* write_all printed its own message */
+done:
+	mk_buf_free(&b);
+	mk_buf_free(&svg);
+	mk_subgroups_free(sg);
+	return run_end(&r, c, rc);
+}

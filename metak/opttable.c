@@ -1,0 +1,179 @@
+/* opttable.c: the one table of command-line options: name, argument,
+ * the commands that take it, the field it sets and its help. getopt's
+ * array, --help and the option messages are derived from it (options.c);
+ * man/metak.1 documents every row (tests/lint_man.sh checks). */
+#include <stddef.h>
+
+#include "cli.h"
+
+enum {
+	S_INPUT, S_MODEL, S_SUBGROUP, S_SENS, S_EACH, S_BIAS, S_CLAIM,
+	S_OUTPUT, S_PLOT, S_OTHER
+};
+
+const char *const opt_sections[] = {
+	"Input", "Model", "Subgroups", "Sensitivity analyses",
+	"Many analyses", "Small-study tests", "The claim", "Output", "Plots",
+	"Other", NULL
+};
+
+#define ALL (CMD_POOL | CMD_BIAS | CMD_CHECK)
+#define F(field) offsetof(struct cli, field)
+
+static const struct choice ci_choices[] = {
+	{ "z", MK_CI_Z, 0, 0 },
+	{ "hksj", MK_CI_HKSJ, 0, 0 },
+	{ "knha", MK_CI_HKSJ, 0, 1 },	/* metafor's name */
+	{ NULL, 0, 0, 0 }
+};
+
+static const struct choice format_choices[] = {
+	{ "text", FMT_TEXT, 0, 0 },
+	{ "json", FMT_JSON, 0, 0 },
+	{ "csv", FMT_CSV, CMD_POOL, 0 },
+	{ NULL, 0, 0, 0 }
+};
+
+static const struct choice ccto_choices[] = {
+	{ "only0", MK_CC_ONLY0, 0, 0 },
+	{ "all", MK_CC_ALL, 0, 0 },
+	{ "none", MK_CC_NONE, 0, 0 },
+	{ NULL, 0, 0, 0 }
+};
+
+static const struct choice mdvar_choices[] = {
+	{ "separate", 0, 0, 0 },
+	{ "pooled", 1, 0, 0 },
+	{ NULL, 0, 0, 0 }
+};
+
+static const struct choice pi_choices[] = {
+	{ "z", MK_PI_Z, 0, 0 },
+	{ "t", MK_PI_T1, 0, 0 },
+	{ "riley", MK_PI_T2, 0, 0 },
+	{ NULL, 0, 0, 0 }
+};
+
+static const struct choice scale_choices[] = {
+	{ "natural", MK_SCALE_NATURAL, 0, 0 },
+	{ "log", MK_SCALE_LOG, 0, 0 },
+	{ "percent", MK_SCALE_PERCENT, 0, 0 },
+	{ NULL, 0, 0, 0 }
+};
+
+static const struct choice egger_choices[] = {
+	{ "lm", 0, 0, 0 },
+	{ "rma", 1, 0, 0 },
+	{ NULL, 0, 0, 0 }
+};
+
+static const struct choice trimfill_choices[] = {
+	{ "L0", 0, 0, 0 },
+	{ "R0", 1, 0, 0 },
+	{ NULL, 0, 0, 0 }
+};
+
+const struct opt opt_table[] = {
+	/* ---- input ---- */
+	{ "map", "NAME=COL", ALL, S_INPUT, opt_pair, F(maps), NULL, 0, 0,
+	  "read the canonical column NAME from column COL (repeatable)" },
+	{ "where", "COL=VAL", ALL, S_INPUT, opt_pair_value, F(where), NULL, 0,
+	  0, "use only rows whose COL is VAL (repeatable; all must hold)" },
+	{ "measure", "M", ALL, S_INPUT, opt_measure, F(o.measure), NULL, 0, 0,
+	  "effect measure (default OR, MD or GEN by the columns present, "
+	  "see metak(5))" },
+	{ "cc", "VALUE", ALL, S_INPUT, opt_number, F(o.cc), NULL, 0, 1e6,
+	  "continuity correction added to zero cells (default 0.5)" },
+	{ "cc-to", NULL, ALL, S_INPUT, opt_choice, F(o.cc_to), ccto_choices,
+	  0, 0, "which tables get it: those with a zero cell (default), all, "
+	  "or none" },
+	{ "md-var", NULL, ALL, S_INPUT, opt_choice, F(o.md_pooled_var),
+	  mdvar_choices, 0, 0, "MD variance from the two SDs (default) or "
+	  "from the pooled SD" },
+	/* ---- model ---- */
+	{ "method", "X", ALL, S_MODEL, opt_method, F(o.method), NULL, 0, 0,
+	  "fixed effect, Mantel-Haenszel, Peto or a tau2 estimator "
+	  "(default REML)" },
+	{ "ci", NULL, ALL, S_MODEL, opt_choice, F(o.ci), ci_choices, 0, 0,
+	  "Wald z (default) or Knapp-Hartung t intervals" },
+	{ "level", "P", ALL, S_MODEL, opt_number, F(o.level), NULL, 1e-9,
+	  100 - 1e-9, "confidence level in percent (default 95)" },
+	{ "pi", NULL, CMD_POOL | CMD_BIAS, S_MODEL, opt_choice, F(o.pi),
+	  pi_choices, 0, 0, "prediction interval: as the CI (default), z, t "
+	  "with k-1 df, or Riley's t with k-2 df" },
+	{ "maxiter", "N", ALL, S_MODEL, opt_integer, F(o.maxiter), NULL, 1,
+	  1e6, "iteration cap of the iterative estimators (default 1000)" },
+	{ "pm-tol", "T", ALL, S_MODEL, opt_number, F(o.pm_tol), NULL, 1e-300,
+	  1, "tolerance of the PM root (default 2^-13, metafor's)" },
+	/* ---- subgroups ---- */
+	{ "by", "COLUMN", CMD_POOL, S_SUBGROUP, opt_string, F(by), NULL, 0, 0,
+	  "one fit per value of COLUMN plus a test for subgroup differences" },
+	{ "common-tau2", NULL, CMD_POOL, S_SUBGROUP, opt_flag,
+	  F(o.common_tau2), NULL, 0, 0, "with --by: one tau2 for all "
+	  "subgroups (mixed-effects model) and its moderator test" },
+	/* ---- sensitivity ---- */
+	{ "leave-one-out", NULL, CMD_POOL, S_SENS, opt_flag, F(loo), NULL, 0,
+	  0, "refit leaving out each study in turn" },
+	{ "cumulative", NULL, CMD_POOL, S_SENS, opt_flag, F(cumulative), NULL,
+	  0, 0, "refit adding studies one at a time, in file order or by "
+	  "--order" },
+	{ "order", "COLUMN", CMD_POOL, S_SENS, opt_string, F(order), NULL, 0,
+	  0, "with --cumulative: add studies by COLUMN (numeric or text; "
+	  "ties in file order)" },
+	/* ---- many analyses ---- */
+	{ "each", "COLUMN", CMD_POOL, S_EACH, opt_string, F(each), NULL, 0, 0,
+	  "one independent analysis per run of equal values of COLUMN, "
+	  "streamed; CSV (default) or JSON Lines" },
+	{ "shard", "I/N", CMD_POOL, S_EACH, opt_shard, 0, NULL, 0, 0,
+	  "with --each: fit only the analyses numbered I modulo N" },
+	/* ---- small-study tests ---- */
+	{ "egger-model", NULL, CMD_BIAS, S_BIAS, opt_choice, F(egger_rma),
+	  egger_choices, 0, 0, "Egger's test by weighted regression "
+	  "(default) or meta-regression with the method's tau2" },
+	{ "trimfill", NULL, CMD_BIAS, S_BIAS, opt_choice, F(r0),
+	  trimfill_choices, 0, 0, "trim-and-fill estimator of the number "
+	  "missing (default L0)" },
+	{ "funnel", "FILE", CMD_BIAS, S_BIAS, opt_string, F(funnel), NULL, 0,
+	  0, "write a funnel plot (SVG) to FILE" },
+	{ "contours", NULL, CMD_BIAS, S_BIAS, opt_flag, F(contours), NULL, 0,
+	  0, "shade the funnel at p = 0.10, 0.05, 0.01" },
+	/* ---- the claim of metak check ---- */
+	{ "estimate", "X", CMD_CHECK, S_CLAIM, opt_string, F(claim[0]), NULL,
+	  0, 0, "the pooled estimate as printed" },
+	{ "ci-low", "L", CMD_CHECK, S_CLAIM, opt_string, F(claim[1]), NULL, 0,
+	  0, "the lower end of its interval as printed" },
+	{ "ci-high", "H", CMD_CHECK, S_CLAIM, opt_string, F(claim[2]), NULL,
+	  0, 0, "the upper end as printed" },
+	{ "p", "P", CMD_CHECK, S_CLAIM, opt_string, F(claim[3]), NULL, 0, 0,
+	  "a printed p-value (\"0.03\" or \"<0.001\") to check too" },
+	{ "scale", NULL, CMD_CHECK, S_CLAIM, opt_choice, F(scale),
+	  scale_choices, 0, 0, "how the claim is printed: natural (default), "
+	  "log (log OR or RR, as Stata's metan) or percent (RD x 100)" },
+	/* ---- output ---- */
+	{ "format", NULL, ALL, S_OUTPUT, opt_choice, F(format),
+	  format_choices, 0, 0, "the report's format (default text)" },
+	{ "output", "FILE", CMD_POOL | CMD_BIAS, S_OUTPUT, opt_string,
+	  F(output), NULL, 0, 0, "write the report to FILE instead of "
+	  "standard output" },
+	{ "no-studies", NULL, CMD_POOL | CMD_BIAS, S_OUTPUT, opt_flag,
+	  F(no_studies), NULL, 0, 0, "leave the per-study rows out of the "
+	  "report" },
+	/* ---- plots ---- */
+	{ "svg", "FILE", CMD_POOL, S_PLOT, opt_string, F(svg), NULL, 0, 0,
+	  "write a forest plot (SVG) to FILE" },
+	{ "title", "TEXT", CMD_POOL, S_PLOT, opt_string, F(plot.title), NULL,
+	  0, 0, "the forest plot's title" },
+	{ "favours-left", "TEXT", CMD_POOL, S_PLOT, opt_string,
+	  F(plot.favours_left), NULL, 0, 0, "label under the left of the "
+	  "axis (default \"Favours treatment\")" },
+	{ "favours-right", "TEXT", CMD_POOL, S_PLOT, opt_string,
+	  F(plot.favours_right), NULL, 0, 0, "label under the right of the "
+	  "axis (default \"Favours control\")" },
+	/* ---- other ---- */
+	{ "help", NULL, ALL, S_OTHER, NULL, 0, NULL, 0, 0,
+	  "show this help" },
+};
+
+const size_t opt_count = sizeof(opt_table) / sizeof(opt_table[0]);
+_Static_assert(sizeof(opt_table) / sizeof(opt_table[0]) <= MAX_OPTS,
+    "raise MAX_OPTS");
