@@ -12,7 +12,8 @@ WARN       = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow \
 LDLIBS     = -lcsv -lgsl -lgslcblas -lm
 
 LIBSRC = metak/buf.c metak/diag.c metak/csvin.c metak/table.c \
-         metak/names.c metak/effect.c metak/tau2.c metak/het.c \
+         metak/names.c metak/effect.c metak/wls.c metak/tau2.c metak/roots.c \
+         metak/het.c metak/model.c \
          metak/pool.c metak/subgroup.c metak/report.c metak/text.c \
          metak/axis.c metak/svg.c metak/bias.c metak/biasout.c \
          metak/funnel.c metak/each.c metak/sens.c metak/stepsout.c \

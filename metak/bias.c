@@ -33,53 +33,77 @@ distinct(const double *x, size_t n)
 	return 0;
 }
 
+/* The line yi = b0 + b1 sei as a model (model.c) with o's method and
+ * interval. */
+static int
+sei_line(const mk_studies *s, const mk_opts *o, mk_model *m, mk_err *err)
+{
+	double *x = malloc(2 * s->k * sizeof(double));
+	mk_opts lo = *o;
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	if (x == NULL) {
+		mk_err_set(err, "", 0, "", "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < s->k; i++) {
+		x[2 * i] = 1;
+		x[2 * i + 1] = sqrt(s->vi[i]);
+	}
+	mk_design d = { s->k, 2, s->yi, s->vi, x };
+	lo.no_tau2_ci = 1;
+	rc = mk_model_fit(&d, &lo, 1, m, err);
+	free(x);
+	return rc;
+}
+
 /* Egger et al. (1997, BMJ 315:629), metafor's regtest(): yi = b0 + b1 sei.
  * model "lm": weighted least squares, weights 1/vi, t = b1/se(b1) with
- * se^2 = RSS/(k-2) [(X'WX)^-1]_22, k-2 df. model "rma": the same line as a
- * meta-regression with tau2 from the fit's estimator; z (or t under
- * Knapp-Hartung) on b1. */
+ * se^2 = RSS/(k-2) [(X'WX)^-1]_22, k-2 df (the fixed-effect line with the
+ * Knapp-Hartung factor). model "rma": the same line as a meta-regression
+ * with tau2 from the fit's estimator; z (or t under Knapp-Hartung) on b1. */
 static int
 egger(const mk_studies *s, const mk_opts *o, int rma, mk_bias *b,
     mk_err *err)
 {
-	double *sei = malloc(s->k * sizeof(double)), b0, b1, vb1, rss;
-	double tau2 = 0, dfr = (double)s->k - 2;
-	int iters, rc = -1;
+	double *sei = malloc(s->k * sizeof(double));
+	mk_opts lo = *o;
+	mk_model m;
+	int rc = -1;
 
+	memset(&m, 0, sizeof(m));
 	if (sei == NULL) {
 		mk_err_set(err, "", 0, "", "out of memory");
 		return -1;
 	}
 	for (size_t i = 0; i < s->k; i++)
 		sei[i] = sqrt(s->vi[i]);
-	mk_redata d = { s->yi, s->vi, s->k, NULL, 1, sei };
 	if (!distinct(sei, s->k)) {
 		mk_err_set(err, "", 0, "", "Egger's test needs studies of "
 		    "differing precision: every standard error is the same");
 		goto out;
 	}
-	if (rma && mk_method_get(o->method)->random &&
-	    mk_tau2(o->method, &d, o, &tau2, &iters, err) != 0)
-		goto out;
-	if (mk_reg_line(&d, tau2, &b0, &b1, &vb1, &rss) != 0) {
-		mk_err_set(err, "", 0, "", "Egger's regression cannot be "
-		    "fitted (the standard errors barely differ)");
+	if (!rma) {
+		lo.method = MK_FE;
+		lo.ci = MK_CI_HKSJ;
+	}
+	if (sei_line(s, &lo, &m, err) != 0) {
+		if (m.singular)
+			mk_err_set(err, "", 0, "", "Egger's regression cannot "
+			    "be fitted (the standard errors barely differ)");
 		goto out;
 	}
-	b->egger_b0 = b0;
-	b->egger_b1 = b1;
+	b->egger_b0 = m.b[0];
+	b->egger_b1 = m.b[1];
 	b->egger_rma = rma;
-	if (!rma || o->ci == MK_CI_HKSJ) {	/* residual variance estimated */
-		b->egger_se = sqrt(rss / dfr * vb1);
-		b->egger_df = dfr;
-	} else {
-		b->egger_se = sqrt(vb1);
-		b->egger_df = NAN;
-	}
-	b->egger_stat = b1 / b->egger_se;
-	b->egger_p = mk_pvalue(b->egger_stat, b->egger_df);
+	b->egger_se = m.se[1];
+	b->egger_df = m.df;
+	b->egger_stat = m.stat[1];
+	b->egger_p = m.pval[1];
 	rc = 0;
 out:
+	mk_model_free(&m);
 	free(sei);
 	return rc;
 }
@@ -293,24 +317,23 @@ trimfill(const mk_studies *s, const mk_opts *o, int r0, mk_bias *b,
 {
 	size_t k = s->k, k0 = 0, prev = (size_t)-1;
 	double *y = malloc(k * sizeof(double)), *v = malloc(k * sizeof(double));
-	double *sei = malloc(k * sizeof(double)), est = 0;
+	double est = 0, b1 = 0;
 	struct ix *ord = malloc(k * sizeof(*ord)), *rk = malloc(k * sizeof(*rk));
-	double tau2 = 0, b0, b1, vb1, rss;
-	int iters, rc = -1, flip;
+	int rc = -1, flip;
+	mk_model m;
 
-	if (!y || !v || !sei || !ord || !rk) {
+	memset(&m, 0, sizeof(m));
+	if (!y || !v || !ord || !rk) {
 		mk_err_set(err, "", 0, "", "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < k; i++)
-		sei[i] = sqrt(s->vi[i]);
-	mk_redata d = { s->yi, s->vi, k, NULL, 1, sei };
-	if (k > 2 && mk_method_get(o->method)->random &&
-	    mk_tau2(o->method, &d, o, &tau2, &iters, err) != 0)
+	if (k > 2 && sei_line(s, o, &m, err) == 0) {
+		b1 = m.b[1];
+	} else if (k > 2 && !m.singular) {
+		mk_model_free(&m);
 		goto out;
-	b1 = 0;
-	if (k > 2 && mk_reg_line(&d, tau2, &b0, &b1, &vb1, &rss) != 0)
-		b1 = 0;	/* equal precision: no side to prefer, say left */
+	}
+	mk_model_free(&m);	/* equal precision: no side to prefer, left */
 	flip = k > 2 && b1 < 0;	/* missing on the right */
 	b->side_right = flip;
 	for (size_t i = 0; i < k; i++) {
@@ -382,7 +405,6 @@ trimfill(const mk_studies *s, const mk_opts *o, int r0, mk_bias *b,
 out:
 	free(y);
 	free(v);
-	free(sei);
 	free(ord);
 	free(rk);
 	return rc;
@@ -399,6 +421,7 @@ mk_bias_run(const mk_studies *s, const mk_opts *o_in, int egger_rma, int r0,
 	const mk_opts *o = &tuned;
 
 	tuned.tol = 1e-5;
+	tuned.tol_abs = 1;
 	memset(b, 0, sizeof(*b));
 	if (o->method == MK_MH || o->method == MK_PETO) {
 		mk_err_set(err, "", 0, "", "small-study tests use inverse-"

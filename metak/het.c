@@ -1,6 +1,6 @@
-/* het.c: heterogeneity statistics: I2 and H2 (metafor's definitions), the
- * Q-profile confidence interval for tau2 (Viechtbauer 2007, Stat Med
- * 26:37) for one mean or a mean per subgroup, and p-value helpers. */
+/* het.c: the Q-profile confidence interval for tau2 (Viechtbauer 2007,
+ * Stat Med 26:37) for any design, the root of the generalised Q it and PM
+ * need, and the p-value, critical value and chi2 quantile helpers. */
 #include <math.h>
 
 #include <gsl/gsl_cdf.h>
@@ -66,13 +66,52 @@ mk_chisq_quantile(double tail, double df, int upper)
 	return r;
 }
 
+/* Q(tau2) = target on [lo, hi], where Q(lo) > target > Q(hi). Q is
+ * convex and decreasing in tau2 with dQ/dtau2 = -sum w^2 r^2 (the
+ * estimate's own change drops out), so Newton's method from lo climbs to
+ * the root from below without overshooting; a step that leaves the bracket
+ * (rounding) falls back to bisection. Converges when the step is below
+ * 1e-13 (tau2 + scale), relative to the data's scale. 0, or -1 after 200
+ * steps or when a fit fails. */
+int
+mk_q_root(const mk_design *d, double target, double lo, double hi,
+    double scale, double *root)
+{
+	mk_wls s;
+	double t = lo;
+
+	if (mk_wls_init(&s, d->p) != 0)
+		return -1;
+	for (int it = 0; it < 200; it++) {
+		if (mk_wls_at(d, t, &s, 0) != 0)
+			break;
+		double f = s.rss - target, step;
+		if (f > 0)
+			lo = t;
+		else
+			hi = t;
+		step = s.ypp > 0 ? f / s.ypp : (hi - lo) / 2;
+		double next = t + step;
+		if (!(next > lo && next < hi))
+			next = (lo + hi) / 2;
+		if (fabs(next - t) <= 1e-13 * (fabs(t) + scale) || f == 0) {
+			*root = f == 0 ? t : next;
+			mk_wls_free(&s);
+			return 0;
+		}
+		t = next;
+	}
+	mk_wls_free(&s);
+	return -1;
+}
+
 struct qp {
-	const mk_redata *d;
-	double target;
+	const mk_design *d;
+	double target, scale;
 };
 
 /* Q-profile: the lower bound solves Q(tau2) = chi2 upper quantile, the
- * upper bound Q(tau2) = chi2 lower quantile (k-1 df). Q(tau2) decreases in
+ * upper bound Q(tau2) = chi2 lower quantile (k-p df). Q(tau2) decreases in
  * tau2, so a bound is the search interval's lower end when Q there is
  * already below its quantile, and its upper end when Q there is still
  * above it (both as metafor's confint.rma.uni). */
@@ -89,17 +128,17 @@ bound(struct qp *p, double max, double qmin, double qmax, double *out,
 		*capped = 1;
 		return 0;
 	}
-	return mk_q_root(p->d, p->target, 0, max, out);
+	return mk_q_root(p->d, p->target, 0, max, p->scale, out);
 }
 
 int
-mk_tau2_ci(const mk_redata *d, double level, double tau2hat, double *lo,
+mk_tau2_ci(const mk_design *d, double level, double tau2hat, double *lo,
     double *hi, int *capped)
 {
 	double a = (1 - level / 100) / 2;
-	double df = (double)d->k - (d->x != NULL ? 2.0 : (double)d->ng);
+	double df = (double)d->k - (double)d->p;
 	double max = fmax(100, 10 * tau2hat), qmin, qmax;
-	struct qp p = { d, 0 };
+	struct qp p = { d, 0, mk_vscale(d) };
 
 	*lo = *hi = NAN;
 	*capped = 0;
@@ -107,6 +146,8 @@ mk_tau2_ci(const mk_redata *d, double level, double tau2hat, double *lo,
 		return 0;
 	qmin = mk_qgen(d, 0);
 	qmax = mk_qgen(d, max);
+	if (!isfinite(qmin) || !isfinite(qmax))
+		return -1;
 	p.target = mk_chisq_quantile(a, df, 0);
 	if (qmin < p.target) {	/* Q below even the lower quantile */
 		*lo = *hi = 0;

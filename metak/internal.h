@@ -10,11 +10,28 @@ int mk_root_decreasing(double (*f)(double, void *), void *p, double start,
 /* Brent's zero finder on a sign-changing bracket [a, b] (R's uniroot). */
 int mk_zeroin(double (*f)(double, void *), void *p, double a, double b,
     double fa, double fb, double tol, int maxiter, double *root, int *iters);
-/* Q at tau2 = 0 and the typical within-study variance, in one pass. */
-int mk_q_typical(const mk_redata *d, double *q, double *tv);
-/* The tau2 where the generalised Q equals target, within [lo, hi]. */
-int mk_q_root(const mk_redata *d, double target, double lo, double hi,
-    double *root);
+/* Q at tau2 = 0 and the typical within-study variance (k-p)/trP. */
+int mk_q_typical(const mk_design *d, double *q, double *tv);
+/* The tau2 where the generalised Q equals target, within [lo, hi];
+ * scale: the data's (mk_vscale), for the stopping rule. */
+int mk_q_root(const mk_design *d, double target, double lo, double hi,
+    double scale, double *root);
+
+/* Weighted least squares at one tau2 (wls.c): coefficients b, (X'WX)^-1,
+ * RSS = sum w r^2, yPPy = sum w^2 r^2, sum w, sum w^2, and with
+ * MK_WLS_TRACES tr P and tr PP; log det X'WX. mk_wls_ols is the unit-
+ * weight fit, with trp = tr(P V) and sw2 = sum v. */
+typedef struct mk_wls {
+	size_t p;
+	double *ainv, *b2, *b3, *b, *tmp;
+	long double *acc;
+	double rss, ypp, sw, sw2, trp, trpp, logdet;
+} mk_wls;
+#define MK_WLS_TRACES 1u
+int mk_wls_init(mk_wls *s, size_t p);
+void mk_wls_free(mk_wls *s);
+int mk_wls_at(const mk_design *d, double tau2, mk_wls *s, unsigned what);
+int mk_wls_ols(const mk_design *d, mk_wls *s);
 /* metafor's default upper end of a tau2 search: max(100, 10 mad(y)^2). */
 double mk_tau2_search_max(const double *y, size_t k);
 /* Two-sided p-value of z (normal) or t with df degrees of freedom (df > 0). */

@@ -154,8 +154,10 @@ typedef struct mk_opts {
 	double cc;		/* continuity correction */
 	mk_ccto cc_to;
 	int maxiter;
-	double tol;		/* REML, ML, EB and Q-profile roots */
-	double pm_tol;		/* PM root: metafor's uniroot tolerance */
+	double tol;		/* ML, REML, EB: relative to the data's scale */
+	int tol_abs;		/* tol is absolute, as metafor's threshold */
+	double pm_tol;		/* > 0: PM root as metafor's uniroot, to this
+				 * absolute tolerance; 0: the root itself */
 	const mk_map *maps;
 	size_t nmaps;
 	int common_tau2;	/* --by with one tau2 (mixed-effects model) */
@@ -218,33 +220,64 @@ void mk_fit_free(mk_fit *f);
 int mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
     mk_err *err);
 
-/* The data of a random-effects fit: k studies with one mean, or with a
- * mean per group (grp[i] in [0, ng)): the mixed-effects subgroup model. */
-typedef struct mk_redata {
-	const double *y, *v;
-	size_t k;
-	const size_t *grp;	/* NULL: one group */
-	size_t ng;
-	const double *x;	/* a covariate: y = b0 + b1 x (grp NULL) */
-} mk_redata;
+/* ---- the linear mixed model (wls.c, tau2.c, het.c, model.c) --------- */
 
-/* Weighted least squares line at tau2 (d->x set): coefficients, the
- * model-based variance [(X'W*X)^-1]_22 of b1 and RSS = sum w* r^2. */
-int mk_reg_line(const mk_redata *d, double tau2, double *b0, double *b1,
-    double *var_b1, double *rss);
+/* The design of y = X b + u + e, u ~ N(0, tau2), e_i ~ N(0, v_i): k rows,
+ * X k x p row-major; x NULL (with p = 1) is one mean, a column of ones. */
+typedef struct mk_design {
+	size_t k, p;
+	const double *y, *v;
+	const double *x;
+} mk_design;
+
+/* A fitted model, as metafor's rma.uni(yi, vi, mods = X). */
+typedef struct mk_model {
+	size_t k, p;
+	size_t m;		/* coefficients the omnibus test covers */
+	mk_method method;
+	mk_citype ci;
+	double level;
+	double tau2;
+	int iters;
+	double *b, *vb;		/* p coefficients, p x p covariance */
+	double *se, *stat, *pval, *lo, *hi;	/* per coefficient */
+	double df;		/* t df (k - p) under hksj; NaN for z */
+	double s2w;		/* Knapp-Hartung variance factor (1 for z) */
+	double qm, qm_df, qm_df2, qm_p;	/* Wald chi2, or F(m, k - p) */
+	double qe, qe_df, qe_p;	/* residual heterogeneity, FE weights */
+	double vt, i2, h2;	/* typical variance, I2 (percent), H2 */
+	double tau2_lo, tau2_hi;
+	int tau2_capped;
+	int reml_fit;		/* ll and the rest are REML's (else ML's) */
+	double ll, dev, aic, bic, aicc;
+	double *w;		/* k model weights 1/(v + tau2) */
+	int singular;		/* not fitted: X'WX is singular */
+} mk_model;
+
+/* Fits the model with o's method (FE or a tau2 estimator), interval and
+ * level; intercept says column 0 is an intercept (left out of the omnibus
+ * test). 0, or -1 with err. */
+int mk_model_fit(const mk_design *d, const mk_opts *o, int intercept,
+    mk_model *m, mk_err *err);
+void mk_model_free(mk_model *m);
+/* x0'b with its SE, CI and prediction interval (estimate +- crit
+ * sqrt(SE^2 + tau2), crit as pi says) for one row x0 of p values. */
+void mk_model_predict(const mk_model *m, mk_pitype pi, const double *x0,
+    double *est, double *se, double *lo, double *hi, double *pilo,
+    double *pihi);
 
 /* Random-effects pieces, exposed for the tests. */
-int mk_tau2(mk_method m, const mk_redata *d, const mk_opts *o, double *tau2,
+int mk_tau2(mk_method m, const mk_design *d, const mk_opts *o, double *tau2,
     int *iters, mk_err *err);
-/* Generalised Q(tau2) = sum (y - mu_g(tau2))^2 / (v + tau2). */
-double mk_qgen(const mk_redata *d, double tau2);
-/* Typical within-study variance (k - p) / trP at tau2 = 0; for one group
- * (k-1) sum w / ((sum w)^2 - sum w^2) (Higgins & Thompson 2002). */
-double mk_typical_v(const mk_redata *d);
+/* Generalised Q(tau2) = sum (y - X b(tau2))^2 / (v + tau2). */
+double mk_qgen(const mk_design *d, double tau2);
+/* The scale of the data: the harmonic mean of v (convergence is judged
+ * relative to it). */
+double mk_vscale(const mk_design *d);
 /* Q-profile confidence interval for tau2 at level (percent), searched on
  * metafor's interval [0, max(100, 10 tau2hat)]; *capped is set when a bound
  * lies beyond it and is reported as the interval's end (metafor's ">"). */
-int mk_tau2_ci(const mk_redata *d, double level, double tau2hat, double *lo,
+int mk_tau2_ci(const mk_design *d, double level, double tau2hat, double *lo,
     double *hi, int *capped);
 
 /* ---- subgroups (subgroup.c) -------------------------------------------- */

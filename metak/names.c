@@ -78,7 +78,7 @@ mk_opts_init(mk_opts *o)
 	o->cc_to = MK_CC_ONLY0;
 	o->maxiter = 1000;
 	o->tol = 1e-12;
-	o->pm_tol = 1.220703125e-4;	/* DBL_EPSILON^0.25, R's uniroot */
+	o->pm_tol = 0;	/* the root itself, not uniroot's 2^-13 */
 	o->maps = NULL;
 	o->nmaps = 0;
 	o->common_tau2 = 0;

@@ -103,8 +103,10 @@ const struct opt opt_table[] = {
 	  "with k-1 df, or Riley's t with k-2 df" },
 	{ "maxiter", "N", ALL, S_MODEL, opt_integer, F(o.maxiter), NULL, 1,
 	  1e6, "iteration cap of the iterative estimators (default 1000)" },
-	{ "pm-tol", "T", ALL, S_MODEL, opt_number, F(o.pm_tol), NULL, 1e-300,
-	  1, "tolerance of the PM root (default 2^-13, metafor's)" },
+	{ "pm-tol", "T", ALL, S_MODEL, opt_number, F(o.pm_tol), NULL, 0, 1,
+	  "find the PM root as metafor does, by Brent's method to the "
+	  "absolute tolerance T (metafor's is 2^-13); default 0: the root "
+	  "itself" },
 	/* ---- subgroups ---- */
 	{ "by", "COLUMN", CMD_POOL, S_SUBGROUP, opt_string, F(by), NULL, 0, 0,
 	  "one fit per value of COLUMN plus a test for subgroup differences" },

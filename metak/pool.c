@@ -1,6 +1,6 @@
 /* pool.c: the pooled estimate. Inverse-variance fixed and random effects
- * (tau2 from tau2.c), Mantel-Haenszel and Peto, Wald z or Knapp-Hartung
- * intervals, the prediction interval, and the heterogeneity summary. */
+ * as the one-mean case of the model (model.c), Mantel-Haenszel and Peto,
+ * the prediction interval, and the heterogeneity summary. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,32 +99,50 @@ percent(double *w, size_t k)
 		w[i] = t > 0 ? (double)(100 * w[i] / t) : NAN;
 }
 
-/* Inverse variance with tau2 (0 for FE). Wald: se = 1/sqrt(sum w*).
- * Knapp-Hartung (2003, Stat Med 22:2693): se^2 = sum w*(y-mu)^2 /
- * ((k-1) sum w*), t with k-1 df; undefined (NaN) when k = 1. */
-static void
-fit_iv(mk_fit *f, const mk_studies *s, double tau2)
+/* Inverse variance, fixed or random effects: the model with one mean
+ * (model.c), its intercept the pooled estimate; Wald z, or Knapp &
+ * Hartung (2003, Stat Med 22:2693) t with k-1 df. The prediction interval
+ * only for random-effects methods. */
+static int
+fit_iv(mk_fit *f, const mk_studies *s, const mk_opts *o, mk_err *err)
 {
-	long double sw = 0, swy = 0, r = 0;
+	double one = 1, se;
+	int random = mk_method_get(o->method)->random;
+	mk_design d = { s->k, 1, s->yi, s->vi, NULL };
+	mk_model m;
 
-	for (size_t i = 0; i < s->k; i++) {	/* sum w*, sum w* y */
-		double w = 1 / (s->vi[i] + tau2);
-		f->weight[i] = w;
-		sw += w;
-		swy += w * s->yi[i];
+	if (mk_model_fit(&d, o, 1, &m, err) != 0) {
+		mk_model_free(&m);
+		return -1;
 	}
-	f->est = (double)(swy / sw);
-	f->se = (double)sqrtl(1 / sw);
-	if (f->ci == MK_CI_HKSJ) {
-		for (size_t i = 0; i < s->k; i++) {	/* sum w* (y-mu)^2 */
-			long double d = s->yi[i] - f->est;
-			r += f->weight[i] * d * d;
-		}
-		f->tdf = (double)s->k - 1;
-		f->se = s->k > 1 ? (double)sqrtl(r / (f->tdf * sw)) : NAN;
-	}
+	f->est = m.b[0];
+	f->se = m.se[0];
+	f->lo = m.lo[0];
+	f->hi = m.hi[0];
+	f->stat = m.stat[0];
+	f->p = m.pval[0];
+	f->tdf = m.df;
+	f->tau2 = m.tau2;
+	f->tau = sqrt(m.tau2);
+	f->iters = m.iters;
+	f->tau2_boundary = random && m.tau2 == 0;
+	f->q = s->k > 1 ? m.qe : 0;
+	f->qdf = m.qe_df;
+	f->qp = m.qe_p;
+	f->i2 = m.i2;
+	f->h2 = m.h2;
+	f->tau2_lo = m.tau2_lo;
+	f->tau2_hi = m.tau2_hi;
+	f->tau2_capped = m.tau2_capped;
+	f->i2_lo = 100 * m.tau2_lo / (m.vt + m.tau2_lo);
+	f->i2_hi = 100 * m.tau2_hi / (m.vt + m.tau2_hi);
+	memcpy(f->weight, m.w, s->k * sizeof(double));
 	percent(f->weight, s->k);
-	wald(f);
+	if (random)
+		mk_model_predict(&m, o->pi, &one, &f->est, &se, &f->lo, &f->hi,
+		    &f->pi_lo, &f->pi_hi);
+	mk_model_free(&m);
+	return 0;
 }
 
 /* Mantel-Haenszel (1959) for OR, RR and RD, no continuity correction,
@@ -242,38 +260,11 @@ fit_peto(mk_fit *f, const mk_studies *s, mk_err *err)
 	return 0;
 }
 
-/* I2 = 100 tau2/(tau2 + s2), H2 = tau2/s2 + 1 with s2 the typical
- * within-study variance (Higgins & Thompson 2002; metafor's default). */
-static void
-het_random(mk_fit *f, const mk_studies *s, int no_ci)
-{
-	size_t k = s->k;
-	mk_redata d = { s->yi, s->vi, k, NULL, 1, NULL };
-	double s2;
-
-	f->q = 0;
-	f->qdf = (double)k - 1;
-	f->tau = sqrt(f->tau2);
-	if (k < 2 || mk_q_typical(&d, &f->q, &s2) != 0) {
-		f->qp = f->i2 = f->h2 = NAN;
-		return;
-	}
-	f->qp = gsl_cdf_chisq_Q(f->q, f->qdf);
-	f->i2 = 100 * f->tau2 / (s2 + f->tau2);
-	f->h2 = f->tau2 / s2 + 1;
-	if (no_ci || mk_tau2_ci(&d, f->level, f->tau2, &f->tau2_lo,
-	    &f->tau2_hi, &f->tau2_capped) != 0)
-		f->tau2_lo = f->tau2_hi = NAN;
-	f->i2_lo = 100 * f->tau2_lo / (s2 + f->tau2_lo);
-	f->i2_hi = 100 * f->tau2_hi / (s2 + f->tau2_hi);
-}
-
 int
 mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
     mk_err *err)
 {
 	(void)w;	/* reserved for warnings that only the fit can see */
-	const mk_method_info *mi = mk_method_get(o->method);
 
 	if (fit_alloc(f, s, o) != 0) {
 		mk_err_set(err, "", 0, "", "out of memory");
@@ -287,27 +278,5 @@ mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
 		return fit_mh(f, s, err);
 	if (o->method == MK_PETO)
 		return fit_peto(f, s, err);
-	if (mi->random) {
-		mk_redata d = { s->yi, s->vi, s->k, NULL, 1, NULL };
-		if (mk_tau2(o->method, &d, o, &f->tau2, &f->iters, err) != 0)
-			return -1;
-		f->tau2_boundary = f->tau2 == 0;
-	}
-	fit_iv(f, s, f->tau2);
-	if (mi->random) {
-		double crit;
-		het_random(f, s, o->no_tau2_ci);
-		/* estimate +- crit sqrt(SE^2 + tau2), crit by o->pi */
-		double df = o->pi == MK_PI_AUTO ? f->tdf : o->pi == MK_PI_Z ?
-		    NAN : (double)s->k - (o->pi == MK_PI_T1 ? 1 : 2);
-		crit = o->pi != MK_PI_AUTO && o->pi != MK_PI_Z && !(df > 0) ?
-		    NAN : mk_crit(o->level, df);
-		f->pi_lo = f->est - crit * sqrt(f->se * f->se + f->tau2);
-		f->pi_hi = f->est + crit * sqrt(f->se * f->se + f->tau2);
-	} else {
-		size_t kq = 0;
-		double q = q_around(s->yi, s->vi, s->k, f->est, &kq);
-		het_fixed(f, q, kq);
-	}
-	return 0;
+	return fit_iv(f, s, o, err);
 }

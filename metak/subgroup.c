@@ -107,109 +107,109 @@ difference_test(mk_subgroups *sg)
 	sg->p = used > 1 ? gsl_cdf_chisq_Q(sg->q, sg->df) : NAN;
 }
 
+/* I2 and H2 of one group's studies at a given tau2, from the group's own
+ * typical within-study variance (NaN for a single study). */
+static void
+group_i2(mk_fit *f, const mk_studies *gs)
+{
+	mk_design d = { gs->k, 1, gs->yi, gs->vi, NULL };
+	double q, tv;
+
+	f->i2 = f->h2 = NAN;
+	if (gs->k >= 2 && mk_q_typical(&d, &q, &tv) == 0) {
+		f->i2 = 100 * f->tau2 / (tv + f->tau2);
+		f->h2 = f->tau2 / tv + 1;
+	}
+}
+
 /* The subgroup mixed-effects model with one tau2 (Viechtbauer 2010,
- * section 3.3; Borenstein et al. 2009, ch. 19 "pooled tau2"): tau2 from
- * the estimating equations with a mean per group (p = G), group means
- * weighted by 1/(v + tau2). QM = sum_g W_g (mu_g - mu)^2 with G-1 df; under
- * Knapp-Hartung every variance is scaled by s2 = Q_E(tau2)/(k-G) and QM/
- * ((G-1) s2) is F(G-1, k-G). Every study has a level here. */
+ * section 3.3; Borenstein et al. 2009, ch. 19 "pooled tau2"): the model
+ * y = b0 + b_g + u + e with a dummy per level after the first (model.c,
+ * as metafor's rma with mods = ~ factor(by)); each group's mean and its
+ * interval are the model's prediction for that level, QM (chi2, or F under
+ * Knapp-Hartung) tests the dummies. Every study has a level here. */
 static int
 common_fit(mk_subgroups *sg, const mk_studies *all, const size_t *lev,
     const mk_opts *o, mk_err *err)
 {
-	size_t k = 0, G = sg->n;
+	size_t k = 0, G = sg->n ? sg->n : 1;
 	double *y = malloc((all->k + 1) * sizeof(double));
 	double *v = malloc((all->k + 1) * sizeof(double));
-	size_t *gi = malloc((all->k + 1) * sizeof(size_t));
-	int rc = -1, iters;
+	double *x = calloc((all->k + 1) * G, sizeof(double));
+	double *x0 = calloc(G, sizeof(double));
+	mk_model m;
+	int rc = -1;
 
-	if (!y || !v || !gi) {
+	memset(&m, 0, sizeof(m));
+	if (sg->n == 0) {	/* no subgroup: nothing to model */
+		sg->tau2 = sg->tau2_lo = sg->tau2_hi = sg->qe = sg->qe_df =
+		    sg->qe_p = sg->i2 = sg->h2 = sg->q = sg->p = NAN;
+		rc = 0;
+		goto out;
+	}
+	if (!y || !v || !x || !x0) {
 		mk_err_set(err, "", 0, "", "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < all->k; i++) {
+	for (size_t i = 0; i < all->k; i++) {	/* rows with a level */
 		if (lev[i] == (size_t)-1)
 			continue;
 		y[k] = all->yi[i];
 		v[k] = all->vi[i];
-		gi[k++] = lev[i];
+		x[k * G] = 1;
+		if (lev[i] > 0)
+			x[k * G + lev[i]] = 1;
+		k++;
 	}
-	mk_redata d = { y, v, k, gi, G, NULL };
-	sg->tau2 = 0;
-	if (mk_method_get(o->method)->random &&
-	    mk_tau2(o->method, &d, o, &sg->tau2, &iters, err) != 0)
+	mk_design d = { k, G, y, v, x };
+	if (mk_model_fit(&d, o, 1, &m, err) != 0)
 		goto out;
-	double dfr = (double)k - (double)G, s2 = 1;
-	sg->qe = mk_qgen(&d, 0);
-	sg->qe_df = dfr;
-	sg->qe_p = dfr > 0 ? gsl_cdf_chisq_Q(sg->qe, dfr) : NAN;
-	double tv = mk_typical_v(&d);
-	sg->i2 = dfr > 0 ? 100 * sg->tau2 / (tv + sg->tau2) : NAN;
-	sg->h2 = dfr > 0 ? sg->tau2 / tv + 1 : NAN;
-	int capped;
-	if (dfr < 1 || mk_tau2_ci(&d, o->level, sg->tau2, &sg->tau2_lo,
-	    &sg->tau2_hi, &capped) != 0)
-		sg->tau2_lo = sg->tau2_hi = NAN;
-	if (o->ci == MK_CI_HKSJ)
-		s2 = dfr > 0 ? mk_qgen(&d, sg->tau2) / dfr : NAN;
-	long double sw = 0, swy = 0, qm = 0;
-	for (size_t j = 0; j < G; j++) {	/* group fits at the common tau2 */
+	sg->tau2 = m.tau2;
+	sg->tau2_lo = m.tau2_lo;
+	sg->tau2_hi = m.tau2_hi;
+	sg->qe = m.qe;
+	sg->qe_df = m.qe_df;
+	sg->qe_p = m.qe_p;
+	sg->i2 = m.i2;
+	sg->h2 = m.h2;
+	for (size_t j = 0; j < G; j++) {	/* each level's mean */
 		mk_fit *f = &sg->g[j].fit;
 		const mk_studies *gs = sg->g[j].studies;
-		long double W = 0, Wy = 0;
-		for (size_t i = 0; i < gs->k; i++) {
-			double w = 1 / (gs->vi[i] + sg->tau2);
-			f->weight[i] = w;
-			W += w;
-			Wy += w * gs->yi[i];
+		long double W = 0;
+		memset(x0, 0, G * sizeof(double));
+		x0[0] = 1;
+		if (j > 0)
+			x0[j] = 1;
+		mk_model_predict(&m, o->pi, x0, &f->est, &f->se, &f->lo, &f->hi,
+		    &f->pi_lo, &f->pi_hi);
+		for (size_t i = 0; i < gs->k; i++) {	/* weights in the group */
+			f->weight[i] = 1 / (gs->vi[i] + m.tau2);
+			W += f->weight[i];
 		}
 		for (size_t i = 0; i < gs->k; i++)
 			f->weight[i] = (double)(100 * f->weight[i] / W);
-		f->est = (double)(Wy / W);
-		f->se = (double)sqrtl(s2 / W);
-		f->tdf = o->ci == MK_CI_HKSJ ? dfr : NAN;
-		double crit = mk_crit(o->level, f->tdf);
-		f->lo = f->est - crit * f->se;
-		f->hi = f->est + crit * f->se;
+		f->tdf = m.df;
 		f->stat = f->est / f->se;
 		f->p = mk_pvalue(f->stat, f->tdf);
-		f->tau2 = sg->tau2;
-		f->tau = sqrt(sg->tau2);
+		f->tau2 = m.tau2;
+		f->tau = sqrt(m.tau2);
 		f->tau2_lo = f->tau2_hi = f->i2_lo = f->i2_hi = NAN;
 		f->tau2_capped = 0;
-		if (gs->k > 1) {	/* I2, H2 of the group at the common tau2 */
-			mk_redata gd = { gs->yi, gs->vi, gs->k, NULL, 1, NULL };
-			double gv = mk_typical_v(&gd);
-			f->i2 = 100 * f->tau2 / (gv + f->tau2);
-			f->h2 = f->tau2 / gv + 1;
-		}
-		f->pi_lo = f->est - crit * sqrt(f->se * f->se + f->tau2);
-		f->pi_hi = f->est + crit * sqrt(f->se * f->se + f->tau2);
+		group_i2(f, gs);
 		if (!mk_method_get(o->method)->random)
 			f->pi_lo = f->pi_hi = NAN;
-		sw += W;
-		swy += W * f->est;
-	}
-	for (size_t j = 0; j < G; j++) {	/* QM */
-		const mk_fit *f = &sg->g[j].fit;
-		long double W = s2 / (f->se * f->se), dd = f->est - swy / sw;
-		qm += W * dd * dd;
 	}
 	sg->df = (double)G - 1;
-	sg->q = G > 1 ? (double)qm : NAN;
-	sg->df2 = NAN;
-	if (o->ci == MK_CI_HKSJ && G > 1) {
-		sg->q = (double)qm / (sg->df * s2);
-		sg->df2 = dfr;
-		sg->p = dfr > 0 ? gsl_cdf_fdist_Q(sg->q, sg->df, dfr) : NAN;
-	} else {
-		sg->p = G > 1 ? gsl_cdf_chisq_Q(sg->q, sg->df) : NAN;
-	}
+	sg->q = G > 1 ? m.qm : NAN;
+	sg->df2 = G > 1 && o->ci == MK_CI_HKSJ ? m.qm_df2 : NAN;
+	sg->p = G > 1 ? m.qm_p : NAN;
 	rc = 0;
 out:
+	mk_model_free(&m);
 	free(y);
 	free(v);
-	free(gi);
+	free(x);
+	free(x0);
 	return rc;
 }
 

@@ -9,7 +9,7 @@ add <- function(id, file, args, expect) {
   cases[length(cases) + 1] <<- sprintf('  {"id": "%s", "file": "%s", "args": [%s],\n   "expect": {\n    %s}}',
     id, file, paste(sprintf('"%s"', args), collapse = ", "), kv)
 }
-ctl <- list(threshold = 1e-12, tol = 1e-12)
+ctl <- list(threshold = 1e-14, tol = 1e-14, maxiter = 10000)
 dat <- read.csv("bcg.csv")
 e <- escalc("OR", ai = events_t, n1i = n_t, ci = events_c, n2i = n_c, data = dat)
 e$alloc <- factor(e$alloc, levels = c("random", "alternate", "systematic"))
@@ -83,9 +83,7 @@ for (m in c("REML", "DL", "FE")) for (t in c("z", "knha")) {
 }
 rd <- read.csv("raudenbush1985.csv")
 for (m in c("REML", "PM")) {
-  # PM keeps rma's default uniroot tolerance, as metak's --pm-tol does
-  r <- rma(yi, vi, data = rd, method = m,
-           control = if (m == "PM") list(threshold = 1e-12) else ctl)
+  r <- rma(yi, vi, data = rd, method = m, control = ctl)
   steps(sprintf("raudenbush1985/GEN/%s/cumulative", m), "raudenbush1985.csv",
         c("--method", m, "--cumulative"), cumul(r), 2:19)
   cr <- cumul(r, order = rd$weeks)  # metafor sorts by these values
@@ -106,6 +104,21 @@ for (m in c("REML", "DL")) {
   }
 }
 
+# Paule-Mandel's root itself (metak's default; ../reference has metafor's
+# default uniroot tolerance, which metak gives with --pm-tol 2^-13)
+pm_cases <- function(tag, file, e, measure) for (t in c("z", "knha")) {
+  r <- rma(yi, vi, data = e, method = "PM", test = t, control = ctl)
+  add(sprintf("%s/%s/PM/%s/exact", tag, measure, t), file,
+      c("--measure", measure, "--method", "PM", "--ci", if (t == "knha") "hksj" else "z"),
+      list("pooled.estimate" = c(r$beta), "pooled.se" = r$se, "pooled.ci_low" = r$ci.lb,
+           "pooled.p" = r$pval, "heterogeneity.tau2" = r$tau2, "heterogeneity.i2" = r$I2))
+}
+for (ms in c("OR", "RR", "RD")) {
+  pm_cases("bcg", "bcg.csv", escalc(ms, ai = events_t, n1i = n_t, ci = events_c, n2i = n_c, data = dat), ms)
+  pm_cases("li2007", "li2007.csv", escalc(ms, ai = events_t, n1i = n_t, ci = events_c, n2i = n_c, data = li), ms)
+}
+pm_cases("raudenbush1985", "raudenbush1985.csv", rd, "GEN")
+
 # Random data sets (fixed seed): binary with zero cells, continuous, and
 # generic, k from 2 to 25, every estimator; the CSVs are written here too.
 set.seed(20261122)
@@ -114,8 +127,7 @@ pool_cases <- function(tag, file, escalc_args, measure, binary) {
   e <- do.call(escalc, c(list(measure = measure, data = d), escalc_args))
   for (m in c("FE", "DL", "REML", "ML", "PM", "EB", "HE", "SJ", "HS")) for (t in c("z", "knha")) {
     if (m == "FE" && t == "knha") next
-    r <- try(rma(yi, vi, data = e, method = m, test = t,
-                 control = if (m == "PM") list(threshold = 1e-12) else ctl), silent = TRUE)
+    r <- try(rma(yi, vi, data = e, method = m, test = t, control = ctl), silent = TRUE)
     if (inherits(r, "try-error")) next
     ex <- list("pooled.estimate" = c(r$beta), "pooled.se" = r$se,
                "pooled.ci_low" = r$ci.lb, "pooled.p" = r$pval,
