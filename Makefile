@@ -12,8 +12,9 @@ WARN       = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow \
 LDLIBS     = -lcsv -lgsl -lgslcblas -lm
 
 LIBSRC = metak/buf.c metak/diag.c metak/csvin.c metak/table.c \
-         metak/names.c metak/effect.c metak/wls.c metak/tau2.c metak/roots.c \
-         metak/het.c metak/model.c \
+         metak/names.c metak/numparse.c metak/effect.c metak/wls.c metak/tau2.c metak/roots.c \
+         metak/het.c metak/model.c metak/mods.c metak/metareg.c \
+         metak/permute.c metak/regout.c metak/bubble.c \
          metak/pool.c metak/subgroup.c metak/report.c metak/text.c \
          metak/axis.c metak/svg.c metak/bias.c metak/biasout.c \
          metak/funnel.c metak/each.c metak/sens.c metak/stepsout.c \
@@ -22,7 +23,7 @@ LIBOBJ = $(LIBSRC:metak/%.c=build/obj/%.o)
 # the command line: prints, exits, and is not part of the library
 CLISRC = metak/main.c metak/options.c metak/opttable.c metak/messages.c \
          metak/outfile.c metak/run.c metak/cmd_pool.c metak/cmd_each.c \
-         metak/cmd_bias.c metak/cmd_check.c
+         metak/cmd_bias.c metak/cmd_check.c metak/cmd_metareg.c
 CLIOBJ = $(CLISRC:metak/%.c=build/obj/%.o)
 HDR    = metak/metak.h metak/internal.h metak/cli.h
 
@@ -45,7 +46,7 @@ $(B)/metak: $(CLIOBJ:build/%=$(B)/%) $(B)/libmetak.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLIOBJ:build/%=$(B)/%) $(B)/libmetak.a $(LDLIBS)
 
 # ---- tests ---------------------------------------------------------------
-TESTS = test_effect test_pool test_csv test_buf
+TESTS = test_effect test_pool test_csv test_buf test_model
 TESTBIN = $(TESTS:%=$(B)/tests/%)
 
 $(B)/tests/%: tests/%.c tests/check.h $(B)/libmetak.a
@@ -69,6 +70,7 @@ suite: all $(TESTBIN)
 	@set -e; for t in $(TESTBIN); do $(RUNNER) $$t; done
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/bias.json
+	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/metareg
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected.json
 	sh tests/run_cli.sh $(METAK)
 	python3 tests/each_vs_pool.py $(METAK)

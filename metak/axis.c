@@ -63,7 +63,24 @@ mk_axis_make(mk_axis *ax, double lo, double hi, int logscale)
 		}
 		return;
 	}
+	mk_axis_linear(ax, lo, hi);
+}
+
+void
+mk_axis_linear(mk_axis *ax, double lo, double hi)
+{
+	if (!isfinite(lo) || !isfinite(hi)) {
+		lo = -1;
+		hi = 1;
+	}
+	if (hi - lo < 1e-9 * fmax(1, fabs(hi))) {
+		double d = fmax(1, fabs(hi)) * 0.5;
+		lo -= d;
+		hi += d;
+	}
 	double step = nice_step(hi - lo, 4);
+	ax->log = 0;
+	ax->n = 0;
 	ax->lo = floor(lo / step + 1e-9) * step;
 	ax->hi = ceil(hi / step - 1e-9) * step;
 	for (double t = ax->lo; t <= ax->hi + step / 2 &&

@@ -27,6 +27,13 @@ struct pairs {
 
 #define MAX_OPTS 128
 
+#define MAX_LIST 64
+/* The values of a repeatable option (--predict). */
+struct strlist {
+	const char *v[MAX_LIST];
+	size_t n;
+};
+
 /* Everything the command line sets; options.c fills it from the table in
  * opttable.c, the runners read it. */
 struct cli {
@@ -42,6 +49,10 @@ struct cli {
 	int scale;			/* mk_scale */
 	mk_plot_opts plot;
 	struct pairs where, maps;
+	const char *mods, *bubble;	/* meta-regression */
+	struct strlist predict;
+	int permutations;
+	double seed;
 	unsigned char given[MAX_OPTS];	/* table row i was on the line */
 };
 
@@ -84,6 +95,7 @@ int opt_method(struct cli *, const struct opt *, char *);
 int opt_pair(struct cli *, const struct opt *, char *);
 int opt_pair_value(struct cli *, const struct opt *, char *);
 int opt_shard(struct cli *, const struct opt *, char *);
+int opt_list(struct cli *, const struct opt *, char *);
 
 /* A command: its name, runner and the texts of its --help. */
 struct command {
@@ -114,19 +126,34 @@ void print_warnings(const mk_warn *w);
 
 /* outfile.c: writing results. */
 int write_stdout(const mk_buf *b);
-/* The report (to path, or stdout when path is NULL or "-") and the plot
- * (plotpath, when set): nothing is committed unless everything was
- * written. */
+/* One output of a run: path NULL or "-" is standard output. */
+struct output {
+	const char *path;
+	const mk_buf *buf;
+};
+#define MAX_OUTPUTS 8
+/* Writes every output or none: regular files through temporaries renamed
+ * once everything else was written; devices, FIFOs and links written
+ * through. 0, or -1 after a message. */
+int write_outputs(const struct output *out, size_t n);
+/* The report (path) and a plot (plotpath, when set). */
 int write_all(const char *path, const mk_buf *b, const char *plotpath,
     const mk_buf *plot);
-/* A streamed output file: opened on a temporary beside path, committed by
- * outfile_close(.., 1) or removed by outfile_close(.., 0). */
+/* A usage error (-1) when two of the n paths (NULL: none; "-": standard
+ * output) name the same file; opt[i] names the option of path[i]. */
+int outputs_distinct(const char *const *path, const char *const *opt,
+    size_t n);
+/* A streamed output file (--each): opened on a temporary beside path (or
+ * written through, as above), committed by outfile_close(.., 1) or
+ * removed by outfile_close(.., 0). */
 struct outfile {
-	FILE *fp;
-	char *tmp;
 	const char *path;
+	char *tmp;		/* NULL: written through */
+	int fd, direct;
+	unsigned mode;		/* permission bits for the new file */
 };
 int outfile_open(struct outfile *of, const char *path);
+int outfile_write(struct outfile *of, const char *data, size_t len);
 int outfile_close(struct outfile *of, int commit);
 
 /* run.c: what every command does first: read, select, compute, fit. */
@@ -138,6 +165,8 @@ struct run {
 	mk_err err;
 };
 int apply_where(mk_table *t, const struct cli *c, mk_err *err);
+/* Reads the table and computes the studies (r->s, at least one). */
+int load_studies(struct cli *c, struct run *r);
 int load_and_fit(struct cli *c, struct run *r);
 void warn_capped(mk_warn *w, const mk_fit *f, const char *where);
 /* Prints warnings and, with rc == EXIT_DATA, the error; frees r. */
@@ -148,5 +177,6 @@ int cmd_pool(struct cli *c);
 int cmd_each(struct cli *c);
 int cmd_bias(struct cli *c);
 int cmd_check(struct cli *c);
+int cmd_metareg(struct cli *c);
 
 #endif

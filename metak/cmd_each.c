@@ -9,7 +9,7 @@
 #include "cli.h"
 
 struct each_out {
-	FILE *fp;
+	struct outfile *of;	/* NULL: standard output */
 	mk_buf buf;
 	const struct cli *c;
 	size_t n, failed;
@@ -21,7 +21,10 @@ each_flush(struct each_out *e)
 {
 	if (e->buf.oom)
 		e->io_error = 1;
-	if (e->buf.len > 0 && fwrite(e->buf.data, 1, e->buf.len, e->fp) !=
+	if (e->io_error || e->buf.len == 0)
+		return;
+	if (e->of != NULL ? outfile_write(e->of, e->buf.data,
+	    e->buf.len) != 0 : fwrite(e->buf.data, 1, e->buf.len, stdout) !=
 	    e->buf.len)
 		e->io_error = 1;
 	e->buf.len = 0;
@@ -52,7 +55,8 @@ each_row(void *ud, const char *analysis, const mk_table *t,
 		else
 			mk_render_each_csv(&e->buf, analysis, NULL, k);
 	} else if (e->c->format == FMT_JSON) {
-		mk_result r = { t, s, &e->c->o, f, NULL, 1, NULL, analysis };
+		mk_result r = { .table = t, .studies = s, .opts = &e->c->o,
+		    .fit = f, .no_studies = 1, .analysis = analysis };
 		mk_render_json(&e->buf, &r);
 	} else {
 		mk_render_each_csv(&e->buf, analysis, f, k);
@@ -63,22 +67,24 @@ each_row(void *ud, const char *analysis, const mk_table *t,
 		fprintf(stderr, "\r%s: %zu analyses", prog, e->n);
 }
 
+/* Rows go out 64 kB at a time once the file's header and first
+ * analysis have been read; if reading the file fails, what is still
+ * buffered is dropped, and an output file is left as it was. */
 int
 cmd_each(struct cli *c)
 {
 	struct each_out e;
-	struct outfile of = { 0 };
+	struct outfile of;
 	mk_err err = { 0 };
 	int to_file = c->output != NULL && strcmp(c->output, "-") != 0, rc;
 
 	memset(&e, 0, sizeof(e));
 	e.c = c;
 	e.tty = isatty(STDERR_FILENO);
-	e.fp = stdout;
 	if (to_file) {
 		if (outfile_open(&of, c->output) != 0)
 			return EXIT_DATA;
-		e.fp = of.fp;
+		e.of = &of;
 	}
 	if (c->format == FMT_CSV) {
 		mk_render_each_header(&e.buf);
@@ -86,12 +92,13 @@ cmd_each(struct cli *c)
 	}
 	rc = mk_each_run(c->file, &c->o, c->each, c->where.v, c->where.n,
 	    c->shard_i, c->shard_n, each_row, &e, &err);
-	each_flush(&e);
+	if (rc == 0)
+		each_flush(&e);
 	if (e.tty && e.n >= 1000)
 		fprintf(stderr, "\r%s: %zu analyses\n", prog, e.n);
 	if (rc != 0)
 		print_err(&err, c->file);
-	if (fflush(e.fp) != 0 || ferror(e.fp))
+	if (!to_file && (fflush(stdout) != 0 || ferror(stdout)))
 		e.io_error = 1;
 	if (rc == 0 && e.io_error)
 		fprintf(stderr, "%s: %s: write error: %s\n", prog, to_file ?

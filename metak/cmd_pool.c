@@ -16,6 +16,18 @@ check_combinations(struct cli *c)
 		    "--svg, --leave-one-out, --cumulative or --format text");
 		return -1;
 	}
+	if (c->mods == NULL && (c->predict.n || c->permutations ||
+	    c->bubble || cli_given(c, "seed"))) {
+		usage_error("--predict, --permutations, --seed and --bubble go "
+		    "with --mods");
+		return -1;
+	}
+	if (c->mods != NULL && (c->by || c->each || c->loo || c->cumulative ||
+	    c->svg)) {
+		usage_error("--mods takes no --by, --each, --leave-one-out, "
+		    "--cumulative or --svg (its plot is --bubble)");
+		return -1;
+	}
 	if (c->each != NULL && !cli_given(c, "format"))
 		c->format = FMT_CSV;
 	if (c->each == NULL && c->shard_n > 1) {
@@ -57,7 +69,8 @@ run_steps(struct cli *c, struct run *r)
 		free(order);
 		return EXIT_DATA;
 	}
-	mk_result res = { r->t, r->s, &c->o, &r->f, NULL, 0, &c->plot, NULL };
+	mk_result res = { .table = r->t, .studies = r->s, .opts = &c->o,
+	    .fit = &r->f, .plot = &c->plot };
 	if (c->format == FMT_JSON)
 		mk_render_steps_json(&b, &res, st, c->cumulative);
 	else if (c->format == FMT_CSV)
@@ -89,6 +102,8 @@ cmd_pool(struct cli *c)
 		return EXIT_USAGE;
 	if (c->each != NULL)
 		return cmd_each(c);
+	if (c->mods != NULL)
+		return cmd_metareg(c);
 	if (load_and_fit(c, &r) != 0)
 		goto done;
 	if (c->loo || c->cumulative) {
@@ -104,8 +119,9 @@ cmd_pool(struct cli *c)
 		    sg->g[j].level);
 		warn_capped(&r.w, &sg->g[j].fit, where);
 	}
-	mk_result res = { r.t, r.s, &c->o, &r.f, sg, c->no_studies, &c->plot,
-	    NULL };
+	mk_result res = { .table = r.t, .studies = r.s, .opts = &c->o,
+	    .fit = &r.f, .sub = sg, .no_studies = c->no_studies,
+	    .plot = &c->plot };
 	if (c->format == FMT_JSON)
 		mk_render_json(&b, &res);
 	else if (c->format == FMT_CSV)

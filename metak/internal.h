@@ -41,6 +41,11 @@ double mk_chisq_quantile(double tail, double df, int upper);
 /* Critical value for a two-sided level (percent): z, or t when df > 0. */
 double mk_crit(double level, double df);
 
+/* A number in a cell (numparse.c): MK_NUM_OK with *out, MK_NUM_EMPTY for
+ * a missing value, MK_NUM_BAD with *why saying what is wrong. */
+enum { MK_NUM_OK, MK_NUM_EMPTY, MK_NUM_BAD };
+int mk_parse_num(const char *s, double *out, const char **why);
+
 /* Appends s as XML character data: markup escaped, control characters
  * XML forbids turned into spaces. */
 void mk_buf_xml(mk_buf *b, const char *s);
@@ -51,6 +56,8 @@ void mk_buf_g15(mk_buf *b, double x);
 int mk_utf8_width(const char *s);
 /* "p = 0.0123", "p < 0.0001" or "p = NA", as the text reports print it. */
 void mk_buf_p(mk_buf *b, double p);
+/* A CSV field, quoted when it holds a comma, quote or line break. */
+void mk_csv_str(mk_buf *b, const char *s);
 /* JSON: a string with escapes; "key": number (null when not finite),
  * preceded by ", " when comma is set. */
 void mk_json_str(mk_buf *b, const char *s);
@@ -66,6 +73,8 @@ typedef struct mk_axis {
 } mk_axis;
 
 void mk_axis_make(mk_axis *ax, double lo, double hi, int logscale);
+/* A linear axis over [lo, hi] with nice ticks, not forced through 0. */
+void mk_axis_linear(mk_axis *ax, double lo, double hi);
 void mk_axis_for_fit(mk_axis *ax, const mk_fit *f, int logscale);
 /* Position of x in the shown range, 0 at lo and 1 at hi (may be outside). */
 double mk_axis_pos(const mk_axis *ax, double x);

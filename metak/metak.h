@@ -16,6 +16,7 @@ typedef struct mk_err {
 	long line;
 	char column[64];
 	char msg[512];
+	int usage;	/* the fault is in the command line, not the data */
 } mk_err;
 
 void mk_err_set(mk_err *e, const char *file, long line, const char *column,
@@ -280,6 +281,69 @@ double mk_vscale(const mk_design *d);
 int mk_tau2_ci(const mk_design *d, double level, double tau2hat, double *lo,
     double *hi, int *capped);
 
+/* ---- meta-regression (mods.c, metareg.c, permute.c) ------------------ */
+
+/* One moderator: a numeric column, or a factor whose levels (in byte
+ * order, the first the reference) each after the first get a column. */
+typedef struct mk_modcol {
+	char *name;		/* as in the header */
+	int col;		/* table column */
+	int factor;
+	size_t nlev;
+	char **lev;
+	double mean;		/* numeric: mean over the studies used */
+} mk_modcol;
+
+/* What --mods, --predict and --permutations ask for. */
+typedef struct mk_regspec {
+	const char *const *mods;	/* column names */
+	size_t nmods;
+	const char *const *predict;	/* "a=V,b=W" each */
+	size_t npredict;
+	size_t permutations;		/* 0: none */
+	unsigned long seed;		/* of random permutations */
+} mk_regspec;
+
+/* A meta-regression: the studies that have every moderator, the design
+ * (intercept first; columns the data cannot separate dropped) and the
+ * fit, as metafor's rma(yi, vi, mods = ~ ...). */
+typedef struct mk_metareg {
+	size_t nmods;
+	mk_modcol *mods;
+	size_t k, p;		/* studies used, coefficients */
+	char **names;		/* p: intrcpt, COLUMN or COLUMN=LEVEL */
+	double *x, *y, *v;	/* k x p design, k effects and variances */
+	size_t *study;		/* k: index into the mk_studies */
+	size_t *colmap;		/* p: column of the full design kept */
+	size_t pfull;		/* columns before redundant ones were dropped */
+	mk_model fit;
+	double r2;		/* pseudo-R2 in percent; NaN: not defined */
+	size_t npred;
+	const char **pred_label;	/* as given to --predict */
+	double *pred;		/* npred x 6: est, se, ci, pi */
+	size_t nperm;		/* permutations done (0: none) */
+	int perm_exact;
+	double *p_perm;		/* p permutation p-values */
+	double qm_p_perm;
+} mk_metareg;
+
+mk_metareg *mk_metareg_run(const mk_table *t, const mk_studies *s,
+    const mk_opts *o, const mk_regspec *spec, mk_warn *w, mk_err *err);
+void mk_metareg_free(mk_metareg *r);
+
+/* mods.c: the design of spec->mods for the studies of s (into r), and
+ * one --predict row x0 (r->p values). */
+int mk_mods_design(const mk_table *t, const mk_studies *s, const mk_opts *o,
+    const mk_regspec *spec, mk_metareg *r, mk_warn *w, mk_err *err);
+int mk_mods_row(const mk_metareg *r, const char *spec, double *x0,
+    mk_err *err);
+/* permute.c: permutation p-values of the fitted r (metafor's permutest):
+ * exact over every distinct ordering of the design's rows (sign flips
+ * for a model without moderators) when there are at most n of them, else
+ * n - 1 random ones (seeded) and the observed one. */
+int mk_permute(mk_metareg *r, const mk_opts *o, size_t n, unsigned long seed,
+    mk_err *err);
+
 /* ---- subgroups (subgroup.c) -------------------------------------------- */
 
 typedef struct mk_group {
@@ -426,6 +490,7 @@ typedef struct mk_result {
 	int no_studies;			/* leave the per-study rows out */
 	const mk_plot_opts *plot;	/* NULL: defaults */
 	const char *analysis;		/* --each: JSON Lines, this name */
+	const mk_metareg *reg;		/* a meta-regression (--mods) */
 } mk_result;
 
 void mk_render_text(mk_buf *b, const mk_result *r);
@@ -439,6 +504,13 @@ void mk_render_each_csv(mk_buf *b, const char *analysis, const mk_fit *f,
     size_t k);
 void mk_render_each_json_error(mk_buf *b, const char *analysis, size_t k,
     const char *error);
+/* A meta-regression (regout.c; r->reg set) and its bubble plot
+ * (bubble.c): one numeric moderator on the x axis, the others at their
+ * means. */
+void mk_render_reg_json(mk_buf *b, const mk_result *r);
+void mk_render_reg_csv(mk_buf *b, const mk_result *r);
+void mk_render_reg_text(mk_buf *b, const mk_result *r);
+int mk_render_bubble(mk_buf *b, const mk_result *r, mk_err *err);
 /* Leave-one-out or cumulative steps (stepsout.c). */
 void mk_render_steps_text(mk_buf *b, const mk_result *r, const mk_step *st,
     int cumulative);

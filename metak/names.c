@@ -1,6 +1,7 @@
 /* names.c: the tables of measures and methods, searched by name, so that
  * the option parser, --help, the renderers and the tests agree. */
 #include <math.h>
+#include <string.h>
 #include <strings.h>
 
 #include "metak.h"
@@ -70,6 +71,7 @@ mk_method_get(mk_method id)
 void
 mk_opts_init(mk_opts *o)
 {
+	memset(o, 0, sizeof(*o));	/* every field, new ones too */
 	o->measure = MK_MEASURE_AUTO;
 	o->method = MK_REML;
 	o->ci = MK_CI_Z;

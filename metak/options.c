@@ -204,6 +204,19 @@ opt_shard(struct cli *c, const struct opt *o, char *arg)
 }
 
 int
+opt_list(struct cli *c, const struct opt *o, char *arg)
+{
+	struct strlist *l = FIELD(c, o, struct strlist);
+
+	if (l->n == MAX_LIST) {
+		usage_error("--%s: at most %d of them", o->name, MAX_LIST);
+		return -1;
+	}
+	l->v[l->n++] = arg;
+	return 0;
+}
+
+int
 cli_given(const struct cli *c, const char *name)
 {
 	for (size_t i = 0; i < opt_count; i++)
@@ -369,6 +382,12 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct cli *c,
 	}
 	if (c->shard_n == 0)
 		c->shard_n = 1;
+	const char *paths[] = { c->output ? c->output : "-", c->svg, c->funnel,
+	    c->bubble };
+	const char *names[] = { c->output ? "--output" : "standard output",
+	    "--svg", "--funnel", "--bubble" };
+	if (outputs_distinct(paths, names, 4) != 0)
+		return EXIT_USAGE;
 	c->o.maps = c->maps.v;
 	c->o.nmaps = c->maps.n;
 	if (c->o.ci == MK_CI_HKSJ && (c->o.method == MK_MH ||

@@ -7,14 +7,14 @@
 #include "cli.h"
 
 enum {
-	S_INPUT, S_MODEL, S_SUBGROUP, S_SENS, S_EACH, S_BIAS, S_CLAIM,
+	S_INPUT, S_MODEL, S_SUBGROUP, S_REG, S_SENS, S_EACH, S_BIAS, S_CLAIM,
 	S_OUTPUT, S_PLOT, S_OTHER
 };
 
 const char *const opt_sections[] = {
-	"Input", "Model", "Subgroups", "Sensitivity analyses",
-	"Many analyses", "Small-study tests", "The claim", "Output", "Plots",
-	"Other", NULL
+	"Input", "Model", "Subgroups", "Meta-regression",
+	"Sensitivity analyses", "Many analyses", "Small-study tests",
+	"The claim", "Output", "Plots", "Other", NULL
 };
 
 #define ALL (CMD_POOL | CMD_BIAS | CMD_CHECK)
@@ -113,6 +113,23 @@ const struct opt opt_table[] = {
 	{ "common-tau2", NULL, CMD_POOL, S_SUBGROUP, opt_flag,
 	  F(o.common_tau2), NULL, 0, 0, "with --by: one tau2 for all "
 	  "subgroups (mixed-effects model) and its moderator test" },
+	/* ---- meta-regression ---- */
+	{ "mods", "COL[,COL]", CMD_POOL, S_REG, opt_string, F(mods), NULL, 0,
+	  0, "meta-regression on these columns: numeric ones as covariates, "
+	  "others as factors (first level in byte order the reference); rows "
+	  "with an empty moderator are left out" },
+	{ "predict", "A=V[,B=W]", CMD_POOL, S_REG, opt_list, F(predict), NULL,
+	  0, 0, "with --mods: the predicted effect with its CI and PI at these "
+	  "moderator values (repeatable)" },
+	{ "permutations", "N", CMD_POOL, S_REG, opt_integer, F(permutations),
+	  NULL, 1, 1e9, "with --mods: permutation p-values, exact over every "
+	  "distinct ordering when there are at most N, else from N random "
+	  "ones" },
+	{ "seed", "S", CMD_POOL, S_REG, opt_number, F(seed), NULL, 0,
+	  9007199254740992.0, "seed of the random permutations (default 1)" },
+	{ "bubble", "FILE", CMD_POOL, S_REG, opt_string, F(bubble), NULL, 0,
+	  0, "with --mods: write the bubble plot (SVG) of the first numeric "
+	  "moderator to FILE" },
 	/* ---- sensitivity ---- */
 	{ "leave-one-out", NULL, CMD_POOL, S_SENS, opt_flag, F(loo), NULL, 0,
 	  0, "refit leaving out each study in turn" },

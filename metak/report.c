@@ -152,8 +152,8 @@ mk_render_json(mk_buf *b, const mk_result *r)
 
 /* ---- CSV ---------------------------------------------------------------- */
 
-static void
-cstr(mk_buf *b, const char *s)
+void
+mk_csv_str(mk_buf *b, const char *s)
 {
 	if (strpbrk(s, ",\"\r\n") == NULL) {
 		mk_buf_printf(b, "%s", s);
@@ -183,7 +183,7 @@ static void
 csv_fit_row(mk_buf *b, const char *type, const char *group, const mk_fit *f)
 {
 	mk_buf_printf(b, "%s,", type);
-	cstr(b, group);
+	mk_csv_str(b, group);
 	mk_buf_printf(b, ",,%zu", f->k);
 	cnum(b, f->est);
 	cnum(b, f->se);
@@ -236,9 +236,9 @@ mk_render_csv(mk_buf *b, const mk_result *r)
 	for (size_t i = 0; i < (r->no_studies ? 0 : s->k); i++) {
 		double se = sqrt(f->vi[i]);
 		mk_buf_printf(b, "study,");
-		cstr(b, lv && lv[s->row[i]] ? lv[s->row[i]] : "");
+		mk_csv_str(b, lv && lv[s->row[i]] ? lv[s->row[i]] : "");
 		mk_buf_printf(b, ",");
-		cstr(b, mk_study_label(r, s, i, tmp, sizeof(tmp)));
+		mk_csv_str(b, mk_study_label(r, s, i, tmp, sizeof(tmp)));
 		mk_buf_printf(b, ",1");
 		cnum(b, f->yi[i]);
 		cnum(b, se);
@@ -268,7 +268,7 @@ void
 mk_render_each_csv(mk_buf *b, const char *analysis, const mk_fit *f,
     size_t k)
 {
-	cstr(b, analysis);
+	mk_csv_str(b, analysis);
 	mk_buf_printf(b, ",%zu", k);
 	cnum(b, f ? f->est : NAN);
 	cnum(b, f ? f->se : NAN);

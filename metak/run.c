@@ -57,7 +57,7 @@ warn_capped(mk_warn *w, const mk_fit *f, const char *where)
 }
 
 int
-load_and_fit(struct cli *c, struct run *r)
+load_studies(struct cli *c, struct run *r)
 {
 	memset(r, 0, sizeof(*r));
 	if ((r->t = mk_table_read(c->file, &r->err)) == NULL)
@@ -82,6 +82,14 @@ load_and_fit(struct cli *c, struct run *r)
 			    r->t->nrow, r->t->nrow == 1 ? "" : "s");
 		return -1;
 	}
+	return 0;
+}
+
+int
+load_and_fit(struct cli *c, struct run *r)
+{
+	if (load_studies(c, r) != 0)
+		return -1;
 	if (mk_fit_run(r->s, &c->o, &r->f, &r->w, &r->err) != 0)
 		return -1;
 	if (r->s->k == 1)

@@ -29,7 +29,8 @@ one(const mk_table *t, const mk_opts *o)
 		if (t->ncol > 0)
 			sg = mk_subgroups_run(t, s, t->names[t->ncol - 1], o,
 			    &w, &err);
-		mk_result r = { t, s, o, &f, sg, 0, NULL };
+		mk_result r = { .table = t, .studies = s, .opts = o, .fit = &f,
+		    .sub = sg };
 		mk_render_text(&b, &r);
 		mk_render_json(&b, &r);
 		mk_render_csv(&b, &r);

@@ -119,6 +119,32 @@ for (ms in c("OR", "RR", "RD")) {
 }
 pm_cases("raudenbush1985", "raudenbush1985.csv", rd, "GEN")
 
+# Meta-regression where ../reference/metareg's values are not metafor's
+# exact fit: PM's root (metafor's default uniroot tolerance is loose) and
+# an ML fit at tau2 = 0 (metafor stops at its threshold above 0)
+reg_cases <- function(id, file, e, f, measure, m, preds) for (t in c("z", "knha")) {
+  r <- rma(yi, vi, mods = f, data = e, method = m, test = t, control = ctl)
+  ex <- list("heterogeneity.tau2" = r$tau2, "heterogeneity.i2" = r$I2,
+             "heterogeneity.q" = r$QE, "regression.test.stat" = r$QM, "regression.test.p" = r$QMp)
+  for (j in seq_along(r$beta)) {
+    nm <- rownames(r$beta)[j]
+    for (v in all.vars(f)) if (is.factor(e[[v]])) nm <- sub(paste0("^", v), paste0(v, "="), nm)
+    ex[[sprintf("regression.coefficients.%s.estimate", nm)]] <- r$beta[j]
+    ex[[sprintf("regression.coefficients.%s.se", nm)]] <- r$se[j]
+    ex[[sprintf("regression.coefficients.%s.p", nm)]] <- r$pval[j]
+  }
+  if (m != "FE") ex[["heterogeneity.r2"]] <- r$R2
+  args <- c(if (measure != "GEN") c("--measure", measure), "--mods", paste(all.vars(f), collapse = ","),
+            "--method", m, "--ci", if (t == "knha") "hksj" else "z")
+  add(sprintf("%s/%s/%s/exact", id, m, t), file, args, ex)
+}
+er$ablat <- dat$ablat
+reg_cases("bcg/RR/mods-ablat", "bcg.csv", er, ~ ablat, "RR", "PM")
+rm <- read.csv("raudenbush1985_mods.csv")
+reg_cases("raudenbush/mods-weeks", "raudenbush1985_mods.csv", rm, ~ weeks, "GEN", "PM")
+rm$setting <- factor(rm$setting)
+reg_cases("raudenbush/mods-weeks-setting", "raudenbush1985_mods.csv", rm, ~ weeks + setting, "GEN", "ML")
+
 # Random data sets (fixed seed): binary with zero cells, continuous, and
 # generic, k from 2 to 25, every estimator; the CSVs are written here too.
 set.seed(20261122)

@@ -1,0 +1,103 @@
+/* numparse.c: numbers in CSV cells: plain decimals only (no hex, inf or
+ * nan), read exactly as strtod would but fast for short decimals; empty
+ * cells and "NA" are missing values. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Clinger's fast path: a decimal with at most 15 significant digits and a
+ * power of ten within 1e22 is m * 10^e or m / 10^-e with both operands
+ * exact, so one correctly rounded operation gives strtod's answer. Returns
+ * 0 when the string is outside that case (the caller uses strtod). */
+static int
+fast_decimal(const char *s, double *out)
+{
+	static const double p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+	    1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18,
+	    1e19, 1e20, 1e21, 1e22 };
+	uint64_t m = 0;
+	int neg = 0, digits = 0, e = 0, any = 0;
+
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	for (; *s >= '0' && *s <= '9'; s++, any = 1) {
+		if (m == 0 && *s == '0')
+			continue;	/* leading zeros are not significant */
+		if (++digits > 15)
+			return 0;
+		m = m * 10 + (uint64_t)(*s - '0');
+	}
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++, any = 1) {
+			e--;
+			if (m == 0 && *s == '0')
+				continue;
+			if (++digits > 15)
+				return 0;
+			m = m * 10 + (uint64_t)(*s - '0');
+		}
+	if (!any || *s != '\0')
+		return 0;	/* exponents and the rest: strtod */
+	if (e < -22)
+		return 0;
+	*out = (double)m / p10[-e];
+	if (neg)
+		*out = -*out;
+	return 1;
+}
+
+int
+mk_parse_num(const char *s, double *out, const char **why)
+{
+	char buf[128], *end;
+	size_t n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (n == 0 || (n == 2 && s[0] == 'N' && s[1] == 'A'))
+		return MK_NUM_EMPTY;
+	*why = "expected a number";
+	if (n >= sizeof(buf))
+		return MK_NUM_BAD;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	/* strtod also takes hex, inf and nan: allow plain decimals only */
+	for (size_t i = 0; i < n; i++) {
+		char c = buf[i];
+		if (c == ',') {
+			*why = "expected a number (decimal comma? write 1.5, "
+			    "not 1,5)";
+			return MK_NUM_BAD;
+		}
+		if (!isdigit((unsigned char)c) && c != '.' && c != '-' &&
+		    c != '+' && c != 'e' && c != 'E') {
+			if (strchr("nNiI", c) != NULL)
+				*why = "expected a finite number";
+			return MK_NUM_BAD;
+		}
+	}
+	if (fast_decimal(buf, out))
+		return MK_NUM_OK;
+	errno = 0;
+	*out = strtod(buf, &end);
+	if (end == buf || *end != '\0')
+		return MK_NUM_BAD;
+	if (errno == ERANGE && !isfinite(*out)) {
+		*why = "number out of range";
+		return MK_NUM_BAD;
+	}
+	if (!isfinite(*out)) {
+		*why = "expected a finite number";
+		return MK_NUM_BAD;
+	}
+	return MK_NUM_OK;
+}
+
