@@ -15,6 +15,8 @@ gen k2e3.csv "generic 2000"
 gen k1e4.csv "generic 10000"
 gen k300.csv "generic 300"
 gen each1e5.csv "each 100000 10"
+gen mods1e5.csv "mods 100000"
+gen mods2e3.csv "mods 2000"
 [ -f "$out/each1e4.csv" ] || head -n 100001 "$out/each1e5.csv" >"$out/each1e4.csv"
 [ -f "$out/each1e3.csv" ] || head -n 10001 "$out/each1e5.csv" >"$out/each1e3.csv"
 have_r=0; have_sm=0
@@ -70,4 +72,14 @@ if [ $have_r = 1 ]; then
 	run "metak --leave-one-out, REML, k = 300" "$metak" pool "$out/k300.csv" --leave-one-out --format csv; m=$last
 	run "R metafor leave1out(), REML, k = 300" Rscript bench/metafor_fit.R "$out/k300.csv" REML loo; r=$last
 	ratio "$m" "$r" 1 "metak faster than metafor leave1out at k = 300 by"
+fi
+
+echo "== 4. meta-regression, two moderators"
+run "metak pool, REML, no moderators, k = 100,000" "$metak" pool "$out/mods1e5.csv" --no-studies --format json; m0=$last
+run "metak pool --mods x1,x2, REML, k = 100,000" "$metak" pool "$out/mods1e5.csv" --mods x1,x2 --no-studies --format json; m2=$last
+ratio "$m0" "$m2" 1 "meta-regression time / intercept-only time (target <= 3)" | sed 's/x$//'
+if [ $have_r = 1 ]; then
+	run "R metafor rma(mods = ~ x1 + x2), k = 2,000" Rscript bench/metafor_fit.R "$out/mods2e3.csv" REML mods; r=$last
+	run "metak pool --mods x1,x2, k = 2,000" "$metak" pool "$out/mods2e3.csv" --mods x1,x2 --format json; m=$last
+	ratio "$m" "$r" 1 "metak faster than metafor at k = 2,000 with two moderators by"
 fi

@@ -2,7 +2,9 @@
 """gen.py: benchmark data with a fixed seed, written to stdout as CSV.
   gen.py generic K          one meta-analysis of K studies (yi, vi)
   gen.py each N K           N analyses of K studies each (analysis, yi, vi)
-True effect 0.2, tau2 0.05, vi uniform on [0.01, 0.5]."""
+  gen.py mods K             K studies with two moderators (yi, vi, x1, x2)
+True effect 0.2, tau2 0.05, vi uniform on [0.01, 0.5]; with moderators
+the effect is 0.2 + 0.1 x1 - 0.05 x2, x1 uniform on [0, 1], x2 normal."""
 import random, sys
 
 def rows(rng, k):
@@ -22,8 +24,15 @@ def main(argv):
         for a in range(int(argv[1])):
             for i, (y, v) in enumerate(rows(rng, int(argv[2]))):
                 out.write("a%d,s%d,%.6f,%.6f\n" % (a, i, y, v))
+    elif argv[0] == "mods":
+        out.write("study,yi,vi,x1,x2\n")
+        for i in range(int(argv[1])):
+            v = rng.uniform(0.01, 0.5)
+            x1, x2 = rng.uniform(0, 1), rng.gauss(0, 1)
+            y = rng.gauss(0.2 + 0.1 * x1 - 0.05 * x2, (v + 0.05) ** 0.5)
+            out.write("s%d,%.6f,%.6f,%.4f,%.4f\n" % (i, y, v, x1, x2))
     else:
-        sys.exit("usage: gen.py generic K | each N K")
+        sys.exit("usage: gen.py generic K | each N K | mods K")
 
 if __name__ == "__main__":
     main(sys.argv[1:])

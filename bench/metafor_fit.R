@@ -1,7 +1,12 @@
-# metafor_fit.R FILE METHOD [loo]: one rma() fit, or leave1out() of it.
+# metafor_fit.R FILE METHOD [loo|mods]: one rma() fit, leave1out() of it,
+# or the fit with moderators x1 and x2.
 suppressMessages(library(metafor))
 a <- commandArgs(TRUE)
 d <- read.csv(a[1])
-r <- rma(yi, vi, data = d, method = a[2])
-if (length(a) > 2) invisible(leave1out(r))
+if (length(a) > 2 && a[3] == "mods") {
+  r <- rma(yi, vi, mods = ~ x1 + x2, data = d, method = a[2])
+} else {
+  r <- rma(yi, vi, data = d, method = a[2])
+  if (length(a) > 2) invisible(leave1out(r))
+}
 cat(r$beta, r$tau2, "\n")

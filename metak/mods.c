@@ -28,27 +28,24 @@ dup(const char *s)
 	return d;
 }
 
-/* Finds the columns, says numeric or factor, and collects factor levels
- * over the rows kept (keep[i]). */
+/* Says numeric or factor (from the cells parsed in st), and collects a
+ * factor's levels over the rows kept (keep[i]). */
 static int
 classify(const mk_table *t, const mk_studies *s, const unsigned char *keep,
-    mk_modcol *mc, mk_warn *w, mk_err *err)
+    const unsigned char *st, mk_modcol *mc, mk_warn *w, mk_err *err)
 {
-	const char *why, *bad = NULL;
+	const char *bad = NULL;
 	long badline = 0;
 	size_t nnum = 0, n = 0;
-	double x;
 
 	for (size_t i = 0; i < s->k; i++) {	/* numbers or not */
 		if (!keep[i])
 			continue;
-		const char *cell = mk_table_cell(t, s->row[i], mc->col);
-		int st = mk_parse_num(cell, &x, &why);
 		n++;
-		if (st == MK_NUM_OK)
+		if (st[i] == MK_NUM_OK)
 			nnum++;
 		else if (bad == NULL) {
-			bad = cell;
+			bad = mk_table_cell(t, s->row[i], mc->col);
 			badline = t->line[s->row[i]];
 		}
 	}
@@ -89,20 +86,20 @@ classify(const mk_table *t, const mk_studies *s, const unsigned char *keep,
 	return 0;
 }
 
-/* Fills the full design row of study row `row`: intercept, then each
- * moderator's columns. */
+/* Fills the full design row of study i (table row `row`): intercept, then
+ * each moderator's columns (numbers parsed in num, k per moderator). */
 static void
-full_row(const mk_table *t, size_t row, const mk_metareg *r, double *x)
+full_row(const mk_table *t, size_t row, size_t i, size_t k,
+    const double *num, const mk_metareg *r, double *x)
 {
 	size_t c = 0;
-	const char *why;
 
 	x[c++] = 1;
 	for (size_t m = 0; m < r->nmods; m++) {
 		const mk_modcol *mc = &r->mods[m];
 		const char *cell = mk_table_cell(t, row, mc->col);
 		if (!mc->factor) {
-			mk_parse_num(cell, &x[c++], &why);
+			x[c++] = num[m * k + i];
 			continue;
 		}
 		for (size_t j = 1; j < mc->nlev; j++)
@@ -208,21 +205,24 @@ find_mods(const mk_table *t, const mk_opts *o, const mk_regspec *spec,
 	return 0;
 }
 
-/* The studies that have every moderator (keep), the others named. */
+/* Parses every moderator cell once (st: MK_NUM_*, num: the value), and
+ * marks the studies that have every moderator (keep), naming the others. */
 static size_t
 complete_rows(const mk_table *t, const mk_studies *s, const mk_metareg *r,
-    unsigned char *keep, mk_warn *w)
+    unsigned char *st, double *num, unsigned char *keep, mk_warn *w)
 {
 	size_t k = 0;
-	double x;
 	const char *why;
 
+	for (size_t m = 0; m < r->nmods; m++)
+		for (size_t i = 0; i < s->k; i++)
+			st[m * s->k + i] = (unsigned char)mk_parse_num(
+			    mk_table_cell(t, s->row[i], r->mods[m].col),
+			    &num[m * s->k + i], &why);
 	for (size_t i = 0; i < s->k; i++) {
 		keep[i] = 1;
 		for (size_t m = 0; m < r->nmods && keep[i]; m++) {
-			const char *cell = mk_table_cell(t, s->row[i],
-			    r->mods[m].col);
-			if (mk_parse_num(cell, &x, &why) != MK_NUM_EMPTY)
+			if (st[m * s->k + i] != MK_NUM_EMPTY)
 				continue;
 			keep[i] = 0;
 			mk_warn_add(w, "%s:%ld: %s is empty: row left out of "
@@ -238,17 +238,21 @@ int
 mk_mods_design(const mk_table *t, const mk_studies *s, const mk_opts *o,
     const mk_regspec *spec, mk_metareg *r, mk_warn *w, mk_err *err)
 {
-	unsigned char *keep = malloc(s->k ? s->k : 1), *keepc = NULL;
-	double *xf = NULL;
+	size_t nk = s->k ? s->k : 1, nm = spec->nmods ? spec->nmods : 1;
+	unsigned char *keep = malloc(nk), *keepc = NULL;
+	unsigned char *st = malloc(nk * nm);
+	double *num = malloc(nk * nm * sizeof(double)), *xf = NULL;
 	char **fn = NULL;
 	int rc = -1;
 
-	if (keep == NULL || find_mods(t, o, spec, r, err) != 0)
+	if (keep == NULL || st == NULL || num == NULL ||
+	    find_mods(t, o, spec, r, err) != 0)
 		goto oom;
-	r->k = complete_rows(t, s, r, keep, w);
+	r->k = complete_rows(t, s, r, st, num, keep, w);
 	r->pfull = 1;
 	for (size_t m = 0; m < r->nmods; m++) {
-		if (classify(t, s, keep, &r->mods[m], w, err) != 0)
+		if (classify(t, s, keep, st + m * s->k, &r->mods[m], w,
+		    err) != 0)
 			goto out;
 		r->pfull += r->mods[m].factor ? (r->mods[m].nlev ?
 		    r->mods[m].nlev - 1 : 0) : 1;
@@ -266,20 +270,16 @@ mk_mods_design(const mk_table *t, const mk_studies *s, const mk_opts *o,
 	for (size_t i = 0, j = 0; i < s->k; i++) {	/* rows used */
 		if (!keep[i])
 			continue;
-		full_row(t, s->row[i], r, xf + j * pf);
+		full_row(t, s->row[i], i, s->k, num, r, xf + j * pf);
 		r->y[j] = s->yi[i];
 		r->v[j] = s->vi[i];
 		r->study[j++] = i;
 	}
 	for (size_t m = 0; m < r->nmods; m++) {	/* means, for plots */
 		long double sum = 0;
-		for (size_t i = 0; !r->mods[m].factor && i < s->k; i++) {
-			double x;
-			const char *why;
-			if (keep[i] && mk_parse_num(mk_table_cell(t, s->row[i],
-			    r->mods[m].col), &x, &why) == MK_NUM_OK)
-				sum += x;
-		}
+		for (size_t i = 0; !r->mods[m].factor && i < s->k; i++)
+			if (keep[i])
+				sum += num[m * s->k + i];
 		r->mods[m].mean = k ? (double)(sum / (long double)k) : NAN;
 	}
 	if (redundant(xf, k, pf, keepc) != 0)
@@ -319,6 +319,8 @@ out:
 	free(xf);
 	free(keepc);
 	free(keep);
+	free(st);
+	free(num);
 	return rc;
 }
 

@@ -25,7 +25,7 @@ mk_wls_init(mk_wls *s, size_t p)
 	s->b2 = calloc(pp, sizeof(double));
 	s->b3 = calloc(pp, sizeof(double));
 	s->b = calloc(p, sizeof(double));
-	s->tmp = calloc(2 * pp + p, sizeof(double));
+	s->tmp = calloc(2 * pp + 3 * tri + 2 * p, sizeof(double));
 	s->acc = calloc(3 * tri + p, sizeof(long double));
 	if (!s->ainv || !s->b2 || !s->b3 || !s->b || !s->tmp || !s->acc) {
 		mk_wls_free(s);
@@ -108,39 +108,54 @@ tr_prod(const double *m, const double *n, size_t p)
 	return (double)t;
 }
 
+#define BLOCK 128	/* rows summed in double before a long double add */
+
 /* Accumulates X'WX, X'Wy and, with traces, X'W^2X, X'W^3X over the rows,
- * for weights w_i (NULL: 1/(v_i + tau2)) and, for the unit-weight fit,
- * z_i = v_i in place of w_i^2. */
+ * for weights w_i = 1/(v_i + tau2) or, for the unit-weight fit, w_i = 1
+ * and z_i = v_i in place of w_i^2. Blocks of rows are summed in double (so
+ * the inner loops vectorise) and the blocks in long double. */
 static void
 accumulate(const mk_design *d, double tau2, int unit, unsigned what,
     mk_wls *s)
 {
-	size_t p = d->p, tri = p * (p + 1) / 2;
-	long double *A = s->acc, *B2 = A + tri, *B3 = B2 + tri;
-	long double *c = B3 + tri, sw = 0, sw2 = 0;
+	size_t p = d->p, tri = p * (p + 1) / 2, n = 3 * tri + p;
+	long double *tot = s->acc, sw = 0, sw2 = 0;
+	double *blk = s->tmp + 2 * p * p + p;	/* n doubles of scratch */
+	int traces = (what & MK_WLS_TRACES) != 0;
 
-	memset(s->acc, 0, (3 * tri + p) * sizeof(long double));
-	for (size_t i = 0; i < d->k; i++) {	/* X'WX, X'Wy, X'ZX, X'W^3X */
-		const double *x = d->x + i * p;
-		double w = unit ? 1 : 1 / (d->v[i] + tau2);
-		double z = unit ? d->v[i] : w * w;
-		sw += w;
-		sw2 += z;
-		for (size_t j = 0; j < p; j++) {
-			double wx = w * x[j];
-			c[j] += wx * d->y[i];
-			for (size_t l = 0; l <= j; l++)
-				A[TRI(j, l)] += wx * x[l];
-		}
-		if (!(what & MK_WLS_TRACES))
-			continue;
-		for (size_t j = 0; j < p; j++) {
-			double zx = z * x[j], w3x = z * w * x[j];
-			for (size_t l = 0; l <= j; l++) {
-				B2[TRI(j, l)] += zx * x[l];
-				B3[TRI(j, l)] += w3x * x[l];
+	memset(tot, 0, n * sizeof(long double));
+	for (size_t i0 = 0; i0 < d->k; i0 += BLOCK) {
+		size_t i1 = i0 + BLOCK < d->k ? i0 + BLOCK : d->k;
+		double *A = blk, *B2 = A + tri, *B3 = B2 + tri, *c = B3 + tri;
+		double bw = 0, bw2 = 0;
+		memset(blk, 0, n * sizeof(double));
+		for (size_t i = i0; i < i1; i++) {	/* X'WX, X'Wy, X'ZX, X'W^3X */
+			const double *x = d->x + i * p;
+			double w = unit ? 1 : 1 / (d->v[i] + tau2);
+			double z = unit ? d->v[i] : w * w, wy = w * d->y[i];
+			bw += w;
+			bw2 += z;
+			for (size_t j = 0, t = 0; j < p; j++) {
+				double wx = w * x[j];
+				c[j] += x[j] * wy;
+				for (size_t l = 0; l <= j; l++, t++)
+					A[t] += wx * x[l];
+			}
+			if (!traces)
+				continue;
+			double w3 = z * w;
+			for (size_t j = 0, t = 0; j < p; j++) {
+				double zx = z * x[j], w3x = w3 * x[j];
+				for (size_t l = 0; l <= j; l++, t++) {
+					B2[t] += zx * x[l];
+					B3[t] += w3x * x[l];
+				}
 			}
 		}
+		for (size_t j = 0; j < n; j++)
+			tot[j] += blk[j];
+		sw += bw;
+		sw2 += bw2;
 	}
 	s->sw = (double)sw;
 	s->sw2 = (double)sw2;
