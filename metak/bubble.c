@@ -65,9 +65,9 @@ line_points(const mk_result *r, const mk_metareg *g, int col, double lo,
 			s += g->x[i * g->p + j];
 		x0[j] = (double)(s / (long double)g->k);
 	}
-	for (int i = 0; i < NGRID; i++) {
+	for (size_t i = 0; i < NGRID; i++) {
 		double *p = pts + 6 * i, se;
-		p[0] = lo + (hi - lo) * i / (NGRID - 1);
+		p[0] = lo + (hi - lo) * (double)i / (NGRID - 1);
 		x0[col] = p[0];
 		mk_model_predict(&g->fit, r->opts->pi, x0, &p[1], &se, &p[2],
 		    &p[3], &p[4], &p[5]);
@@ -81,9 +81,9 @@ polyline(mk_buf *b, const struct frame *f, const double *pts, int yi,
     const char *style)
 {
 	mk_buf_printf(b, "<polyline points=\"");
-	for (int i = 0; i < NGRID; i++)
+	for (size_t i = 0; i < NGRID; i++)
 		mk_buf_printf(b, "%s%.1f,%.1f", i ? " " : "",
-		    fx(f, pts[6 * i]), fy(f, pts[6 * i + yi]));
+		    fx(f, pts[6 * i]), fy(f, pts[6 * i + (size_t)yi]));
 	mk_buf_printf(b, "\" fill=\"none\" %s/>\n", style);
 }
 
@@ -116,7 +116,7 @@ mk_render_bubble(mk_buf *b, const mk_result *r, mk_err *err)
 {
 	const mk_metareg *g = r->reg;
 	const mk_measure_info *me = mk_measure_get(r->studies->measure);
-	double *pts = malloc(NGRID * 6 * sizeof(double));
+	double *pts = malloc((size_t)NGRID * 6 * sizeof(double));
 	double xlo = INFINITY, xhi = -INFINITY, ylo = INFINITY, yhi = -INFINITY;
 	double wmax = 0;
 	struct frame f;
@@ -146,7 +146,7 @@ mk_render_bubble(mk_buf *b, const mk_result *r, mk_err *err)
 		mk_err_set(err, "", 0, "", "out of memory");
 		return -1;
 	}
-	for (int i = 0; i < NGRID; i++) {	/* the band within the plot */
+	for (size_t i = 0; i < NGRID; i++) {	/* the band within the plot */
 		ylo = fmin(ylo, pts[6 * i + 2]);
 		yhi = fmax(yhi, pts[6 * i + 3]);
 	}
@@ -176,10 +176,10 @@ mk_render_bubble(mk_buf *b, const mk_result *r, mk_err *err)
 	    "height=\"%.1f\" viewBox=\"%.1f %.1f %.1f %.1f\">\n", L, T,
 	    W - L - R, H - T - B, L, T, W - L - R, H - T - B);
 	mk_buf_printf(b, "<polygon points=\"");	/* confidence band */
-	for (int i = 0; i < NGRID; i++)
+	for (size_t i = 0; i < NGRID; i++)
 		mk_buf_printf(b, "%.1f,%.1f ", fx(&f, pts[6 * i]),
 		    fy(&f, pts[6 * i + 2]));
-	for (int i = NGRID - 1; i >= 0; i--)
+	for (size_t i = NGRID; i-- > 0;)
 		mk_buf_printf(b, "%.1f,%.1f%s", fx(&f, pts[6 * i]),
 		    fy(&f, pts[6 * i + 3]), i ? " " : "");
 	mk_buf_printf(b, "\" fill=\"#d9d9d9\"/>\n");

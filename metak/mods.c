@@ -20,6 +20,8 @@ by_bytes(const void *a, const void *b)
 static char *
 dup(const char *s)
 {
+	if (s == NULL)
+		return NULL;
 	size_t n = strlen(s) + 1;
 	char *d = malloc(n);
 
@@ -114,7 +116,7 @@ full_row(const mk_table *t, size_t row, size_t i, size_t k,
 static int
 redundant(const double *x, size_t k, size_t pf, unsigned char *keepc)
 {
-	double *q = malloc(k * pf * sizeof(double));
+	double *q = calloc((k ? k : 1) * (pf ? pf : 1), sizeof(double));
 	size_t nq = 0;
 
 	if (q == NULL)
@@ -258,7 +260,7 @@ mk_mods_design(const mk_table *t, const mk_studies *s, const mk_opts *o,
 		    r->mods[m].nlev - 1 : 0) : 1;
 	}
 	size_t k = r->k, pf = r->pfull;
-	xf = malloc((k ? k : 1) * pf * sizeof(double));
+	xf = calloc((k ? k : 1) * pf, sizeof(double));
 	keepc = malloc(pf);
 	fn = calloc(pf, sizeof(char *));
 	r->y = malloc((k ? k : 1) * sizeof(double));
@@ -287,7 +289,7 @@ mk_mods_design(const mk_table *t, const mk_studies *s, const mk_opts *o,
 	r->p = 0;
 	for (size_t j = 0; j < pf; j++)
 		r->p += keepc[j];
-	r->x = malloc((k ? k : 1) * (r->p ? r->p : 1) * sizeof(double));
+	r->x = calloc((k ? k : 1) * (r->p ? r->p : 1), sizeof(double));
 	r->names = calloc(r->p ? r->p : 1, sizeof(char *));
 	r->colmap = malloc((r->p ? r->p : 1) * sizeof(size_t));
 	if (!r->x || !r->names || !r->colmap)

@@ -62,9 +62,7 @@ outfile_open(struct outfile *of, const char *path)
 	size_t dlen = slash ? (size_t)(slash - path) + 1 : 0;
 	const char *base = slash ? slash + 1 : path;
 
-	memset(of, 0, sizeof(*of));
-	of->path = path;
-	of->fd = -1;
+	*of = (struct outfile){ .path = path, .fd = -1 };
 	if (lstat(path, &st) != 0) {
 		if (errno != ENOENT) {
 			cannot(path);
@@ -181,6 +179,9 @@ write_outputs(const struct output *out, size_t n)
 	size_t opened = 0;
 	int rc = -1;
 
+	memset(of, 0, sizeof(of));
+	if (n > MAX_OUTPUTS)
+		return -1;
 	for (size_t i = 0; i < n; i++) {	/* memory first */
 		if (out[i].buf->oom) {
 			fprintf(stderr, "%s: out of memory\n", prog);

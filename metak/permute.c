@@ -89,16 +89,16 @@ arrangements(const size_t *cls, size_t k)
 static int
 next_arrangement(size_t *a, size_t k)
 {
-	size_t i = k - 1, j = k - 1;
+	size_t i, j;
 
 	if (k < 2)
 		return 0;
-	while (i > 0 && a[i - 1] >= a[i])
-		i--;
+	for (i = k - 1; i > 0 && a[i - 1] >= a[i]; i--)
+		;	/* the longest non-increasing tail starts at i */
 	if (i == 0)
 		return 0;
-	while (a[j] <= a[i - 1])
-		j--;
+	for (j = k - 1; a[j] <= a[i - 1]; j--)
+		;	/* the rightmost element above a[i - 1] */
 	size_t t = a[i - 1];
 	a[i - 1] = a[j];
 	a[j] = t;
@@ -143,8 +143,9 @@ permute_rows(struct counts *c, size_t n, unsigned long long *state,
 {
 	const mk_metareg *r = c->r;
 	size_t k = r->k, p = r->p, ncls = 0;
-	struct rowref *rr = malloc(k * sizeof(*rr));
-	size_t *a = malloc(k * sizeof(size_t)), *rep = malloc(k * sizeof(size_t));
+	struct rowref *rr = calloc(k ? k : 1, sizeof(*rr));
+	size_t *a = calloc(k ? k : 1, sizeof(size_t));
+	size_t *rep = calloc(k ? k : 1, sizeof(size_t));
 
 	if (!rr || !a || !rep) {
 		free(rr);
