@@ -53,6 +53,9 @@ struct cli {
 	struct strlist predict;
 	int permutations;
 	double seed;
+	const char *random, *robust;	/* multilevel, cluster-robust */
+	double rho;
+	int robust_cr1;
 	unsigned char given[MAX_OPTS];	/* table row i was on the line */
 };
 

@@ -1,18 +1,21 @@
-/* cmd_metareg.c: 'metak pool --mods': a meta-regression, its report
- * and, with --bubble, its bubble plot. */
+/* cmd_metareg.c: 'metak pool' with --mods, --random or --robust: a
+ * meta-regression, multilevel model or cluster-robust fit, its report and,
+ * with --bubble, its bubble plot. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
-/* Splits "a,b" in place into at most MAX_LIST names. */
+/* Splits "a,b" (or "a/b" with sep "/") in place into at most MAX_LIST
+ * names. */
 static size_t
-split(char *s, const char **out)
+split(char *s, const char *sep, const char **out)
 {
 	size_t n = 0;
 
-	for (char *save = NULL, *tok = strtok_r(s, ",", &save); tok != NULL &&
-	    n < MAX_LIST; tok = strtok_r(NULL, ",", &save))
+	for (char *save = NULL, *tok = strtok_r(s, sep, &save); tok != NULL &&
+	    n < MAX_LIST; tok = strtok_r(NULL, sep, &save))
 		out[n++] = tok;
 	return n;
 }
@@ -23,23 +26,35 @@ cmd_metareg(struct cli *c)
 	struct run r;
 	mk_metareg *g = NULL;
 	mk_buf b = { 0 }, bub = { 0 };
-	const char *mods[MAX_LIST];
-	char *list = strdup(c->mods);
+	const char *mods[MAX_LIST], *levels[MAX_LIST];
+	char *list = strdup(c->mods ? c->mods : "");
+	char *rlist = strdup(c->random ? c->random : "");
 	int rc = EXIT_DATA;
 
-	if (list == NULL)
-		return EXIT_DATA;
-	mk_regspec spec = { mods, split(list, mods), c->predict.v,
-	    c->predict.n, (size_t)c->permutations,
-	    cli_given(c, "seed") ? (unsigned long)c->seed : 1 };
-	if (spec.nmods == 0) {
-		usage_error("--mods: no column named");
+	memset(&r, 0, sizeof(r));
+	if (list == NULL || rlist == NULL) {
 		free(list);
+		free(rlist);
+		return EXIT_DATA;
+	}
+	mk_regspec spec = { mods, split(list, ",", mods), c->predict.v,
+	    c->predict.n, (size_t)c->permutations,
+	    cli_given(c, "seed") ? (unsigned long)c->seed : 1, c->robust,
+	    c->robust_cr1 };
+	mk_mlspec ml = { levels, split(rlist, "/", levels),
+	    cli_given(c, "rho") ? c->rho : NAN, &spec };
+	if ((c->mods && spec.nmods == 0) || (c->random && ml.nrandom == 0)) {
+		usage_error("--%s: no column named", c->mods && spec.nmods == 0 ?
+		    "mods" : "random");
+		free(list);
+		free(rlist);
 		return EXIT_USAGE;
 	}
 	if (load_studies(c, &r) != 0)
 		goto done;
-	if ((g = mk_metareg_run(r.t, r.s, &c->o, &spec, &r.w, &r.err)) == NULL)
+	g = c->random ? mk_mlm_run(r.t, r.s, &c->o, &ml, &r.w, &r.err) :
+	    mk_metareg_run(r.t, r.s, &c->o, &spec, &r.w, &r.err);
+	if (g == NULL)
 		goto done;
 	mk_result res = { .table = r.t, .studies = r.s, .opts = &c->o,
 	    .no_studies = c->no_studies, .plot = &c->plot, .reg = g };
@@ -67,5 +82,6 @@ done:
 	mk_buf_free(&bub);
 	mk_metareg_free(g);
 	free(list);
+	free(rlist);
 	return run_end(&r, c, rc);
 }

@@ -22,10 +22,25 @@ check_combinations(struct cli *c)
 		    "with --mods");
 		return -1;
 	}
-	if (c->mods != NULL && (c->by || c->each || c->loo || c->cumulative ||
-	    c->svg)) {
-		usage_error("--mods takes no --by, --each, --leave-one-out, "
-		    "--cumulative or --svg (its plot is --bubble)");
+	int model = c->mods || c->random || c->robust;
+	if (model && (c->by || c->each || c->loo || c->cumulative)) {
+		usage_error("--mods, --random and --robust take no --by, --each, "
+		    "--leave-one-out or --cumulative");
+		return -1;
+	}
+	if (c->mods != NULL && c->svg) {
+		usage_error("--mods takes no --svg (its plot is --bubble)");
+		return -1;
+	}
+	if ((cli_given(c, "rho") && !c->random) ||
+	    (cli_given(c, "robust-type") && !c->robust)) {
+		usage_error("--rho goes with --random, --robust-type with "
+		    "--robust");
+		return -1;
+	}
+	if (c->permutations && (c->random || c->robust)) {
+		usage_error("--permutations goes with --mods alone, not with "
+		    "--random or --robust");
 		return -1;
 	}
 	if (c->each != NULL && !cli_given(c, "format"))
@@ -102,7 +117,7 @@ cmd_pool(struct cli *c)
 		return EXIT_USAGE;
 	if (c->each != NULL)
 		return cmd_each(c);
-	if (c->mods != NULL)
+	if (c->mods != NULL || c->random != NULL || c->robust != NULL)
 		return cmd_metareg(c);
 	if (load_and_fit(c, &r) != 0)
 		goto done;

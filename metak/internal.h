@@ -2,7 +2,11 @@
 #ifndef METAK_INTERNAL_H
 #define METAK_INTERNAL_H
 
+#include <stdint.h>
+
 #include "metak.h"
+
+#define MK_LOG_2PI 1.8378770664093454836	/* log(2 pi) */
 
 /* Root of f, which decreases through zero on [0, inf) with f(0) > 0. */
 int mk_root_decreasing(double (*f)(double, void *), void *p, double start,
@@ -40,6 +44,82 @@ double mk_pvalue(double stat, double df);
 double mk_chisq_quantile(double tail, double df, int upper);
 /* Critical value for a two-sided level (percent): z, or t when df > 0. */
 double mk_crit(double level, double df);
+
+/* Multilevel models (mlm.c): the data arranged in blocks by the
+ * outermost level, and the state of one evaluation of the likelihood. */
+#define MK_MAXLEVELS 8
+typedef struct mk_ml {
+	mk_design d;
+	size_t L;		/* levels, outermost first */
+	const size_t *gid;	/* k x L: group of each row at each level */
+	const size_t *ng;	/* L: groups per level */
+	double rho;		/* sampling correlation in a block; NaN */
+	int reml;
+	double logdet_xx;	/* log|X'X|, for REML (metafor's REMLf) */
+	size_t nb, maxn;	/* blocks, largest block */
+	size_t *ord;		/* rows in block order */
+	size_t *bstart;		/* nb + 1 block starts into ord */
+	size_t *loc;		/* k x L: group within its block (ord order) */
+	size_t *nloc;		/* nb x L: groups in each block */
+	double *work;
+} mk_ml;
+
+typedef struct mk_mlstate {
+	long double *xhx, *xhy;	/* X'M^-1X, X'M^-1y */
+	double *ainv, *b, *ab;	/* (X'M^-1X)^-1, b, scratch 2 p^2 */
+	double logdet_m, logdet_a, rss, ll;
+	long double *trhg, *ypgpy, *trhghg, *bl, *tlm;
+	double *score, *info;	/* L, L x L */
+} mk_mlstate;
+
+int mk_ml_setup(mk_ml *m, const mk_design *d, const size_t *gid,
+    const size_t *ng, size_t L, double rho, int reml);
+void mk_ml_free(mk_ml *m);
+int mk_mlstate_init(mk_mlstate *st, size_t p, size_t L);
+void mk_mlstate_free(mk_mlstate *st);
+/* The marginal covariance of block c at theta (n x n, row-major). */
+void mk_ml_block_cov(const mk_ml *m, size_t c, const double *theta,
+    double *M);
+/* b, (X'M^-1X)^-1, the log-likelihood and, with derivs, the score and
+ * information at theta; -1 when M or X'M^-1X is singular. */
+int mk_ml_eval(const mk_ml *m, const double *theta, int derivs,
+    mk_mlstate *st);
+/* Fisher scoring of the components not fixed, from theta. */
+int mk_ml_fit(const mk_ml *m, double *theta, const int *fixed, double scale,
+    int maxiter, mk_mlstate *st, int *iters);
+/* The multilevel fit of the design in r (mlfit.c): gid (k x L) the group
+ * of each row at each level, ng the groups per level, names for messages. */
+int mk_mlm_fit(mk_metareg *r, const size_t *gid, const size_t *ng, size_t L,
+    const char *const *names, const mk_opts *o, double rho, mk_warn *w,
+    mk_err *err);
+
+/* The Wald statistic b'V^-1b of coefficients first..p-1 (model.c). */
+double mk_wald(const double *b, const double *vb, size_t p, size_t first);
+
+/* Cluster-robust inference (robust.c): cl[i] the cluster (0..ncl-1) of
+ * design row i, cov fills the model's marginal covariance of a set of
+ * rows. Replaces the model's covariance, tests and intervals. */
+typedef void (*mk_cov_fn)(void *ud, const size_t *rows, size_t n,
+    double *M);
+int mk_robust(mk_model *mo, const mk_design *d, const size_t *cl, size_t ncl,
+    int cr1, mk_cov_fn cov, void *ud, mk_err *err);
+/* The clusters of the design's rows by the column (robustcl.c), with
+ * nesting of outer (gid, NULL: none) checked for CR2. */
+int mk_robust_run(const mk_table *t, const mk_studies *s, mk_metareg *r,
+    const mk_opts *o, const char *column, int cr1, const size_t *outer,
+    size_t stride, mk_cov_fn cov, void *ud, mk_err *err);
+
+/* Strings to dense ids in order of first appearance (strmap.c). */
+typedef struct mk_strmap {
+	char **key;
+	size_t *len, *slot;
+	size_t n, cap, kcap;
+} mk_strmap;
+#define MK_STRMAP_OOM (SIZE_MAX - 1)
+/* The id of s (n bytes); a new one when add is set (MK_STRMAP_OOM when
+ * memory runs out), else SIZE_MAX when s is not there. */
+size_t mk_strmap_id(mk_strmap *m, const char *s, size_t n, int add);
+void mk_strmap_free(mk_strmap *m);
 
 /* A number in a cell (numparse.c): MK_NUM_OK with *out, MK_NUM_EMPTY for
  * a missing value, MK_NUM_BAD with *why saying what is wrong. */

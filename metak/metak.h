@@ -231,7 +231,18 @@ typedef struct mk_design {
 	const double *x;
 } mk_design;
 
-/* A fitted model, as metafor's rma.uni(yi, vi, mods = X). */
+/* A variance component of a multilevel model. */
+typedef struct mk_vcomp {
+	char *name;		/* "A", "A/B", ... */
+	size_t nlevels;		/* distinct groups */
+	double sigma2, lo, hi;	/* estimate, profile-likelihood CI */
+	int fixed;		/* one level only: fixed at 0 */
+	int hi_capped;		/* the CI's upper end is the search limit */
+} mk_vcomp;
+
+/* A fitted model, as metafor's rma.uni(yi, vi, mods = X), or rma.mv with
+ * nested random intercepts (comp set), possibly with cluster-robust
+ * inference (robust set). */
 typedef struct mk_model {
 	size_t k, p;
 	size_t m;		/* coefficients the omnibus test covers */
@@ -253,6 +264,11 @@ typedef struct mk_model {
 	double ll, dev, aic, bic, aicc;
 	double *w;		/* k model weights 1/(v + tau2) */
 	int singular;		/* not fitted: X'WX is singular */
+	double *cdf;		/* p: each coefficient's t df; NaN for z */
+	mk_vcomp *comp;		/* multilevel: the variance components */
+	size_t ncomp;
+	int robust;		/* 0, 1 (CR1) or 2 (CR2) */
+	size_t nclusters;	/* robust: clusters */
 } mk_model;
 
 /* Fits the model with o's method (FE or a tau2 estimator), interval and
@@ -302,7 +318,17 @@ typedef struct mk_regspec {
 	size_t npredict;
 	size_t permutations;		/* 0: none */
 	unsigned long seed;		/* of random permutations */
+	const char *robust;		/* cluster column; NULL: none */
+	int robust_cr1;			/* metafor's CR1, not CR2 */
 } mk_regspec;
+
+/* A multilevel model: --random A/B/... (outermost first), --rho. */
+typedef struct mk_mlspec {
+	const char *const *random;
+	size_t nrandom;
+	double rho;			/* NaN: sampling errors independent */
+	const mk_regspec *reg;		/* moderators and robust inference */
+} mk_mlspec;
 
 /* A meta-regression: the studies that have every moderator, the design
  * (intercept first; columns the data cannot separate dropped) and the
@@ -329,6 +355,10 @@ typedef struct mk_metareg {
 
 mk_metareg *mk_metareg_run(const mk_table *t, const mk_studies *s,
     const mk_opts *o, const mk_regspec *spec, mk_warn *w, mk_err *err);
+/* The multilevel model of spec (mlfit.c), REML or ML, as metafor's
+ * rma.mv(yi, V, mods, random = ~ 1 | A/B/...). */
+mk_metareg *mk_mlm_run(const mk_table *t, const mk_studies *s,
+    const mk_opts *o, const mk_mlspec *spec, mk_warn *w, mk_err *err);
 void mk_metareg_free(mk_metareg *r);
 
 /* mods.c: the design of spec->mods for the studies of s (into r), and

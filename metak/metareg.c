@@ -87,6 +87,22 @@ predictions(mk_metareg *r, const mk_opts *o, const mk_regspec *spec,
 	return 0;
 }
 
+/* The marginal covariance of rows of a one-tau2 model: diag(v + tau2). */
+struct unicov {
+	const double *v;
+	double tau2;
+};
+
+static void
+uni_cov(void *ud, const size_t *rows, size_t n, double *M)
+{
+	const struct unicov *u = ud;
+
+	memset(M, 0, n * n * sizeof(double));
+	for (size_t i = 0; i < n; i++)
+		M[i * n + i] = u->v[rows[i]] + u->tau2;
+}
+
 mk_metareg *
 mk_metareg_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
     const mk_regspec *spec, mk_warn *w, mk_err *err)
@@ -111,7 +127,7 @@ mk_metareg_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 		    "moderator");
 		goto fail;
 	}
-	if (r->k < r->p) {
+	if (r->k < r->p || (r->k == r->p && spec->robust)) {
 		mk_err_set(err, t->file, 0, "", "the meta-regression has %zu "
 		    "coefficients but only %zu studies", r->p, r->k);
 		goto fail;
@@ -126,6 +142,12 @@ mk_metareg_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 	if (spec->permutations > 0 &&
 	    mk_permute(r, o, spec->permutations, spec->seed, err) != 0)
 		goto fail;
+	if (spec->robust != NULL) {
+		struct unicov u = { r->v, r->fit.tau2 };
+		if (mk_robust_run(t, s, r, o, spec->robust, spec->robust_cr1,
+		    NULL, 0, uni_cov, &u, err) != 0)
+			goto fail;
+	}
 	return r;
 fail:
 	mk_metareg_free(r);

@@ -21,8 +21,13 @@ mk_model_free(mk_model *m)
 		return;
 	free(m->b);
 	free(m->w);
+	for (size_t l = 0; m->comp != NULL && l < m->ncomp; l++)
+		free(m->comp[l].name);
+	free(m->comp);
 	m->b = m->vb = m->se = m->stat = m->pval = m->lo = m->hi = NULL;
-	m->w = NULL;
+	m->cdf = m->w = NULL;
+	m->comp = NULL;
+	m->ncomp = 0;
 }
 
 static int
@@ -30,7 +35,7 @@ model_alloc(mk_model *m, const mk_design *d)
 {
 	size_t p = d->p;
 
-	m->b = calloc(p * p + 6 * p, sizeof(double));
+	m->b = calloc(p * p + 7 * p, sizeof(double));
 	m->w = calloc(d->k ? d->k : 1, sizeof(double));
 	if (m->b == NULL || m->w == NULL)
 		return -1;
@@ -40,24 +45,25 @@ model_alloc(mk_model *m, const mk_design *d)
 	m->pval = m->stat + p;
 	m->lo = m->pval + p;
 	m->hi = m->lo + p;
+	m->cdf = m->hi + p;
 	return 0;
 }
 
-/* The Wald statistic b' V^-1 b of coefficients first..p-1 (Cholesky of
- * their covariance); NaN when it is not positive definite. */
-static double
-wald(const mk_model *m, size_t first)
+double
+mk_wald(const double *b, const double *vb, size_t p, size_t first)
 {
-	size_t n = m->p - first;
+	size_t n = p - first;
 	double *a = malloc(n * n * sizeof(double) + n * sizeof(double)), q;
 
-	if (a == NULL)
+	if (a == NULL || n == 0) {
+		free(a);
 		return NAN;
+	}
 	double *z = a + n * n;
 	for (size_t j = 0; j < n; j++) {
-		z[j] = m->b[first + j];
+		z[j] = b[first + j];
 		for (size_t l = 0; l < n; l++)
-			a[j * n + l] = m->vb[(first + j) * m->p + first + l];
+			a[j * n + l] = vb[(first + j) * p + first + l];
 	}
 	gsl_matrix_view A = gsl_matrix_view_array(a, n, n);
 	gsl_vector_view Z = gsl_vector_view_array(z, n);
@@ -66,7 +72,7 @@ wald(const mk_model *m, size_t first)
 	    gsl_linalg_cholesky_svx(&A.matrix, &Z.vector) == GSL_SUCCESS) {
 		long double t = 0;
 		for (size_t j = 0; j < n; j++)	/* b' (V^-1 b) */
-			t += (long double)m->b[first + j] * z[j];
+			t += (long double)b[first + j] * z[j];
 		q = (double)t;
 	}
 	free(a);
@@ -86,13 +92,14 @@ tests(mk_model *m, int intercept)
 		m->pval[j] = mk_pvalue(m->stat[j], m->df);
 		m->lo[j] = m->b[j] - crit * m->se[j];
 		m->hi[j] = m->b[j] + crit * m->se[j];
+		m->cdf[j] = m->df;
 	}
 	size_t first = intercept ? 1 : 0;
 	m->m = m->p - first;
 	m->qm = m->qm_df = m->qm_df2 = m->qm_p = NAN;
 	if (m->m == 0)
 		return;
-	m->qm = wald(m, first);
+	m->qm = mk_wald(m->b, m->vb, m->p, first);
 	m->qm_df = (double)m->m;
 	if (m->ci == MK_CI_HKSJ) {
 		m->qm /= (double)m->m;
@@ -135,7 +142,7 @@ static void
 fit_stats(mk_model *m, const mk_design *d, mk_wls *s, double rss,
     double logdet, int random)
 {
-	double k = (double)d->k, p = (double)d->p, l2pi = log(2 * M_PI);
+	double k = (double)d->k, p = (double)d->p, l2pi = MK_LOG_2PI;
 	double parms = p + (random ? 1 : 0), n;
 	long double slog = 0, slogv = 0;
 

@@ -7,14 +7,15 @@
 #include "cli.h"
 
 enum {
-	S_INPUT, S_MODEL, S_SUBGROUP, S_REG, S_SENS, S_EACH, S_BIAS, S_CLAIM,
-	S_OUTPUT, S_PLOT, S_OTHER
+	S_INPUT, S_MODEL, S_SUBGROUP, S_REG, S_ML, S_SENS, S_EACH, S_BIAS,
+	S_CLAIM, S_OUTPUT, S_PLOT, S_OTHER
 };
 
 const char *const opt_sections[] = {
 	"Input", "Model", "Subgroups", "Meta-regression",
-	"Sensitivity analyses", "Many analyses", "Small-study tests",
-	"The claim", "Output", "Plots", "Other", NULL
+	"Multilevel models and robust inference", "Sensitivity analyses",
+	"Many analyses", "Small-study tests", "The claim", "Output", "Plots",
+	"Other", NULL
 };
 
 #define ALL (CMD_POOL | CMD_BIAS | CMD_CHECK)
@@ -64,6 +65,12 @@ static const struct choice scale_choices[] = {
 static const struct choice egger_choices[] = {
 	{ "lm", 0, 0, 0 },
 	{ "rma", 1, 0, 0 },
+	{ NULL, 0, 0, 0 }
+};
+
+static const struct choice robust_choices[] = {
+	{ "cr2", 0, 0, 0 },
+	{ "cr1", 1, 0, 0 },
 	{ NULL, 0, 0, 0 }
 };
 
@@ -130,6 +137,18 @@ const struct opt opt_table[] = {
 	{ "bubble", "FILE", CMD_POOL, S_REG, opt_string, F(bubble), NULL, 0,
 	  0, "with --mods: write the bubble plot (SVG) of the first numeric "
 	  "moderator to FILE" },
+	/* ---- multilevel models, robust inference ---- */
+	{ "random", "A[/B...]", CMD_POOL, S_ML, opt_string, F(random), NULL,
+	  0, 0, "nested random intercepts, one variance component per level, "
+	  "outermost first (metafor's rma.mv random = ~ 1 | A/B); REML or ML" },
+	{ "rho", "R", CMD_POOL, S_ML, opt_number, F(rho), NULL, -0.999999,
+	  0.999999, "with --random: sampling errors correlated R within the "
+	  "outermost level" },
+	{ "robust", "COLUMN", CMD_POOL, S_ML, opt_string, F(robust), NULL, 0,
+	  0, "cluster-robust standard errors, tests and intervals by COLUMN" },
+	{ "robust-type", NULL, CMD_POOL, S_ML, opt_choice, F(robust_cr1),
+	  robust_choices, 0, 0, "CR2 with Satterthwaite df (clubSandwich, "
+	  "default) or CR1 (metafor's robust(adjust = TRUE))" },
 	/* ---- sensitivity ---- */
 	{ "leave-one-out", NULL, CMD_POOL, S_SENS, opt_flag, F(loo), NULL, 0,
 	  0, "refit leaving out each study in turn" },

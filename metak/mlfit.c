@@ -1,0 +1,465 @@
+/* mlfit.c: a multilevel model from a table (--random A/B, --rho, --mods):
+ * the groups of each level, the fit (mlm.c), Wald z or t tests (metafor's
+ * rma.mv test = "t": SEs not rescaled, k - p df), the moderator test, QE,
+ * fit statistics and profile-likelihood intervals of the variance
+ * components (metafor's confint.rma.mv); cluster-robust inference is
+ * robust.c's. The result is an mk_metareg whose model carries the
+ * components. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+
+#include "internal.h"
+
+/* Leaves out (with a warning) the studies with an empty value in any of
+ * the columns; returns the subset (a new mk_studies). */
+static mk_studies *
+complete_in(const mk_table *t, const mk_studies *s, const int *col,
+    size_t ncol, mk_warn *w)
+{
+	unsigned char *keep = malloc(s->k ? s->k : 1);
+	mk_studies *out;
+
+	if (keep == NULL)
+		return NULL;
+	for (size_t i = 0; i < s->k; i++) {
+		keep[i] = 1;
+		for (size_t c = 0; c < ncol && keep[i]; c++) {
+			const char *v = mk_table_cell(t, s->row[i], col[c]);
+			if (v[0] != '\0')
+				continue;
+			keep[i] = 0;
+			mk_warn_add(w, "%s:%ld: %s is empty: row left out of the "
+			    "multilevel model", t->file, t->line[s->row[i]],
+			    t->names[col[c]]);
+		}
+	}
+	out = mk_studies_subset(s, keep);
+	free(keep);
+	return out;
+}
+
+/* Group ids of the design's rows at each level: level l groups the rows
+ * by the values of the first l + 1 random columns together. */
+static int
+build_groups(const mk_table *t, const mk_studies *s, const mk_metareg *r,
+    const int *col, size_t L, size_t *gid, size_t *ng, mk_err *err)
+{
+	char *key = NULL;
+	size_t cap = 0;
+	int rc = -1;
+
+	for (size_t l = 0; l < L; l++) {
+		mk_strmap map = { 0 };
+		for (size_t i = 0; i < r->k; i++) {
+			size_t row = s->row[r->study[i]], len = 0;
+			for (size_t c = 0; c <= l; c++) {	/* "a\x1fb\x1fc" */
+				const char *v = mk_table_cell(t, row, col[c]);
+				size_t n = strlen(v);
+				if (len + n + 2 > cap) {
+					cap = 2 * (len + n + 2);
+					char *nk = realloc(key, cap);
+					if (nk == NULL)
+						goto oom;
+					key = nk;
+				}
+				memcpy(key + len, v, n);
+				len += n;
+				key[len++] = '\x1f';
+			}
+			size_t id = mk_strmap_id(&map, key, len, 1);
+			if (id == MK_STRMAP_OOM) {
+				mk_strmap_free(&map);
+				goto oom;
+			}
+			gid[i * L + l] = id;
+		}
+		ng[l] = map.n;
+		mk_strmap_free(&map);
+	}
+	rc = 0;
+	goto out;
+oom:
+	mk_err_set(err, t->file, 0, "", "out of memory");
+out:
+	free(key);
+	return rc;
+}
+
+/* metafor's starting values: total = max(0.001 L, var(y - X b_FE) -
+ * 1/mean(1/v)) split evenly over the components. */
+static void
+start_values(const mk_ml *m, mk_mlstate *st, double *theta)
+{
+	double zero[MK_MAXLEVELS] = { 0 }, total = 0.001 * (double)m->L;
+	size_t k = m->d.k, p = m->d.p;
+
+	if (mk_ml_eval(m, zero, 0, st) == 0 && k > 1) {
+		long double s = 0, s2 = 0, hv = 0;
+		for (size_t i = 0; i < k; i++) {	/* residuals, 1/v */
+			double fit = 0;
+			for (size_t q = 0; q < p; q++)
+				fit += m->d.x[i * p + q] * st->b[q];
+			double e = m->d.y[i] - fit;
+			s += e;
+			s2 += (long double)e * e;
+			hv += 1.0L / m->d.v[i];
+		}
+		double var = (double)((s2 - s * s / k) / (k - 1));
+		total = fmax(total, var - (double)((long double)k / hv));
+	}
+	for (size_t l = 0; l < m->L; l++)
+		theta[l] = total / (double)m->L;
+}
+
+struct prof {
+	const mk_ml *m;
+	mk_mlstate *st;
+	const double *opt;	/* the fit's components */
+	double *work;		/* warm start of the others */
+	const int *fixed;
+	size_t comp;
+	double llmax, crit, scale;
+	int maxiter, failed;
+};
+
+/* -2 (ll(val) - llmax) - crit, the other components maximised. */
+static double
+lrt(double val, void *ud)
+{
+	struct prof *p = ud;
+	int fx[MK_MAXLEVELS], it;
+
+	for (size_t l = 0; l < p->m->L; l++)
+		fx[l] = p->fixed[l] || l == p->comp;
+	p->work[p->comp] = val;
+	if (mk_ml_fit(p->m, p->work, fx, p->scale, p->maxiter, p->st,
+	    &it) != 0) {
+		p->failed = 1;
+		return NAN;
+	}
+	return -2 * (p->st->ll - p->llmax) - p->crit;
+}
+
+/* Profile-likelihood interval of component c, as confint.rma.mv: the
+ * lower bound is 0 when the likelihood ratio at 0 is within the critical
+ * value, else the root on [0, est]; the upper bound the root on [est,
+ * max(10, 100 est)], or that end (flagged) when the ratio stays within. */
+static void
+profile_ci(struct prof *p, mk_vcomp *vc)
+{
+	double est = p->opt[p->comp], hi = est <= 1.4901161193847656e-8 ?
+	    10 : fmax(10, 100 * est), r, f0, f1, fe;
+
+	vc->lo = vc->hi = NAN;
+	memcpy(p->work, p->opt, p->m->L * sizeof(double));
+	fe = -p->crit;	/* at the estimate itself */
+	f0 = lrt(0, p);
+	if (!p->failed && f0 < 0)
+		vc->lo = 0;
+	else if (!p->failed && mk_zeroin(lrt, p, 0, est, f0, fe, 1e-13 *
+	    (est + p->scale), 1000, &r, NULL) == 0 && !p->failed)
+		vc->lo = r;
+	p->failed = 0;
+	memcpy(p->work, p->opt, p->m->L * sizeof(double));
+	f1 = lrt(hi, p);
+	if (!p->failed && f1 < 0) {
+		vc->hi = hi;
+		vc->hi_capped = 1;
+	} else if (!p->failed) {
+		memcpy(p->work, p->opt, p->m->L * sizeof(double));
+		if (mk_zeroin(lrt, p, est, hi, fe, f1, 1e-13 * (est +
+		    p->scale), 1000, &r, NULL) == 0 && !p->failed)
+			vc->hi = r;
+	}
+	p->failed = 0;
+}
+
+/* Tests of the coefficients and the moderators, z or t (k - p df). */
+static void
+model_tests(mk_model *mo, size_t intercept_first)
+{
+	size_t p = mo->p;
+	double crit = mk_crit(mo->level, mo->df);
+
+	for (size_t j = 0; j < p; j++) {
+		mo->se[j] = sqrt(mo->vb[j * p + j]);
+		mo->stat[j] = mo->b[j] / mo->se[j];
+		mo->pval[j] = mk_pvalue(mo->stat[j], mo->df);
+		mo->lo[j] = mo->b[j] - crit * mo->se[j];
+		mo->hi[j] = mo->b[j] + crit * mo->se[j];
+		mo->cdf[j] = mo->df;
+	}
+	mo->m = p - intercept_first;
+	mo->qm = mo->qm_df = mo->qm_df2 = mo->qm_p = NAN;
+	if (mo->m == 0)
+		return;
+	mo->qm = mk_wald(mo->b, mo->vb, p, intercept_first);
+	mo->qm_df = (double)mo->m;
+	if (isfinite(mo->df)) {
+		mo->qm /= (double)mo->m;
+		mo->qm_df2 = mo->df;
+		mo->qm_p = mo->df > 0 ? gsl_cdf_fdist_Q(mo->qm, mo->qm_df,
+		    mo->df) : NAN;
+	} else {
+		mo->qm_p = gsl_cdf_chisq_Q(mo->qm, mo->qm_df);
+	}
+}
+
+/* Fit statistics as metafor's rma.mv: ML deviance against the model
+ * with y fitted exactly (-2 (ll - llQE), llQE = -k/2 log 2pi - 1/2 log|V|),
+ * REML deviance -2 ll; parameters p plus the free components. */
+static void
+fit_stats(mk_model *mo, const mk_ml *m, double ll, double logdet_v,
+    size_t nfree)
+{
+	double k = (double)m->d.k, p = (double)m->d.p, parms = p +
+	    (double)nfree, n = m->reml ? k - p : k;
+
+	mo->reml_fit = m->reml;
+	mo->ll = ll;
+	mo->dev = m->reml ? -2 * ll : -2 * (ll - (-k / 2 * MK_LOG_2PI -
+	    logdet_v / 2));
+	mo->aic = -2 * ll + 2 * parms;
+	mo->bic = -2 * ll + parms * log(n);
+	double nn = fmax(n, parms + 2);
+	mo->aicc = -2 * ll + 2 * parms * nn / (nn - parms - 1);
+}
+
+int
+mk_mlm_fit(mk_metareg *r, const size_t *gid, const size_t *ng, size_t L,
+    const char *const *names, const mk_opts *o, double rho, mk_warn *w,
+    mk_err *err)
+{
+	mk_design d = { r->k, r->p, r->y, r->v, r->x };
+	mk_model *mo = &r->fit;
+	mk_ml m;
+	mk_mlstate st;
+	mk_wls ws;
+	double theta[MK_MAXLEVELS], zero[MK_MAXLEVELS] = { 0 };
+	double work[MK_MAXLEVELS], scale = mk_vscale(&d);
+	int fixed[MK_MAXLEVELS], it = 0, rc = -1;
+	size_t nfree = 0;
+
+	memset(mo, 0, sizeof(*mo));
+	memset(&st, 0, sizeof(st));
+	if (mk_ml_setup(&m, &d, gid, ng, L, rho, o->method == MK_REML) != 0 ||
+	    mk_mlstate_init(&st, r->p, L) != 0 || mk_wls_init(&ws, r->p) != 0)
+		goto oom;
+	if (mk_wls_ols(&d, &ws) != 0) {
+		mk_wls_free(&ws);
+		mk_err_set(err, "", 0, "", "the design is singular");
+		goto out;
+	}
+	m.logdet_xx = ws.logdet;
+	mk_wls_free(&ws);
+	mo->k = r->k;
+	mo->p = r->p;
+	mo->method = o->method;
+	mo->ci = o->ci;
+	mo->level = o->level;
+	mo->b = calloc(r->p * r->p + 7 * r->p, sizeof(double));
+	mo->w = calloc(1, sizeof(double));
+	mo->comp = calloc(L, sizeof(mk_vcomp));
+	if (mo->b == NULL || mo->w == NULL || mo->comp == NULL)
+		goto oom;
+	mo->vb = mo->b + r->p;
+	mo->se = mo->vb + r->p * r->p;
+	mo->stat = mo->se + r->p;
+	mo->pval = mo->stat + r->p;
+	mo->lo = mo->pval + r->p;
+	mo->hi = mo->lo + r->p;
+	mo->cdf = mo->hi + r->p;
+	mo->ncomp = L;
+	for (size_t l = 0; l < L; l++) {	/* levels, fixed ones */
+		mo->comp[l].nlevels = ng[l];
+		fixed[l] = ng[l] == 1;
+		mo->comp[l].fixed = fixed[l];
+		nfree += !fixed[l];
+		if (fixed[l])
+			mk_warn_add(w, "--random: %s has a single level: its "
+			    "variance is fixed at 0 (as metafor does)", names[l]);
+	}
+	/* QE and the saturated likelihood: the model with V alone */
+	if (mk_ml_eval(&m, zero, 0, &st) != 0) {
+		mk_err_set(err, "", 0, "", "the sampling covariance matrix is "
+		    "not positive definite (--rho too close to 1?)");
+		goto out;
+	}
+	double logdet_v = st.logdet_m;
+	mo->qe = st.rss;
+	mo->qe_df = (double)r->k - (double)r->p;
+	mo->qe_p = mo->qe_df > 0 ? gsl_cdf_chisq_Q(mo->qe, mo->qe_df) : NAN;
+	start_values(&m, &st, theta);
+	for (size_t l = 0; l < L; l++)
+		if (fixed[l])
+			theta[l] = 0;
+	if (mk_ml_fit(&m, theta, fixed, scale, o->maxiter, &st, &it) != 0) {
+		mk_err_set(err, "", 0, "", "the %s fit of the variance "
+		    "components did not converge in %d iterations (raise "
+		    "--maxiter)", o->method == MK_REML ? "REML" : "ML",
+		    o->maxiter);
+		goto out;
+	}
+	mo->iters = it;
+	memcpy(mo->b, st.b, r->p * sizeof(double));
+	memcpy(mo->vb, st.ainv, r->p * r->p * sizeof(double));
+	mo->df = o->ci == MK_CI_HKSJ ? (double)r->k - (double)r->p : NAN;
+	mo->s2w = 1;
+	model_tests(mo, 1);
+	mo->tau2 = 0;
+	for (size_t l = 0; l < L; l++) {	/* PI: every component */
+		mo->comp[l].sigma2 = theta[l];
+		mo->tau2 += theta[l];
+	}
+	mo->i2 = mo->h2 = mo->vt = NAN;
+	mo->tau2_lo = mo->tau2_hi = NAN;
+	fit_stats(mo, &m, st.ll, logdet_v, nfree);
+	if (!o->no_tau2_ci) {	/* profile-likelihood intervals */
+		struct prof pr = { &m, &st, theta, work, fixed, 0, st.ll,
+		    mk_chisq_quantile(1 - o->level / 100, 1, 1), scale,
+		    o->maxiter, 0 };
+		for (size_t l = 0; l < L; l++) {
+			mo->comp[l].lo = mo->comp[l].hi = NAN;
+			if (fixed[l])
+				continue;
+			pr.comp = l;
+			profile_ci(&pr, &mo->comp[l]);
+		}
+	}
+	rc = 0;
+	goto out;
+oom:
+	mk_err_set(err, "", 0, "", "out of memory");
+out:
+	mk_mlstate_free(&st);
+	mk_ml_free(&m);
+	return rc;
+}
+
+/* The marginal covariance of rows of the fitted multilevel model:
+ * V (rho within an outermost group) plus sigma2_l for each level whose
+ * group two rows share. */
+struct mlcov {
+	const double *v, *theta;
+	const size_t *gid;
+	size_t L;
+	double rho;
+};
+
+static void
+ml_cov(void *ud, const size_t *rows, size_t n, double *M)
+{
+	const struct mlcov *c = ud;
+
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j <= i; j++) {
+			size_t a = rows[i], b = rows[j];
+			double x = 0;
+			if (i == j)
+				x = c->v[a];
+			else if (isfinite(c->rho) && c->gid[a * c->L] ==
+			    c->gid[b * c->L])
+				x = c->rho * sqrt(c->v[a] * c->v[b]);
+			for (size_t l = 0; l < c->L; l++)
+				if (c->gid[a * c->L + l] == c->gid[b * c->L + l])
+					x += c->theta[l];
+			M[i * n + j] = M[j * n + i] = x;
+		}
+}
+
+mk_metareg *
+mk_mlm_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
+    const mk_mlspec *spec, mk_warn *w, mk_err *err)
+{
+	int col[MK_MAXLEVELS + 1];
+	size_t L = spec->nrandom, *gid = NULL, ng[MK_MAXLEVELS];
+	char *names[MK_MAXLEVELS] = { NULL };
+	mk_studies *sub = NULL;
+	mk_metareg *r = NULL;
+
+	if (o->method != MK_REML && o->method != MK_ML) {
+		mk_err_set(err, "", 0, "", "--random fits by REML or ML, not %s",
+		    mk_method_get(o->method)->name);
+		err->usage = 1;
+		return NULL;
+	}
+	if (L == 0 || L > MK_MAXLEVELS) {
+		mk_err_set(err, "", 0, "", "--random: from 1 to %d nested "
+		    "levels", MK_MAXLEVELS);
+		err->usage = 1;
+		return NULL;
+	}
+	for (size_t l = 0; l < L; l++)	/* the columns, names A, A/B, ... */
+		if ((col[l] = mk_table_col(t, spec->random[l], o->maps,
+		    o->nmaps)) < 0) {
+			mk_err_set(err, t->file, 1, spec->random[l], "no such "
+			    "column for --random");
+			return NULL;
+		}
+	if ((sub = complete_in(t, s, col, L, w)) == NULL ||
+	    (r = calloc(1, sizeof(*r))) == NULL)
+		goto oom;
+	if (mk_mods_design(t, sub, o, spec->reg, r, w, err) != 0)
+		goto fail;
+	if (r->k <= r->p) {
+		mk_err_set(err, t->file, 0, "", "the multilevel model needs more "
+		    "studies (%zu) than coefficients (%zu)", r->k, r->p);
+		goto fail;
+	}
+	/* the design's rows are sub's studies: map them back to s */
+	size_t *back = malloc((t->nrow ? t->nrow : 1) * sizeof(size_t));
+	if (back == NULL)
+		goto oom;
+	for (size_t j = 0; j < s->k; j++)
+		back[s->row[j]] = j;
+	for (size_t i = 0; i < r->k; i++)
+		r->study[i] = back[sub->row[r->study[i]]];
+	free(back);
+	gid = malloc(r->k * L * sizeof(size_t));
+	if (gid == NULL || build_groups(t, s, r, col, L, gid, ng, err) != 0)
+		goto fail;
+	for (size_t l = 0; l < L; l++) {
+		size_t n = 1;
+		for (size_t c = 0; c <= l; c++)
+			n += strlen(t->names[col[c]]) + 1;
+		if ((names[l] = malloc(n)) == NULL)
+			goto oom;
+		names[l][0] = '\0';
+		for (size_t c = 0; c <= l; c++) {
+			strcat(names[l], c ? "/" : "");
+			strcat(names[l], t->names[col[c]]);
+		}
+	}
+	if (mk_mlm_fit(r, gid, ng, L, (const char *const *)names, o,
+	    spec->rho, w, err) != 0)
+		goto fail;
+	for (size_t l = 0; l < L; l++) {	/* the model owns the names */
+		r->fit.comp[l].name = names[l];
+		names[l] = NULL;
+	}
+	r->r2 = NAN;
+	if (spec->reg->robust != NULL) {
+		double theta[MK_MAXLEVELS];
+		for (size_t l = 0; l < L; l++)
+			theta[l] = r->fit.comp[l].sigma2;
+		struct mlcov c = { r->v, theta, gid, L, spec->rho };
+		if (mk_robust_run(t, s, r, o, spec->reg->robust,
+		    spec->reg->robust_cr1, gid, L, ml_cov, &c, err) != 0)
+			goto fail;
+	}
+	free(gid);
+	mk_studies_free(sub);
+	return r;
+oom:
+	mk_err_set(err, t->file, 0, "", "out of memory");
+fail:
+	for (size_t l = 0; l < L; l++)
+		free(names[l]);
+	free(gid);
+	mk_studies_free(sub);
+	mk_metareg_free(r);
+	return NULL;
+}

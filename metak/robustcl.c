@@ -1,0 +1,72 @@
+/* robustcl.c: the clusters of --robust COL for the rows of a fitted
+ * model, checked to hold whole groups of the model's outermost random
+ * effect (the robust covariance treats clusters as independent, so a
+ * group split across clusters would be wrong), then robust.c. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+int
+mk_robust_run(const mk_table *t, const mk_studies *s, mk_metareg *r,
+    const mk_opts *o, const char *column, int cr1, const size_t *outer,
+    size_t stride, mk_cov_fn cov, void *ud, mk_err *err)
+{
+	int col = mk_table_col(t, column, o->maps, o->nmaps);
+	size_t *cl = malloc((r->k ? r->k : 1) * sizeof(size_t)), *first = NULL;
+	mk_strmap map = { 0 };
+	int rc = -1;
+
+	if (col < 0) {
+		mk_err_set(err, t->file, 1, column, "no such column for --robust");
+		goto out;
+	}
+	if (cl == NULL)
+		goto oom;
+	for (size_t i = 0; i < r->k; i++) {	/* cluster of each row */
+		size_t row = s->row[r->study[i]];
+		const char *v = mk_table_cell(t, row, col);
+		if (v[0] == '\0') {
+			mk_err_set(err, t->file, t->line[row], t->names[col],
+			    "no cluster for this study (--robust needs a value "
+			    "in every row used)");
+			goto out;
+		}
+		if ((cl[i] = mk_strmap_id(&map, v, strlen(v), 1)) ==
+		    MK_STRMAP_OOM)
+			goto oom;
+	}
+	if (outer != NULL) {	/* every outermost group in one cluster */
+		size_t ng = 0;
+		for (size_t i = 0; i < r->k; i++)
+			ng = outer[i * stride] + 1 > ng ? outer[i * stride] + 1 :
+			    ng;
+		if ((first = malloc((ng ? ng : 1) * sizeof(size_t))) == NULL)
+			goto oom;
+		for (size_t g = 0; g < ng; g++)
+			first[g] = SIZE_MAX;
+		for (size_t i = 0; i < r->k; i++) {
+			size_t g = outer[i * stride];
+			if (first[g] == SIZE_MAX)
+				first[g] = cl[i];
+			else if (first[g] != cl[i]) {
+				size_t row = s->row[r->study[i]];
+				mk_err_set(err, t->file, t->line[row],
+				    t->names[col], "the random effects are not "
+				    "nested within the --robust clusters: a group "
+				    "of the outermost level lies in two clusters");
+				goto out;
+			}
+		}
+	}
+	mk_design d = { r->k, r->p, r->y, r->v, r->x };
+	rc = mk_robust(&r->fit, &d, cl, map.n, cr1, cov, ud, err);
+	goto out;
+oom:
+	mk_err_set(err, t->file, 0, "", "out of memory");
+out:
+	mk_strmap_free(&map);
+	free(cl);
+	free(first);
+	return rc;
+}
