@@ -107,7 +107,7 @@ int mk_robust(mk_model *mo, const mk_design *d, const size_t *cl, size_t ncl,
  * nesting of outer (gid, NULL: none) checked for CR2. */
 int mk_robust_run(const mk_table *t, const mk_studies *s, mk_metareg *r,
     const mk_opts *o, const char *column, int cr1, const size_t *outer,
-    size_t stride, mk_cov_fn cov, void *ud, mk_err *err);
+    size_t stride, size_t nouter, mk_cov_fn cov, void *ud, mk_err *err);
 
 /* Strings to dense ids in order of first appearance (strmap.c). */
 typedef struct mk_strmap {

@@ -145,7 +145,7 @@ mk_metareg_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 	if (spec->robust != NULL) {
 		struct unicov u = { r->v, r->fit.tau2 };
 		if (mk_robust_run(t, s, r, o, spec->robust, spec->robust_cr1,
-		    NULL, 0, uni_cov, &u, err) != 0)
+		    NULL, 0, 0, uni_cov, &u, err) != 0)
 			goto fail;
 	}
 	return r;

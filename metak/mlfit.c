@@ -6,6 +6,7 @@
  * robust.c's. The result is an mk_metareg whose model carries the
  * components. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,29 +48,21 @@ static int
 build_groups(const mk_table *t, const mk_studies *s, const mk_metareg *r,
     const int *col, size_t L, size_t *gid, size_t *ng, mk_err *err)
 {
-	char *key = NULL;
-	size_t cap = 0;
+	mk_buf key = { 0 };
 	int rc = -1;
 
 	for (size_t l = 0; l < L; l++) {
 		mk_strmap map = { 0 };
 		for (size_t i = 0; i < r->k; i++) {
-			size_t row = s->row[r->study[i]], len = 0;
+			size_t row = s->row[r->study[i]];
+			key.len = 0;
 			for (size_t c = 0; c <= l; c++) {	/* "a\x1fb\x1fc" */
 				const char *v = mk_table_cell(t, row, col[c]);
-				size_t n = strlen(v);
-				if (len + n + 2 > cap) {
-					cap = 2 * (len + n + 2);
-					char *nk = realloc(key, cap);
-					if (nk == NULL)
-						goto oom;
-					key = nk;
-				}
-				memcpy(key + len, v, n);
-				len += n;
-				key[len++] = '\x1f';
+				mk_buf_put(&key, v, strlen(v));
+				mk_buf_put(&key, "\x1f", 1);
 			}
-			size_t id = mk_strmap_id(&map, key, len, 1);
+			size_t id = key.oom ? MK_STRMAP_OOM :
+			    mk_strmap_id(&map, key.data, key.len, 1);
 			if (id == MK_STRMAP_OOM) {
 				mk_strmap_free(&map);
 				goto oom;
@@ -84,7 +77,7 @@ build_groups(const mk_table *t, const mk_studies *s, const mk_metareg *r,
 oom:
 	mk_err_set(err, t->file, 0, "", "out of memory");
 out:
-	free(key);
+	mk_buf_free(&key);
 	return rc;
 }
 
@@ -130,7 +123,7 @@ static double
 lrt(double val, void *ud)
 {
 	struct prof *p = ud;
-	int fx[MK_MAXLEVELS], it;
+	int fx[MK_MAXLEVELS] = { 0 }, it;
 
 	for (size_t l = 0; l < p->m->L; l++)
 		fx[l] = p->fixed[l] || l == p->comp;
@@ -240,7 +233,7 @@ mk_mlm_fit(mk_metareg *r, const size_t *gid, const size_t *ng, size_t L,
 	mk_wls ws;
 	double theta[MK_MAXLEVELS], zero[MK_MAXLEVELS] = { 0 };
 	double work[MK_MAXLEVELS], scale = mk_vscale(&d);
-	int fixed[MK_MAXLEVELS], it = 0, rc = -1;
+	int fixed[MK_MAXLEVELS] = { 0 }, it = 0, rc = -1;
 	size_t nfree = 0;
 
 	memset(mo, 0, sizeof(*mo));
@@ -421,17 +414,15 @@ mk_mlm_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 	gid = malloc(r->k * L * sizeof(size_t));
 	if (gid == NULL || build_groups(t, s, r, col, L, gid, ng, err) != 0)
 		goto fail;
-	for (size_t l = 0; l < L; l++) {
-		size_t n = 1;
+	for (size_t l = 0; l < L; l++) {	/* "A", "A/B", ... */
+		size_t n = 1, len = 0;
 		for (size_t c = 0; c <= l; c++)
 			n += strlen(t->names[col[c]]) + 1;
 		if ((names[l] = malloc(n)) == NULL)
 			goto oom;
-		names[l][0] = '\0';
-		for (size_t c = 0; c <= l; c++) {
-			strcat(names[l], c ? "/" : "");
-			strcat(names[l], t->names[col[c]]);
-		}
+		for (size_t c = 0; c <= l; c++)
+			len += (size_t)snprintf(names[l] + len, n - len, "%s%s",
+			    c ? "/" : "", t->names[col[c]]);
 	}
 	if (mk_mlm_fit(r, gid, ng, L, (const char *const *)names, o,
 	    spec->rho, w, err) != 0)
@@ -447,7 +438,7 @@ mk_mlm_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 			theta[l] = r->fit.comp[l].sigma2;
 		struct mlcov c = { r->v, theta, gid, L, spec->rho };
 		if (mk_robust_run(t, s, r, o, spec->reg->robust,
-		    spec->reg->robust_cr1, gid, L, ml_cov, &c, err) != 0)
+		    spec->reg->robust_cr1, gid, L, ng[0], ml_cov, &c, err) != 0)
 			goto fail;
 	}
 	free(gid);

@@ -10,7 +10,7 @@
 int
 mk_robust_run(const mk_table *t, const mk_studies *s, mk_metareg *r,
     const mk_opts *o, const char *column, int cr1, const size_t *outer,
-    size_t stride, mk_cov_fn cov, void *ud, mk_err *err)
+    size_t stride, size_t nouter, mk_cov_fn cov, void *ud, mk_err *err)
 {
 	int col = mk_table_col(t, column, o->maps, o->nmaps);
 	size_t *cl = malloc((r->k ? r->k : 1) * sizeof(size_t)), *first = NULL;
@@ -37,13 +37,10 @@ mk_robust_run(const mk_table *t, const mk_studies *s, mk_metareg *r,
 			goto oom;
 	}
 	if (outer != NULL) {	/* every outermost group in one cluster */
-		size_t ng = 0;
-		for (size_t i = 0; i < r->k; i++)
-			ng = outer[i * stride] + 1 > ng ? outer[i * stride] + 1 :
-			    ng;
-		if ((first = malloc((ng ? ng : 1) * sizeof(size_t))) == NULL)
+		if ((first = malloc((nouter ? nouter : 1) * sizeof(size_t))) ==
+		    NULL)
 			goto oom;
-		for (size_t g = 0; g < ng; g++)
+		for (size_t g = 0; g < nouter; g++)
 			first[g] = SIZE_MAX;
 		for (size_t i = 0; i < r->k; i++) {
 			size_t g = outer[i * stride];
