@@ -74,6 +74,7 @@ suite: all $(TESTBIN)
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/metareg
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/multilevel
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected.json
+	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_mlm.json
 	sh tests/run_cli.sh $(METAK)
 	python3 tests/each_vs_pool.py $(METAK)
 	sh tests/svg_render.sh $(METAK)

@@ -68,8 +68,9 @@ typedef struct mk_mlstate {
 	long double *xhx, *xhy;	/* X'M^-1X, X'M^-1y */
 	double *ainv, *b, *ab;	/* (X'M^-1X)^-1, b, scratch 2 p^2 */
 	double logdet_m, logdet_a, rss, ll;
-	long double *trhg, *ypgpy, *trhghg, *bl, *tlm;
-	double *score, *info;	/* L, L x L */
+	long double *trhg, *ypgpy, *trhghg, *bl, *tlm, *uhu, *xhu;
+	double *score, *info;	/* L, L x L (expected information) */
+	double *obs;		/* L x L: observed information */
 } mk_mlstate;
 
 int mk_ml_setup(mk_ml *m, const mk_design *d, const size_t *gid,
@@ -84,7 +85,10 @@ void mk_ml_block_cov(const mk_ml *m, size_t c, const double *theta,
  * information at theta; -1 when M or X'M^-1X is singular. */
 int mk_ml_eval(const mk_ml *m, const double *theta, int derivs,
     mk_mlstate *st);
-/* Fisher scoring of the components not fixed, from theta. */
+/* The diagonal of M^-1 at theta, for each row (metafor's weights of an
+ * rma.mv fit, before they are made percentages). */
+int mk_ml_weights(const mk_ml *m, const double *theta, double *w);
+/* Newton (or Fisher) scoring of the components not fixed, from theta. */
 int mk_ml_fit(const mk_ml *m, double *theta, const int *fixed, double scale,
     int maxiter, mk_mlstate *st, int *iters);
 /* The multilevel fit of the design in r (mlfit.c): gid (k x L) the group

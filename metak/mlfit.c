@@ -254,7 +254,7 @@ mk_mlm_fit(mk_metareg *r, const size_t *gid, const size_t *ng, size_t L,
 	mo->ci = o->ci;
 	mo->level = o->level;
 	mo->b = calloc(r->p * r->p + 7 * r->p, sizeof(double));
-	mo->w = calloc(1, sizeof(double));
+	mo->w = calloc(r->k, sizeof(double));
 	mo->comp = calloc(L, sizeof(mk_vcomp));
 	if (mo->b == NULL || mo->w == NULL || mo->comp == NULL)
 		goto oom;
@@ -297,6 +297,11 @@ mk_mlm_fit(mk_metareg *r, const size_t *gid, const size_t *ng, size_t L,
 		goto out;
 	}
 	mo->iters = it;
+	if (mk_ml_weights(&m, theta, mo->w) != 0) {
+		mk_err_set(err, "", 0, "", "the fitted covariance matrix is "
+		    "not positive definite");
+		goto out;
+	}
 	memcpy(mo->b, st.b, r->p * sizeof(double));
 	memcpy(mo->vb, st.ainv, r->p * r->p * sizeof(double));
 	mo->df = o->ci == MK_CI_HKSJ ? (double)r->k - (double)r->p : NAN;

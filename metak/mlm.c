@@ -228,6 +228,8 @@ pass_derivs(const mk_ml *m, const double *theta, int derivs, mk_mlstate *st)
 	long double rss = 0;
 
 	if (derivs) {
+		memset(st->uhu, 0, L * L * sizeof(long double));
+		memset(st->xhu, 0, L * p * sizeof(long double));
 		memset(st->trhg, 0, L * sizeof(long double));
 		memset(st->ypgpy, 0, L * sizeof(long double));
 		memset(st->trhghg, 0, L * L * sizeof(long double));
@@ -289,6 +291,25 @@ pass_derivs(const mk_ml *m, const double *theta, int derivs, mk_mlstate *st)
 						st->bl[(l * p + q) * p + t] +=
 						    (long double)zxl[a * p + q] *
 						    zxl[a * p + t];
+			}
+		}
+		/* u_l = G_l P y (row i: its level-l group's sum of Py), for
+		 * y'P G_l P G_m P y = u_l'M^-1u_m - (X'M^-1u_l)'A^-1(X'M^-1u_m) */
+		for (size_t mm = 0; mm < L; mm++) {
+			size_t gm = m->nloc[c * L + mm];
+			const double *Rm = R + mm * n0 * n0, *zrm = zr + mm * n0;
+			const double *xm = zx + mm * n0 * p;
+			for (size_t b = 0; b < gm; b++)	/* X'M^-1 u_m */
+				for (size_t q = 0; q < p; q++)
+					st->xhu[mm * p + q] += (long double)
+					    xm[b * p + q] * zrm[b];
+			for (size_t i = 0; i < n; i++) {
+				long double hu = 0;	/* (M^-1 u_m)_i */
+				for (size_t b = 0; b < gm; b++)
+					hu += (long double)Rm[i * gm + b] * zrm[b];
+				for (size_t l = 0; l < L; l++)
+					st->uhu[l * L + mm] += zr[l * n0 +
+					    m->loc[(s + i) * L + l]] * hu;
 			}
 		}
 		for (size_t l = 0; l < L; l++)	/* pairs of levels */
@@ -402,6 +423,13 @@ mk_ml_eval(const mk_ml *m, const double *theta, int derivs, mk_mlstate *st)
 				    (l * L + mm) * p * p, p) + (double)tt;
 			}
 			st->info[l * L + mm] = 0.5 * t;
+			/* observed information: y'PG_lPG_mPy - info */
+			long double u = st->uhu[l * L + mm];
+			for (size_t i = 0; i < p; i++)
+				for (size_t j = 0; j < p; j++)
+					u -= st->xhu[l * p + i] * st->ainv[i * p + j] *
+					    st->xhu[mm * p + j];
+			st->obs[l * L + mm] = (double)u - 0.5 * t;
 		}
 	return 0;
 }
@@ -422,7 +450,11 @@ mk_mlstate_init(mk_mlstate *st, size_t p, size_t L)
 	st->tlm = calloc(L * L * p * p, sizeof(long double));
 	st->score = calloc(L, sizeof(double));
 	st->info = calloc(L * L, sizeof(double));
-	if (!st->xhx || !st->xhy || !st->ainv || !st->b || !st->ab || !st->trhg ||
+	st->obs = calloc(L * L, sizeof(double));
+	st->uhu = calloc(L * L, sizeof(long double));
+	st->xhu = calloc(L * p, sizeof(long double));
+	if (!st->obs || !st->uhu || !st->xhu ||
+	    !st->xhx || !st->xhy || !st->ainv || !st->b || !st->ab || !st->trhg ||
 	    !st->ypgpy || !st->trhghg || !st->bl || !st->tlm || !st->score ||
 	    !st->info) {
 		mk_mlstate_free(st);
@@ -446,13 +478,15 @@ mk_mlstate_free(mk_mlstate *st)
 	free(st->tlm);
 	free(st->score);
 	free(st->info);
+	free(st->obs);
+	free(st->uhu);
+	free(st->xhu);
 	memset(st, 0, sizeof(*st));
 }
 
-/* Solves the free part of info * step = score (components not in free
- * get no step); 0 or -1 when singular. */
 static int
-newton_step(const mk_mlstate *st, size_t L, const int *free_, double *step)
+solve_step(const double *info, const double *score, size_t L,
+    const int *free_, double *step)
 {
 	double a[MK_MAXLEVELS * MK_MAXLEVELS], z[MK_MAXLEVELS];
 	size_t idx[MK_MAXLEVELS], nf = 0;
@@ -465,9 +499,9 @@ newton_step(const mk_mlstate *st, size_t L, const int *free_, double *step)
 	if (nf == 0)
 		return 0;
 	for (size_t i = 0; i < nf; i++) {
-		z[i] = st->score[idx[i]];
+		z[i] = score[idx[i]];
 		for (size_t j = 0; j < nf; j++)
-			a[i * nf + j] = st->info[idx[i] * L + idx[j]];
+			a[i * nf + j] = info[idx[i] * L + idx[j]];
 	}
 	gsl_matrix_view A = gsl_matrix_view_array(a, nf, nf);
 	gsl_vector_view Z = gsl_vector_view_array(z, nf);
@@ -477,6 +511,34 @@ newton_step(const mk_mlstate *st, size_t L, const int *free_, double *step)
 	for (size_t i = 0; i < nf; i++)
 		step[idx[i]] = z[i];
 	return 0;
+}
+
+int
+mk_ml_weights(const mk_ml *m, const double *theta, double *w)
+{
+	double *H = m->work, ld;
+
+	for (size_t c = 0; c < m->nb; c++) {
+		size_t s = m->bstart[c], n = m->bstart[c + 1] - s;
+		mk_ml_block_cov(m, c, theta, H);
+		if (chol(H, n, 1, &ld) != 0)
+			return -1;
+		for (size_t i = 0; i < n; i++)
+			w[m->ord[s + i]] = H[i * n + i];
+	}
+	return 0;
+}
+
+/* Solves the free part of J step = score (components not in free get no
+ * step), J the observed information (Newton) when it is positive
+ * definite, else the expected one (Fisher scoring); 0, or -1 when both
+ * are singular. */
+static int
+newton_step(const mk_mlstate *st, size_t L, const int *free_, double *step)
+{
+	if (solve_step(st->obs, st->score, L, free_, step) == 0)
+		return 0;
+	return solve_step(st->info, st->score, L, free_, step);
 }
 
 /* Fisher scoring for the components with fixed[l] == 0 (the others stay
