@@ -25,7 +25,7 @@ cmd_metareg(struct cli *c)
 {
 	struct run r;
 	mk_metareg *g = NULL;
-	mk_buf b = { 0 }, bub = { 0 };
+	mk_buf b = { 0 }, bub = { 0 }, svg = { 0 };
 	const char *mods[MAX_LIST], *levels[MAX_LIST];
 	char *list = strdup(c->mods ? c->mods : "");
 	char *rlist = strdup(c->random ? c->random : "");
@@ -66,9 +66,18 @@ cmd_metareg(struct cli *c)
 		mk_render_reg_text(&b, &res);
 	if (c->bubble != NULL && mk_render_bubble(&bub, &res, &r.err) != 0)
 		goto done;
+	if (c->svg != NULL && mk_render_svg_ml(&svg, &res, &r.err) != 0)
+		goto done;
 	print_warnings(&r.w);
 	mk_warn_clear(&r.w);
-	rc = write_all(c->output, &b, c->bubble, &bub) == 0 ? 0 : EXIT_DATA;
+	struct output out[3];
+	size_t n = 0;
+	if (c->bubble != NULL)
+		out[n++] = (struct output){ c->bubble, &bub };
+	if (c->svg != NULL)
+		out[n++] = (struct output){ c->svg, &svg };
+	out[n++] = (struct output){ c->output, &b };
+	rc = write_outputs(out, n) == 0 ? 0 : EXIT_DATA;
 	r.err.msg[0] = '\0';
 done:
 	if (rc != 0 && r.err.usage) {
@@ -80,6 +89,7 @@ done:
 	}
 	mk_buf_free(&b);
 	mk_buf_free(&bub);
+	mk_buf_free(&svg);
 	mk_metareg_free(g);
 	free(list);
 	free(rlist);

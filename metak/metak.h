@@ -344,6 +344,9 @@ typedef struct mk_metareg {
 	size_t pfull;		/* columns before redundant ones were dropped */
 	mk_model fit;
 	double r2;		/* pseudo-R2 in percent; NaN: not defined */
+	size_t nclusters;	/* multilevel: outermost groups */
+	size_t *cluster;	/* k: outermost group of each row */
+	char **cluster_name;	/* its value; the column is comp[0] */
 	size_t npred;
 	const char **pred_label;	/* as given to --predict */
 	double *pred;		/* npred x 6: est, se, ci, pi */
@@ -555,8 +558,11 @@ void mk_render_bias_json(mk_buf *b, const mk_result *r, const mk_bias *bi);
 void mk_render_bias_text(mk_buf *b, const mk_result *r, const mk_bias *bi);
 void mk_render_funnel(mk_buf *b, const mk_result *r, const mk_bias *bi,
     int contours);
-/* Forest plot as a standalone SVG document (svg.c). */
+/* Forest plot as a standalone SVG document (svg.c); for a multilevel
+ * model without moderators (r->reg), its rows grouped by the outermost
+ * level. */
 void mk_render_svg(mk_buf *b, const mk_result *r);
+int mk_render_svg_ml(mk_buf *b, const mk_result *r, mk_err *err);
 /* Label of study i (the study column, else "row N"). */
 const char *mk_study_label(const mk_result *r, const mk_studies *s, size_t i,
     char *tmp, size_t tmpsz);

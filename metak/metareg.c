@@ -32,6 +32,10 @@ mk_metareg_free(mk_metareg *r)
 	free(r->pred_label);
 	free(r->pred);
 	free(r->p_perm);
+	for (size_t c = 0; r->cluster_name != NULL && c < r->nclusters; c++)
+		free(r->cluster_name[c]);
+	free(r->cluster_name);
+	free(r->cluster);
 	free(r);
 }
 

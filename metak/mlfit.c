@@ -436,6 +436,20 @@ mk_mlm_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 		r->fit.comp[l].name = names[l];
 		names[l] = NULL;
 	}
+	/* the outermost groups, for plots: each row's and their values */
+	r->nclusters = ng[0];
+	r->cluster = malloc((r->k ? r->k : 1) * sizeof(size_t));
+	r->cluster_name = calloc(ng[0] ? ng[0] : 1, sizeof(char *));
+	if (r->cluster == NULL || r->cluster_name == NULL)
+		goto oom;
+	for (size_t i = 0; i < r->k; i++) {
+		size_t c = gid[i * L];
+		r->cluster[i] = c;
+		if (r->cluster_name[c] == NULL && (r->cluster_name[c] =
+		    strdup(mk_table_cell(t, s->row[r->study[i]], col[0]))) ==
+		    NULL)
+			goto oom;
+	}
 	r->r2 = NAN;
 	if (spec->reg->robust != NULL) {
 		double theta[MK_MAXLEVELS];

@@ -419,8 +419,11 @@ body(mk_buf *b, struct layout *L)
 	axis(b, L);
 }
 
-void
-mk_render_svg(mk_buf *b, const mk_result *r)
+/* The document around a body: layout, header, rows, title. */
+static void
+render(mk_buf *b, const mk_result *r, const mk_metareg *g,
+    void (*rows)(mk_buf *, struct layout *, const mk_metareg *,
+    const mk_fit *))
 {
 	struct layout L;
 	mk_buf body_buf = { 0 };
@@ -445,15 +448,18 @@ mk_render_svg(mk_buf *b, const mk_result *r)
 	columns(&L);
 	L.y = 56;
 	header(&body_buf, &L);
-	body(&body_buf, &L);
+	if (rows != NULL)
+		rows(&body_buf, &L, g, r->fit);
+	else
+		body(&body_buf, &L);
 	free(L.overall);
 
 	if (po && po->title)
 		snprintf(title, sizeof(title), "%s", po->title);
 	else
 		snprintf(title, sizeof(title), "%s: %s (%s)", r->table->file,
-		    mk_measure_get(r->studies->measure)->label,
-		    mk_method_get(r->fit->method)->label);
+		    mk_measure_get(r->studies->measure)->label, g ?
+		    "multilevel model" : mk_method_get(r->fit->method)->label);
 	mk_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
 	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"%s\" "
@@ -468,4 +474,112 @@ mk_render_svg(mk_buf *b, const mk_result *r)
 		b->oom = 1;
 	mk_buf_free(&body_buf);
 	mk_buf_printf(b, "</svg>\n");
+}
+
+void
+mk_render_svg(mk_buf *b, const mk_result *r)
+{
+	render(b, r, NULL, NULL);
+}
+
+/* The rows of a multilevel model, by outermost group, then the model's
+ * pooled estimate and its variance components. */
+static void
+body_ml(mk_buf *b, struct layout *L, const mk_metareg *g, const mk_fit *f)
+{
+	const mk_model *m = &g->fit;
+	char s[512], p[32];
+	size_t len = 0;
+
+	L->ytop = L->y;
+	for (size_t c = 0; c < g->nclusters; c++) {
+		char name[160];
+		snprintf(s, sizeof(s), "%s = %s", m->comp[0].name,
+		    g->cluster_name[c] ? g->cluster_name[c] : "");
+		cut(name, sizeof(name), s, 40);
+		text(b, L->xlab, L->y, NULL, " font-weight=\"bold\"", name);
+		L->y += ROW;
+		for (size_t i = 0; i < g->k; i++)
+			if (g->cluster[i] == c)
+				study_row(b, L, L->r->studies, g->study[i]);
+		L->y += 4;
+	}
+	snprintf(s, sizeof(s), "Total (k = %zu)", g->k);
+	pooled_row(b, L, f, s, 100, 1);
+	len = (size_t)snprintf(s, sizeof(s), "Variance components:");
+	for (size_t l = 0; l < m->ncomp && len < sizeof(s); l++)
+		len += (size_t)snprintf(s + len, sizeof(s) - len, "%s "
+		    "\xCF\x83\xC2\xB2(%s) = %.4f", l ? ";" : "", m->comp[l].name,
+		    m->comp[l].sigma2);
+	note(b, L, s);
+	pvalue(p, sizeof(p), m->qe_p);
+	snprintf(s, sizeof(s), "Heterogeneity: Q = %.2f, df = %.0f (%s)", m->qe,
+	    m->qe_df, p);
+	note(b, L, s);
+	pvalue(p, sizeof(p), f->p);
+	snprintf(s, sizeof(s), "Test for overall effect: %s = %.2f (%s)%s",
+	    isfinite(f->tdf) ? "t" : "Z", fabs(f->stat), p, m->robust ?
+	    m->robust == 2 ? "; cluster-robust (CR2)" :
+	    "; cluster-robust (CR1)" : "");
+	note(b, L, s);
+	L->y += 10;
+	axis(b, L);
+}
+
+int
+mk_render_svg_ml(mk_buf *b, const mk_result *r, mk_err *err)
+{
+	const mk_metareg *g = r->reg;
+	const mk_model *m = &g->fit;
+	size_t ks = r->studies->k ? r->studies->k : 1;
+	mk_fit f;
+	mk_result rr = *r;
+	long double tw = 0;
+	double one = 1, se;
+
+	if (m->comp == NULL || g->nmods > 0) {
+		mk_err_set(err, "", 0, "", "--svg draws a multilevel model "
+		    "without moderators");
+		err->usage = 1;
+		return -1;
+	}
+	memset(&f, 0, sizeof(f));
+	f.weight = malloc(ks * sizeof(double));
+	f.yi = malloc(ks * sizeof(double));
+	f.vi = malloc(ks * sizeof(double));
+	if (!f.weight || !f.yi || !f.vi) {
+		mk_fit_free(&f);
+		mk_err_set(err, "", 0, "", "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < r->studies->k; i++)
+		f.weight[i] = f.yi[i] = f.vi[i] = NAN;
+	for (size_t i = 0; i < g->k; i++)
+		tw += m->w[i];
+	for (size_t i = 0; i < g->k; i++) {	/* the rows of the model */
+		size_t j = g->study[i];
+		f.yi[j] = g->y[i];
+		f.vi[j] = g->v[i];
+		f.weight[j] = (double)(100 * m->w[i] / tw);
+	}
+	f.method = m->method;
+	f.ci = m->ci;
+	f.level = m->level;
+	f.k = r->studies->k;
+	f.est = m->b[0];
+	f.se = m->se[0];
+	f.lo = m->lo[0];
+	f.hi = m->hi[0];
+	f.stat = m->stat[0];
+	f.p = m->pval[0];
+	f.tdf = m->cdf[0];
+	mk_model_predict(m, MK_PI_AUTO, &one, &f.est, &se, &f.lo, &f.hi,
+	    &f.pi_lo, &f.pi_hi);
+	f.lo = m->lo[0];	/* the model's interval (robust, if so) */
+	f.hi = m->hi[0];
+	rr.fit = &f;
+	rr.sub = NULL;
+	render(b, &rr, g, body_ml);
+	mk_fit_free(&f);
+	return 0;
 }
