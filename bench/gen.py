@@ -3,6 +3,9 @@
   gen.py generic K          one meta-analysis of K studies (yi, vi)
   gen.py each N K           N analyses of K studies each (analysis, yi, vi)
   gen.py mods K             K studies with two moderators (yi, vi, x1, x2)
+  gen.py ml K C             K effect sizes in C clusters (cluster, es, yi,
+                            vi): three-level data, sigma2 0.05 between and
+                            0.03 within clusters
 True effect 0.2, tau2 0.05, vi uniform on [0.01, 0.5]; with moderators
 the effect is 0.2 + 0.1 x1 - 0.05 x2, x1 uniform on [0, 1], x2 normal."""
 import random, sys
@@ -31,8 +34,17 @@ def main(argv):
             x1, x2 = rng.uniform(0, 1), rng.gauss(0, 1)
             y = rng.gauss(0.2 + 0.1 * x1 - 0.05 * x2, (v + 0.05) ** 0.5)
             out.write("s%d,%.6f,%.6f,%.4f,%.4f\n" % (i, y, v, x1, x2))
+    elif argv[0] == "ml":
+        k, c = int(argv[1]), int(argv[2])
+        out.write("cluster,es,yi,vi\n")
+        u = [rng.gauss(0, 0.05 ** 0.5) for _ in range(c)]
+        for i in range(k):
+            j = i * c // k
+            v = rng.uniform(0.01, 0.5)
+            y = rng.gauss(0.2 + u[j], (v + 0.03) ** 0.5)
+            out.write("c%d,e%d,%.6f,%.6f\n" % (j, i, y, v))
     else:
-        sys.exit("usage: gen.py generic K | each N K | mods K")
+        sys.exit("usage: gen.py generic K | each N K | mods K | ml K C")
 
 if __name__ == "__main__":
     main(sys.argv[1:])

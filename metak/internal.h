@@ -64,11 +64,13 @@ typedef struct mk_ml {
 	double *work;
 } mk_ml;
 
+#define MK_MAXP_STACK 64	/* coefficients for the observed information */
 typedef struct mk_mlstate {
-	long double *xhx, *xhy;	/* X'M^-1X, X'M^-1y */
-	double *ainv, *b, *ab;	/* (X'M^-1X)^-1, b, scratch 2 p^2 */
-	double logdet_m, logdet_a, rss, ll;
-	long double *trhg, *ypgpy, *trhghg, *bl, *tlm, *uhu, *xhu;
+	double *bref;		/* the sums are taken about these b */
+	long double *xhx, *xhr;	/* X'M^-1X, X'M^-1(y - X b_ref) */
+	double *ainv, *b, *ab;	/* (X'M^-1X)^-1, b, scratch 2 p^2 + p */
+	double logdet_m, logdet_a, rhr, rss, ll;
+	long double *c0, *c1, *bl, *trhg, *trhghg, *tlm, *d0, *e, *f;
 	double *score, *info;	/* L, L x L (expected information) */
 	double *obs;		/* L x L: observed information */
 } mk_mlstate;
@@ -90,7 +92,7 @@ int mk_ml_eval(const mk_ml *m, const double *theta, int derivs,
 int mk_ml_weights(const mk_ml *m, const double *theta, double *w);
 /* Newton (or Fisher) scoring of the components not fixed, from theta. */
 int mk_ml_fit(const mk_ml *m, double *theta, const int *fixed, double scale,
-    int maxiter, mk_mlstate *st, int *iters);
+    double tol, int maxiter, mk_mlstate *st, int *iters);
 /* The multilevel fit of the design in r (mlfit.c): gid (k x L) the group
  * of each row at each level, ng the groups per level, names for messages. */
 int mk_mlm_fit(mk_metareg *r, const size_t *gid, const size_t *ng, size_t L,

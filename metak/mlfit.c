@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_linalg.h>
 
 #include "internal.h"
 
@@ -115,6 +116,8 @@ struct prof {
 	const int *fixed;
 	size_t comp;
 	double llmax, crit, scale;
+	double slope;		/* d lrt / d val at the last val */
+	const double *var;	/* L: Wald variances, for starting points */
 	int maxiter, failed;
 };
 
@@ -128,46 +131,124 @@ lrt(double val, void *ud)
 	for (size_t l = 0; l < p->m->L; l++)
 		fx[l] = p->fixed[l] || l == p->comp;
 	p->work[p->comp] = val;
-	if (mk_ml_fit(p->m, p->work, fx, p->scale, p->maxiter, p->st,
+	/* the others to 1e-8: the likelihood's error is its square */
+	if (mk_ml_fit(p->m, p->work, fx, p->scale, 1e-8, p->maxiter, p->st,
 	    &it) != 0) {
 		p->failed = 1;
 		return NAN;
 	}
+	/* the profile's slope is the score of the fixed component at the
+	 * others' optimum (they are maximised: their own scores vanish) */
+	p->slope = -2 * p->st->score[p->comp];
 	return -2 * (p->st->ll - p->llmax) - p->crit;
+}
+
+/* The root of lrt between the estimate e (where it is -crit < 0) and the
+ * end b, searched by Newton's steps from x0 with the profile's slope,
+ * kept inside the bracket known so far (bisection otherwise), to a step
+ * below 1e-13 (|x| + scale). The end b is evaluated only when a step
+ * would pass it: 1 when lrt(b) < 0 there (no root before b), 0 with the
+ * root, -1 on failure. */
+static int
+lrt_root(struct prof *p, double e, double b, double x0, double *root)
+{
+	double lo = fmin(e, b), hi = fmax(e, b), x = x0, fx;
+	int rising = b > e, bdone = 0;	/* lrt rises from e towards b */
+
+	if (!(x > lo && x < hi))
+		x = (e + b) / 2;
+	fx = lrt(x, p);
+	for (int it = 0; it < 200 && !p->failed; it++) {
+		if (fx == 0) {
+			*root = x;
+			return 0;
+		}
+		if ((fx < 0) == rising)	/* x lies on e's side of the root */
+			lo = x;
+		else {
+			hi = x;
+			bdone = 1;	/* a bracket without b */
+		}
+		double next = x - fx / p->slope;
+		if (!bdone && !(next > fmin(lo, hi) && next < fmax(lo, hi))) {
+			/* past the end: is there a root before it? */
+			double fb = lrt(b, p);
+			if (p->failed)
+				return -1;
+			if (fb < 0)
+				return 1;
+			bdone = 1;
+			if (rising)
+				hi = b;
+			else
+				lo = b;
+		}
+		if (!(next > lo && next < hi) || !isfinite(next))
+			next = (lo + hi) / 2;
+		if (fabs(next - x) <= 1e-13 * (fabs(x) + p->scale)) {
+			*root = next;
+			return 0;
+		}
+		x = next;
+		fx = lrt(x, p);
+	}
+	return -1;
 }
 
 /* Profile-likelihood interval of component c, as confint.rma.mv: the
  * lower bound is 0 when the likelihood ratio at 0 is within the critical
  * value, else the root on [0, est]; the upper bound the root on [est,
- * max(10, 100 est)], or that end (flagged) when the ratio stays within. */
+ * max(10, 100 est)], or that end (flagged) when the ratio stays within.
+ * Each root search starts from the Wald bound est -+ sqrt(crit var). */
 static void
 profile_ci(struct prof *p, mk_vcomp *vc)
 {
 	double est = p->opt[p->comp], hi = est <= 1.4901161193847656e-8 ?
-	    10 : fmax(10, 100 * est), r, f0, f1, fe;
+	    10 : fmax(10, 100 * est), r;
+	double half = sqrt(p->crit * fmax(p->var[p->comp], 0));
+	int rc;
 
 	vc->lo = vc->hi = NAN;
 	memcpy(p->work, p->opt, p->m->L * sizeof(double));
-	fe = -p->crit;	/* at the estimate itself */
-	f0 = lrt(0, p);
-	if (!p->failed && f0 < 0)
+	rc = est > 0 ? lrt_root(p, est, 0, est - half, &r) : 1;
+	if (rc == 1)
 		vc->lo = 0;
-	else if (!p->failed && mk_zeroin(lrt, p, 0, est, f0, fe, 1e-13 *
-	    (est + p->scale), 1000, &r, NULL) == 0 && !p->failed)
+	else if (rc == 0)
 		vc->lo = r;
 	p->failed = 0;
 	memcpy(p->work, p->opt, p->m->L * sizeof(double));
-	f1 = lrt(hi, p);
-	if (!p->failed && f1 < 0) {
+	rc = lrt_root(p, est, hi, est + half, &r);
+	if (rc == 1) {
 		vc->hi = hi;
 		vc->hi_capped = 1;
-	} else if (!p->failed) {
-		memcpy(p->work, p->opt, p->m->L * sizeof(double));
-		if (mk_zeroin(lrt, p, est, hi, fe, f1, 1e-13 * (est +
-		    p->scale), 1000, &r, NULL) == 0 && !p->failed)
-			vc->hi = r;
+	} else if (rc == 0) {
+		vc->hi = r;
 	}
 	p->failed = 0;
+}
+
+/* Wald variances of the components: the diagonal of the inverse observed
+ * information over the free ones (NaN where it cannot be inverted). */
+static void
+wald_var(const mk_mlstate *st, const int *fixed, size_t L, double *var)
+{
+	double a[MK_MAXLEVELS * MK_MAXLEVELS];
+	size_t idx[MK_MAXLEVELS], nf = 0;
+
+	for (size_t l = 0; l < L; l++) {
+		var[l] = NAN;
+		if (!fixed[l])
+			idx[nf++] = l;
+	}
+	for (size_t i = 0; i < nf; i++)
+		for (size_t j = 0; j < nf; j++)
+			a[i * nf + j] = st->obs[idx[i] * L + idx[j]];
+	gsl_matrix_view A = gsl_matrix_view_array(a, nf, nf);
+	if (nf == 0 || gsl_linalg_cholesky_decomp1(&A.matrix) != GSL_SUCCESS ||
+	    gsl_linalg_cholesky_invert(&A.matrix) != GSL_SUCCESS)
+		return;
+	for (size_t i = 0; i < nf; i++)
+		var[idx[i]] = a[i * nf + i];
 }
 
 /* Tests of the coefficients and the moderators, z or t (k - p df). */
@@ -254,8 +335,8 @@ mk_mlm_fit(mk_metareg *r, const size_t *gid, const size_t *ng, size_t L,
 	mo->ci = o->ci;
 	mo->level = o->level;
 	mo->b = calloc(r->p * r->p + 7 * r->p, sizeof(double));
-	mo->w = calloc(r->k, sizeof(double));
-	mo->comp = calloc(L, sizeof(mk_vcomp));
+	mo->w = calloc(r->k ? r->k : 1, sizeof(double));
+	mo->comp = calloc(L ? L : 1, sizeof(mk_vcomp));
 	if (mo->b == NULL || mo->w == NULL || mo->comp == NULL)
 		goto oom;
 	mo->vb = mo->b + r->p;
@@ -289,7 +370,8 @@ mk_mlm_fit(mk_metareg *r, const size_t *gid, const size_t *ng, size_t L,
 	for (size_t l = 0; l < L; l++)
 		if (fixed[l])
 			theta[l] = 0;
-	if (mk_ml_fit(&m, theta, fixed, scale, o->maxiter, &st, &it) != 0) {
+	if (mk_ml_fit(&m, theta, fixed, scale, 1e-12, o->maxiter, &st,
+	    &it) != 0) {
 		mk_err_set(err, "", 0, "", "the %s fit of the variance "
 		    "components did not converge in %d iterations (raise "
 		    "--maxiter)", o->method == MK_REML ? "REML" : "ML",
@@ -316,8 +398,10 @@ mk_mlm_fit(mk_metareg *r, const size_t *gid, const size_t *ng, size_t L,
 	mo->tau2_lo = mo->tau2_hi = NAN;
 	fit_stats(mo, &m, st.ll, logdet_v, nfree);
 	if (!o->no_tau2_ci) {	/* profile-likelihood intervals */
+		double var[MK_MAXLEVELS];
+		wald_var(&st, fixed, L, var);
 		struct prof pr = { &m, &st, theta, work, fixed, 0, st.ll,
-		    mk_chisq_quantile(1 - o->level / 100, 1, 1), scale,
+		    mk_chisq_quantile(1 - o->level / 100, 1, 1), scale, 0, var,
 		    o->maxiter, 0 };
 		for (size_t l = 0; l < L; l++) {
 			mo->comp[l].lo = mo->comp[l].hi = NAN;

@@ -80,7 +80,8 @@ mk_ml_setup(mk_ml *m, const mk_design *d, const size_t *gid,
 	}
 	size_t n = m->maxn ? m->maxn : 1, p = d->p;
 	/* M, H, Xt, R (n x n each, R n x n for the group sums), vectors */
-	m->work = malloc((3 * n * n + n * p + 4 * n + n * p * L + n * L +
+	/* H, Xt, yt, r0, Z'Xt, Z'yt, H Z, S, S Z'Xt, S Z'yt */
+	m->work = malloc((2 * n * n + 2 * n * p + 3 * n + n * p * L + n * L +
 	    n * n * L) * sizeof(double));
 	if (m->work == NULL)
 		goto oom;
@@ -117,124 +118,91 @@ mk_ml_block_cov(const mk_ml *m, size_t c, const double *theta, double *M)
 }
 
 /* Cholesky of M in place and its log determinant; -1 when not positive
- * definite. With inv, M becomes M^-1. */
+ * definite. With inv, M becomes M^-1. The blocks are small (a cluster's
+ * rows) and there are many, so this is plain loops (M = L L', L^-1 by
+ * forward substitution, M^-1 = L^-T L^-1), which outrun GSL's general
+ * routines several times at these sizes; the results agree. */
 static int
 chol(double *M, size_t n, int inv, double *logdet)
 {
-	gsl_matrix_view A = gsl_matrix_view_array(M, n, n);
-	double ld = 0;
+	double ld = 0, prod = 1;
 
-	if (gsl_linalg_cholesky_decomp1(&A.matrix) != GSL_SUCCESS)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		double dd = M[i * n + i];
-		if (!(dd > 0))
+	for (size_t j = 0; j < n; j++) {	/* L, column by column */
+		double d = M[j * n + j];
+		for (size_t q = 0; q < j; q++)
+			d -= M[j * n + q] * M[j * n + q];
+		if (!(d > 0) || !isfinite(d))
 			return -1;
-		ld += 2 * log(dd);
-	}
-	*logdet = ld;
-	if (inv && gsl_linalg_cholesky_invert(&A.matrix) != GSL_SUCCESS)
-		return -1;
-	return 0;
-}
-
-/* Solves (L L') z = rhs in place with the factor left in M by chol(). */
-static void
-chol_solve(const double *M, size_t n, double *z)
-{
-	for (size_t i = 0; i < n; i++) {	/* L u = rhs */
-		long double s = z[i];
-		for (size_t j = 0; j < i; j++)
-			s -= (long double)M[i * n + j] * z[j];
-		z[i] = (double)(s / M[i * n + i]);
-	}
-	for (size_t i = n; i-- > 0;) {	/* L' z = u */
-		long double s = z[i];
-		for (size_t j = i + 1; j < n; j++)
-			s -= (long double)M[j * n + i] * z[j];
-		z[i] = (double)(s / M[i * n + i]);
-	}
-}
-
-/* First pass: X'M^-1X, X'M^-1y, log|M| (and y'M^-1y) over the blocks. */
-static int
-pass_gls(const mk_ml *m, const double *theta, mk_mlstate *st)
-{
-	size_t p = m->d.p, n0 = m->maxn;
-	double *M = m->work, *z = M + n0 * n0;
-	long double ldm = 0;
-
-	memset(st->xhx, 0, p * p * sizeof(long double));
-	memset(st->xhy, 0, p * sizeof(long double));
-	for (size_t c = 0; c < m->nb; c++) {
-		size_t s = m->bstart[c], n = m->bstart[c + 1] - s;
-		double ld;
-		mk_ml_block_cov(m, c, theta, M);
-		if (chol(M, n, 0, &ld) != 0)
-			return -1;
-		ldm += ld;
-		for (size_t j = 0; j <= p; j++) {	/* M^-1 x_j and M^-1 y */
-			for (size_t i = 0; i < n; i++) {
-				size_t r = m->ord[s + i];
-				z[i] = j < p ? m->d.x[r * p + j] : m->d.y[r];
-			}
-			chol_solve(M, n, z);
-			for (size_t l = 0; l < p; l++) {	/* x_l' M^-1 (.) */
-				long double t = 0;
-				for (size_t i = 0; i < n; i++)
-					t += (long double)m->d.x[m->ord[s + i] *
-					    p + l] * z[i];
-				if (j < p)
-					st->xhx[l * p + j] += t;
-				else
-					st->xhy[l] += t;
-			}
+		d = sqrt(d);
+		M[j * n + j] = d;
+		prod *= d;	/* log det from a product: one log, not n */
+		if (prod > 1e100 || prod < 1e-100) {
+			ld += 2 * log(prod);
+			prod = 1;
+		}
+		for (size_t i = j + 1; i < n; i++) {
+			double t = M[i * n + j];
+			for (size_t q = 0; q < j; q++)
+				t -= M[i * n + q] * M[j * n + q];
+			M[i * n + j] = t / d;
 		}
 	}
-	st->logdet_m = (double)ldm;
-	return 0;
-}
-
-/* b = (X'M^-1X)^-1 X'M^-1y with the inverse and its log determinant. */
-static int
-solve_beta(const mk_ml *m, mk_mlstate *st)
-{
-	size_t p = m->d.p;
-	double ld;
-
-	for (size_t i = 0; i < p * p; i++)
-		st->ainv[i] = (double)st->xhx[i];
-	if (chol(st->ainv, p, 1, &ld) != 0)
-		return -1;
-	st->logdet_a = ld;
-	for (size_t j = 0; j < p; j++) {
-		long double t = 0;
-		for (size_t l = 0; l < p; l++)
-			t += st->ainv[j * p + l] * st->xhy[l];
-		st->b[j] = (double)t;
+	*logdet = ld + 2 * log(prod);
+	if (!inv)
+		return 0;
+	for (size_t j = 0; j < n; j++) {	/* L^-1 in the lower part */
+		M[j * n + j] = 1 / M[j * n + j];
+		for (size_t i = j + 1; i < n; i++) {
+			double t = 0;
+			for (size_t q = j; q < i; q++)
+				t -= M[i * n + q] * M[q * n + j];
+			M[i * n + j] = t / M[i * n + i];
+		}
 	}
+	for (size_t i = 0; i < n; i++)	/* (L^-T L^-1)_ij, lower, mirrored */
+		for (size_t j = 0; j <= i; j++) {
+			double t = 0;
+			for (size_t q = i; q < n; q++)
+				t += M[q * n + i] * M[q * n + j];
+			M[j * n + i] = t;
+		}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < i; j++)
+			M[i * n + j] = M[j * n + i];
 	return 0;
 }
 
-/* Second pass: the residual quadratic form and, with derivs, the score
- * and information terms (see the file's notes in mk_ml_eval). */
+/* One pass over the blocks: for each, M^-1 (Cholesky), and the sums the
+ * likelihood and its derivatives need, all taken about the reference
+ * coefficients b_ref (r0 = y - X b_ref), so that only the small correction
+ * d = b - b_ref enters the quadratic forms afterwards (mk_ml_eval): X'HX,
+ * X'H r0, r0'H r0, log|M|, and with derivs, per level l (Z_l its group
+ * indicators, H = M^-1): c0 = |Z'H r0|^2, c1 = (Z'HX)'Z'H r0, B = (Z'HX)'
+ * Z'HX, tr(H G_l); per pair (l, m): |Z_l'H Z_m|_F^2, T = (Z_l'HX)' S
+ * (Z_m'HX), d0 = (Z_l'H r0)' S Z_m'H r0, e = (Z_l'HX)' S Z_m'H r0 and
+ * f = (S Z_m'HX)' Z_l'H r0, S = Z_l'H Z_m. */
 static int
-pass_derivs(const mk_ml *m, const double *theta, int derivs, mk_mlstate *st)
+pass(const mk_ml *m, const double *theta, int derivs, mk_mlstate *st)
 {
 	size_t p = m->d.p, L = m->L, n0 = m->maxn;
-	double *H = m->work, *Xt = H + n0 * n0, *pr = Xt + n0 * p;
-	double *zx = pr + n0, *zr = zx + n0 * p * L, *R = zr + n0 * L;
-	double *Sg = R + n0 * n0 * L;	/* n0 x n0 of group-pair sums */
-	long double rss = 0;
+	double *H = m->work, *Xt = H + n0 * n0, *yt = Xt + n0 * p;
+	double *r0 = yt + n0, *zx = r0 + n0, *zr = zx + n0 * p * L;
+	double *R = zr + n0 * L, *Sg = R + n0 * n0 * L;
+	double *sx = Sg + n0 * n0, *sr = sx + n0 * p;
+	long double ldm = 0, rhr = 0;
 
+	memset(st->xhx, 0, p * p * sizeof(long double));
+	memset(st->xhr, 0, p * sizeof(long double));
 	if (derivs) {
-		memset(st->uhu, 0, L * L * sizeof(long double));
-		memset(st->xhu, 0, L * p * sizeof(long double));
-		memset(st->trhg, 0, L * sizeof(long double));
-		memset(st->ypgpy, 0, L * sizeof(long double));
-		memset(st->trhghg, 0, L * L * sizeof(long double));
+		memset(st->c0, 0, L * sizeof(long double));
+		memset(st->c1, 0, L * p * sizeof(long double));
 		memset(st->bl, 0, L * p * p * sizeof(long double));
+		memset(st->trhg, 0, L * sizeof(long double));
+		memset(st->trhghg, 0, L * L * sizeof(long double));
 		memset(st->tlm, 0, L * L * p * p * sizeof(long double));
+		memset(st->d0, 0, L * L * sizeof(long double));
+		memset(st->e, 0, L * L * p * sizeof(long double));
+		memset(st->f, 0, L * L * p * sizeof(long double));
 	}
 	for (size_t c = 0; c < m->nb; c++) {
 		size_t s = m->bstart[c], n = m->bstart[c + 1] - s;
@@ -242,30 +210,40 @@ pass_derivs(const mk_ml *m, const double *theta, int derivs, mk_mlstate *st)
 		mk_ml_block_cov(m, c, theta, H);
 		if (chol(H, n, 1, &ld) != 0)
 			return -1;
-		for (size_t i = 0; i < n; i++) {	/* Xt = H X, pr = H r */
-			long double t = 0;
-			for (size_t j = 0; j < n; j++) {
-				size_t r = m->ord[s + j];
-				double fit = 0;
-				for (size_t q = 0; q < p; q++)
-					fit += m->d.x[r * p + q] * st->b[q];
-				t += H[i * n + j] * (m->d.y[r] - fit);
-			}
-			pr[i] = (double)t;
-			for (size_t q = 0; q < p; q++) {
-				long double u = 0;
-				for (size_t j = 0; j < n; j++)
-					u += H[i * n + j] * m->d.x[m->ord[s + j] *
-					    p + q];
-				Xt[i * p + q] = (double)u;
-			}
-		}
-		for (size_t i = 0; i < n; i++) {	/* r' H r */
-			size_t r = m->ord[s + i];
+		ldm += ld;
+		for (size_t j = 0; j < n; j++) {	/* r0 = y - X b_ref */
+			const double *x = m->d.x + m->ord[s + j] * p;
 			double fit = 0;
 			for (size_t q = 0; q < p; q++)
-				fit += m->d.x[r * p + q] * st->b[q];
-			rss += (long double)(m->d.y[r] - fit) * pr[i];
+				fit += x[q] * st->bref[q];
+			r0[j] = m->d.y[m->ord[s + j]] - fit;
+		}
+		for (size_t i = 0; i < n; i++) {	/* Xt = H X, yt = H r0 */
+			const double *hi = H + i * n;
+			double t = 0;
+			for (size_t j = 0; j < n; j++)
+				t += hi[j] * r0[j];
+			yt[i] = t;
+			rhr += r0[i] * t;
+			for (size_t q = 0; q < p; q++) {
+				double u = 0;
+				for (size_t j = 0; j < n; j++)
+					u += hi[j] * m->d.x[m->ord[s + j] * p + q];
+				Xt[i * p + q] = u;
+			}
+		}
+		for (size_t q = 0; q < p; q++) {	/* X'HX, X'H r0 */
+			double u = 0;
+			for (size_t i = 0; i < n; i++)
+				u += Xt[i * p + q] * r0[i];
+			st->xhr[q] += u;
+			for (size_t t = 0; t < p; t++) {
+				double v = 0;
+				for (size_t i = 0; i < n; i++)
+					v += m->d.x[m->ord[s + i] * p + q] *
+					    Xt[i * p + t];
+				st->xhx[q * p + t] += v;
+			}
 		}
 		if (!derivs)
 			continue;
@@ -278,38 +256,20 @@ pass_derivs(const mk_ml *m, const double *theta, int derivs, mk_mlstate *st)
 			memset(Rl, 0, n * g * sizeof(double));
 			for (size_t i = 0; i < n; i++) {
 				size_t a = m->loc[(s + i) * L + l];
-				zrl[a] += pr[i];
+				zrl[a] += yt[i];
 				for (size_t q = 0; q < p; q++)
 					zxl[a * p + q] += Xt[i * p + q];
 				for (size_t j = 0; j < n; j++)
 					Rl[j * g + a] += H[j * n + i];
 			}
 			for (size_t a = 0; a < g; a++) {
-				st->ypgpy[l] += (long double)zrl[a] * zrl[a];
-				for (size_t q = 0; q < p; q++)
+				st->c0[l] += zrl[a] * zrl[a];
+				for (size_t q = 0; q < p; q++) {
+					st->c1[l * p + q] += zxl[a * p + q] * zrl[a];
 					for (size_t t = 0; t < p; t++)
 						st->bl[(l * p + q) * p + t] +=
-						    (long double)zxl[a * p + q] *
-						    zxl[a * p + t];
-			}
-		}
-		/* u_l = G_l P y (row i: its level-l group's sum of Py), for
-		 * y'P G_l P G_m P y = u_l'M^-1u_m - (X'M^-1u_l)'A^-1(X'M^-1u_m) */
-		for (size_t mm = 0; mm < L; mm++) {
-			size_t gm = m->nloc[c * L + mm];
-			const double *Rm = R + mm * n0 * n0, *zrm = zr + mm * n0;
-			const double *xm = zx + mm * n0 * p;
-			for (size_t b = 0; b < gm; b++)	/* X'M^-1 u_m */
-				for (size_t q = 0; q < p; q++)
-					st->xhu[mm * p + q] += (long double)
-					    xm[b * p + q] * zrm[b];
-			for (size_t i = 0; i < n; i++) {
-				long double hu = 0;	/* (M^-1 u_m)_i */
-				for (size_t b = 0; b < gm; b++)
-					hu += (long double)Rm[i * gm + b] * zrm[b];
-				for (size_t l = 0; l < L; l++)
-					st->uhu[l * L + mm] += zr[l * n0 +
-					    m->loc[(s + i) * L + l]] * hu;
+						    zxl[a * p + q] * zxl[a * p + t];
+				}
 			}
 		}
 		for (size_t l = 0; l < L; l++)	/* pairs of levels */
@@ -317,40 +277,58 @@ pass_derivs(const mk_ml *m, const double *theta, int derivs, mk_mlstate *st)
 				size_t gl = m->nloc[c * L + l];
 				size_t gm = m->nloc[c * L + mm];
 				const double *Rm = R + mm * n0 * n0;
-				/* Sg = Z_l' H Z_m (gl x gm) */
+				const double *xl = zx + l * n0 * p;
+				const double *xm = zx + mm * n0 * p;
+				const double *rl = zr + l * n0, *rm = zr + mm * n0;
+				size_t lm = l * L + mm;
 				memset(Sg, 0, gl * gm * sizeof(double));
-				for (size_t i = 0; i < n; i++) {
+				for (size_t i = 0; i < n; i++) {	/* Z_l'H Z_m */
 					size_t a = m->loc[(s + i) * L + l];
 					for (size_t bb = 0; bb < gm; bb++)
 						Sg[a * gm + bb] += Rm[i * gm + bb];
 				}
-				long double f = 0;
-				for (size_t a = 0; a < gl * gm; a++)
-					f += (long double)Sg[a] * Sg[a];
-				st->trhghg[l * L + mm] += f;
+				double fro = 0, d0 = 0;
+				for (size_t a = 0; a < gl; a++) {
+					double u = 0;	/* S Z_m'H r0 */
+					for (size_t bb = 0; bb < gm; bb++) {
+						fro += Sg[a * gm + bb] * Sg[a * gm + bb];
+						u += Sg[a * gm + bb] * rm[bb];
+					}
+					sr[a] = u;
+					d0 += rl[a] * u;
+					for (size_t q = 0; q < p; q++) {	/* S Z_m'HX */
+						double v = 0;
+						for (size_t bb = 0; bb < gm; bb++)
+							v += Sg[a * gm + bb] *
+							    xm[bb * p + q];
+						sx[a * p + q] = v;
+					}
+				}
+				st->trhghg[lm] += fro;
+				st->d0[lm] += d0;
 				if (l == mm)
 					for (size_t a = 0; a < gl; a++)
 						st->trhg[l] += Sg[a * gm + a];
-				/* T_lm += (Z_l'Xt)' Sg (Z_m'Xt) */
-				const double *xl = zx + l * n0 * p;
-				const double *xm = zx + mm * n0 * p;
-				long double *T = st->tlm + (l * L + mm) * p * p;
-				for (size_t a = 0; a < gl; a++)
-					for (size_t bb = 0; bb < gm; bb++) {
-						double sab = Sg[a * gm + bb];
-						if (sab == 0)
-							continue;
-						for (size_t q = 0; q < p; q++)
-							for (size_t t = 0; t < p; t++)
-								T[q * p + t] +=
-								    (long double)
-								    xl[a * p + q] *
-								    sab * xm[bb * p +
-								    t];
+				for (size_t q = 0; q < p; q++) {
+					double e = 0, f = 0;
+					for (size_t a = 0; a < gl; a++) {
+						e += xl[a * p + q] * sr[a];
+						f += sx[a * p + q] * rl[a];
 					}
+					st->e[lm * p + q] += e;
+					st->f[lm * p + q] += f;
+					for (size_t t = 0; t < p; t++) {
+						double v = 0;
+						for (size_t a = 0; a < gl; a++)
+							v += xl[a * p + q] *
+							    sx[a * p + t];
+						st->tlm[(lm * p + q) * p + t] += v;
+					}
+				}
 			}
 	}
-	st->rss = (double)rss;
+	st->logdet_m = (double)ldm;
+	st->rhr = (double)rhr;
 	return 0;
 }
 
@@ -366,39 +344,84 @@ trace_ab(const double *a, const long double *b, size_t p)
 	return (double)t;
 }
 
+/* d'Bd for a p x p B and d of p. */
+static double
+quad(const long double *B, const double *d, size_t p)
+{
+	long double t = 0;
+
+	for (size_t i = 0; i < p; i++)
+		for (size_t j = 0; j < p; j++)
+			t += d[i] * B[i * p + j] * d[j];
+	return (double)t;
+}
+
+/* d'v for p values. */
+static double
+dot(const long double *v, const double *d, size_t p)
+{
+	long double t = 0;
+
+	for (size_t i = 0; i < p; i++)
+		t += v[i] * d[i];
+	return (double)t;
+}
+
 /* The (restricted) log-likelihood at theta, as metafor's .ll.rma.mv:
  * ML  -1/2 [k log 2pi + log|M| + r'M^-1 r]
  * REML -1/2 [(k-p) log 2pi + log|M| + log|X'M^-1X| + r'M^-1r] + 1/2 log|X'X|
- * and, with derivs, the score and Fisher information in theta:
- * score_l = -1/2 tr(P G_l) + 1/2 y'P G_l P y, info_lm = 1/2 tr(P G_l P G_m)
- * (M^-1 in place of P in the trace terms for ML), G_l = Z_l Z_l', where
- * tr(P G_l) = tr(M^-1 G_l) - tr(A^-1 B_l), B_l = X'M^-1 G_l M^-1 X, and
- * tr(P G_l P G_m) = tr(M^-1 G_l M^-1 G_m) - 2 tr(A^-1 T_lm)
- * + tr(A^-1 B_l A^-1 B_m), T_lm = X'M^-1 G_l M^-1 G_m M^-1 X, A = X'M^-1X. */
+ * and, with derivs, the score, the expected (Fisher) and the observed
+ * information in theta (Searle, Casella & McCulloch 1992, ch. 6):
+ * score_l = -1/2 tr(P G_l) + 1/2 y'P G_l P y, I_lm = 1/2 tr(P G_l P G_m),
+ * J_lm = y'P G_l P G_m P y - I_lm (M^-1 in place of P in the trace terms
+ * for ML), G_l = Z_l Z_l', where tr(P G_l) = tr(M^-1 G_l) - tr(A^-1 B_l)
+ * and tr(P G_l P G_m) = tr(M^-1 G_l M^-1 G_m) - 2 tr(A^-1 T_lm) +
+ * tr(A^-1 B_l A^-1 B_m), A = X'M^-1X. The quadratic forms in P y come from
+ * the sums about b_ref (pass()) and d = b - b_ref. */
 int
 mk_ml_eval(const mk_ml *m, const double *theta, int derivs, mk_mlstate *st)
 {
 	size_t k = m->d.k, p = m->d.p, L = m->L;
-	double l2pi = MK_LOG_2PI;
+	double *d = st->ab + 2 * p * p, ld;
 
-	if (pass_gls(m, theta, st) != 0 || solve_beta(m, st) != 0 ||
-	    pass_derivs(m, theta, derivs, st) != 0)
+	if (pass(m, theta, derivs, st) != 0)
 		return -1;
+	for (size_t i = 0; i < p * p; i++)	/* A^-1 and d = A^-1 X'H r0 */
+		st->ainv[i] = (double)st->xhx[i];
+	if (chol(st->ainv, p, 1, &ld) != 0)
+		return -1;
+	st->logdet_a = ld;
+	for (size_t j = 0; j < p; j++) {
+		long double t = 0;
+		for (size_t l = 0; l < p; l++)
+			t += st->ainv[j * p + l] * st->xhr[l];
+		d[j] = (double)t;
+	}
+	st->rss = st->rhr - dot(st->xhr, d, p);	/* r'Hr, r = r0 - X d */
+	for (size_t j = 0; j < p; j++)
+		st->b[j] = st->bref[j] + d[j];
 	if (m->reml)
-		st->ll = -0.5 * (((double)k - (double)p) * l2pi + st->logdet_m +
-		    st->logdet_a + st->rss) + 0.5 * m->logdet_xx;
+		st->ll = -0.5 * (((double)k - (double)p) * MK_LOG_2PI +
+		    st->logdet_m + st->logdet_a + st->rss) + 0.5 * m->logdet_xx;
 	else
-		st->ll = -0.5 * ((double)k * l2pi + st->logdet_m + st->rss);
-	if (!derivs)
+		st->ll = -0.5 * ((double)k * MK_LOG_2PI + st->logdet_m +
+		    st->rss);
+	if (!derivs) {
+		memcpy(st->bref, st->b, p * sizeof(double));
 		return 0;
+	}
 	for (size_t l = 0; l < L; l++) {
 		double trp = (double)st->trhg[l] - (m->reml ?
 		    trace_ab(st->ainv, st->bl + l * p * p, p) : 0);
-		st->score[l] = -0.5 * trp + 0.5 * (double)st->ypgpy[l];
+		/* y'P G_l P y = |Z_l'P y|^2, Z_l'P y = Z_l'H r0 - Z_l'HX d */
+		double ypgpy = (double)st->c0[l] - 2 * dot(st->c1 + l * p, d, p) +
+		    quad(st->bl + l * p * p, d, p);
+		st->score[l] = -0.5 * trp + 0.5 * ypgpy;
 	}
 	for (size_t l = 0; l < L; l++)
 		for (size_t mm = 0; mm < L; mm++) {
-			double t = (double)st->trhghg[l * L + mm];
+			size_t lm = l * L + mm;
+			double t = (double)st->trhghg[lm];
 			if (m->reml) {
 				/* A^-1 B_l and A^-1 B_m, then their trace */
 				double *ab[2] = { st->ab, st->ab + p * p };
@@ -419,18 +442,38 @@ mk_ml_eval(const mk_ml *m, const double *theta, int derivs, mk_mlstate *st)
 					for (size_t j = 0; j < p; j++)
 						tt += (long double)ab[0][i * p + j] *
 						    ab[1][j * p + i];
-				t += -2 * trace_ab(st->ainv, st->tlm +
-				    (l * L + mm) * p * p, p) + (double)tt;
+				t += -2 * trace_ab(st->ainv, st->tlm + lm * p * p,
+				    p) + (double)tt;
 			}
-			st->info[l * L + mm] = 0.5 * t;
-			/* observed information: y'PG_lPG_mPy - info */
-			long double u = st->uhu[l * L + mm];
-			for (size_t i = 0; i < p; i++)
-				for (size_t j = 0; j < p; j++)
-					u -= st->xhu[l * p + i] * st->ainv[i * p + j] *
-					    st->xhu[mm * p + j];
-			st->obs[l * L + mm] = (double)u - 0.5 * t;
+			st->info[lm] = 0.5 * t;
+			/* y'P G_l P G_m P y = u_l'H u_m - (X'H u_l)'A^-1(X'H u_m),
+			 * u_l = Z_l Z_l'P y */
+			double uhu = (double)st->d0[lm] - dot(st->e + lm * p, d,
+			    p) - dot(st->f + lm * p, d, p) + quad(st->tlm +
+			    lm * p * p, d, p);
+			long double xa[MK_MAXP_STACK], xb[MK_MAXP_STACK];
+			double corr = 0;
+			if (p <= MK_MAXP_STACK) {
+				for (size_t i = 0; i < p; i++) {	/* c1 - B d */
+					long double u = st->c1[l * p + i],
+					    v = st->c1[mm * p + i];
+					for (size_t j = 0; j < p; j++) {
+						u -= st->bl[(l * p + i) * p + j] *
+						    d[j];
+						v -= st->bl[(mm * p + i) * p + j] *
+						    d[j];
+					}
+					xa[i] = u;
+					xb[i] = v;
+				}
+				for (size_t i = 0; i < p; i++)
+					for (size_t j = 0; j < p; j++)
+						corr += (double)(xa[i] *
+						    st->ainv[i * p + j] * xb[j]);
+			}
+			st->obs[lm] = uhu - corr - 0.5 * t;
 		}
+	memcpy(st->bref, st->b, p * sizeof(double));
 	return 0;
 }
 
@@ -439,24 +482,27 @@ mk_mlstate_init(mk_mlstate *st, size_t p, size_t L)
 {
 	memset(st, 0, sizeof(*st));
 	st->xhx = calloc(p * p, sizeof(long double));
-	st->xhy = calloc(p, sizeof(long double));
+	st->xhr = calloc(p, sizeof(long double));
+	st->bref = calloc(p, sizeof(double));
+	st->c0 = calloc(L, sizeof(long double));
+	st->c1 = calloc(L * p, sizeof(long double));
+	st->d0 = calloc(L * L, sizeof(long double));
+	st->e = calloc(L * L * p, sizeof(long double));
+	st->f = calloc(L * L * p, sizeof(long double));
 	st->ainv = calloc(p * p, sizeof(double));
 	st->b = calloc(p, sizeof(double));
-	st->ab = calloc(2 * p * p, sizeof(double));
+	st->ab = calloc(2 * p * p + p, sizeof(double));
 	st->trhg = calloc(L, sizeof(long double));
-	st->ypgpy = calloc(L, sizeof(long double));
 	st->trhghg = calloc(L * L, sizeof(long double));
 	st->bl = calloc(L * p * p, sizeof(long double));
 	st->tlm = calloc(L * L * p * p, sizeof(long double));
 	st->score = calloc(L, sizeof(double));
 	st->info = calloc(L * L, sizeof(double));
 	st->obs = calloc(L * L, sizeof(double));
-	st->uhu = calloc(L * L, sizeof(long double));
-	st->xhu = calloc(L * p, sizeof(long double));
-	if (!st->obs || !st->uhu || !st->xhu ||
-	    !st->xhx || !st->xhy || !st->ainv || !st->b || !st->ab || !st->trhg ||
-	    !st->ypgpy || !st->trhghg || !st->bl || !st->tlm || !st->score ||
-	    !st->info) {
+	if (!st->xhx || !st->xhr || !st->bref || !st->c0 || !st->c1 ||
+	    !st->d0 || !st->e || !st->f || !st->ainv || !st->b || !st->ab ||
+	    !st->trhg || !st->trhghg || !st->bl || !st->tlm || !st->score ||
+	    !st->info || !st->obs) {
 		mk_mlstate_free(st);
 		return -1;
 	}
@@ -467,20 +513,23 @@ void
 mk_mlstate_free(mk_mlstate *st)
 {
 	free(st->xhx);
-	free(st->xhy);
+	free(st->xhr);
+	free(st->bref);
+	free(st->c0);
+	free(st->c1);
+	free(st->d0);
+	free(st->e);
+	free(st->f);
 	free(st->ainv);
 	free(st->b);
 	free(st->ab);
 	free(st->trhg);
-	free(st->ypgpy);
 	free(st->trhghg);
 	free(st->bl);
 	free(st->tlm);
 	free(st->score);
 	free(st->info);
 	free(st->obs);
-	free(st->uhu);
-	free(st->xhu);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -531,27 +580,31 @@ mk_ml_weights(const mk_ml *m, const double *theta, double *w)
 
 /* Solves the free part of J step = score (components not in free get no
  * step), J the observed information (Newton) when it is positive
- * definite, else the expected one (Fisher scoring); 0, or -1 when both
- * are singular. */
+ * definite and fisher is not set, else the expected one (Fisher
+ * scoring); 0, or -1 when both are singular. */
 static int
-newton_step(const mk_mlstate *st, size_t L, const int *free_, double *step)
+newton_step(const mk_mlstate *st, size_t L, const int *free_, int fisher,
+    double *step)
 {
-	if (solve_step(st->obs, st->score, L, free_, step) == 0)
+	if (!fisher && solve_step(st->obs, st->score, L, free_, step) == 0)
 		return 0;
 	return solve_step(st->info, st->score, L, free_, step);
 }
 
-/* Fisher scoring for the components with fixed[l] == 0 (the others stay
- * as given): from theta, steps I^-1 s halved until the likelihood does
- * not fall and theta stays >= 0; a component at 0 whose score is not
- * positive stays there. Converged when no component moves by more than
- * 1e-12 of (theta + scale). 0, or -1 (no convergence, a singular M). */
+/* Newton's method (Fisher scoring while the steps exceed 1%, and where
+ * the observed information is not positive definite) for the components
+ * with fixed[l] == 0, the others
+ * as given: from theta, steps J^-1 s halved until the likelihood does not
+ * fall and theta stays >= 0; a component at 0 whose score is not positive
+ * stays there. Converged when the next step would move no component by
+ * more than tol (theta + scale); st is then theta's. 0, or -1 (no
+ * convergence, a singular M). */
 int
 mk_ml_fit(const mk_ml *m, double *theta, const int *fixed, double scale,
-    int maxiter, mk_mlstate *st, int *iters)
+    double tol, int maxiter, mk_mlstate *st, int *iters)
 {
 	size_t L = m->L;
-	double trial[MK_MAXLEVELS], step[MK_MAXLEVELS];
+	double trial[MK_MAXLEVELS], step[MK_MAXLEVELS], last = INFINITY;
 	int free_[MK_MAXLEVELS];
 
 	if (mk_ml_eval(m, theta, 1, st) != 0)
@@ -561,8 +614,18 @@ mk_ml_fit(const mk_ml *m, double *theta, const int *fixed, double scale,
 		for (size_t l = 0; l < L; l++)
 			free_[l] = !fixed[l] && !(theta[l] <= 0 &&
 			    st->score[l] <= 0);
-		if (newton_step(st, L, free_, step) != 0)
+		/* Fisher scoring while far off (it is the steadier), Newton
+		 * once the steps are below 1% */
+		if (newton_step(st, L, free_, last > 1e-2, step) != 0)
 			return -1;
+		for (size_t l = 0; l < L; l++)	/* the step, relative */
+			big = fmax(big, fabs(fmax(0, theta[l] + step[l]) -
+			    theta[l]) / (theta[l] + scale));
+		last = big;
+		if (iters)
+			*iters = it;
+		if (big <= tol)
+			return 0;	/* st is theta's, the optimum's */
 		double h = 1;
 		for (int half = 0; half < 60; half++, h /= 2) {
 			for (size_t l = 0; l < L; l++)
@@ -571,17 +634,7 @@ mk_ml_fit(const mk_ml *m, double *theta, const int *fixed, double scale,
 			    st->ll >= ll0 - 1e-12 * fabs(ll0))
 				break;
 		}
-		for (size_t l = 0; l < L; l++) {
-			big = fmax(big, fabs(trial[l] - theta[l]) /
-			    (theta[l] + scale));
-			theta[l] = trial[l];
-		}
-		if (iters)
-			*iters = it;
-		if (big <= 1e-12) {
-			/* at the optimum: state for theta exactly */
-			return mk_ml_eval(m, theta, 1, st);
-		}
+		memcpy(theta, trial, L * sizeof(double));
 	}
 	return -1;
 }
