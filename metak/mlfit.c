@@ -500,7 +500,7 @@ mk_mlm_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 	for (size_t i = 0; i < r->k; i++)
 		r->study[i] = back[sub->row[r->study[i]]];
 	free(back);
-	gid = malloc(r->k * L * sizeof(size_t));
+	gid = calloc(r->k * L, sizeof(size_t));
 	if (gid == NULL || build_groups(t, s, r, col, L, gid, ng, err) != 0)
 		goto fail;
 	for (size_t l = 0; l < L; l++) {	/* "A", "A/B", ... */
