@@ -12,7 +12,7 @@ WARN       = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow \
 LDLIBS     = -lcsv -lgsl -lgslcblas -lm
 
 LIBSRC = metak/buf.c metak/diag.c metak/csvin.c metak/table.c \
-         metak/names.c metak/strmap.c metak/numparse.c metak/effect.c metak/wls.c metak/tau2.c metak/roots.c \
+         metak/names.c metak/strmap.c metak/numparse.c metak/studies.c metak/effect.c metak/wls.c metak/tau2.c metak/roots.c \
          metak/het.c metak/model.c metak/mods.c metak/metareg.c \
          metak/permute.c metak/regout.c metak/regtext.c metak/bubble.c metak/mlm.c \
          metak/mlfit.c metak/robust.c metak/robustcl.c \

@@ -71,11 +71,42 @@ mk_buf_free(mk_buf *b)
 	b->oom = 0;
 }
 
+size_t
+mk_utf8_seq(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n;
+
+	if (u[0] < 0x80)
+		return 1;
+	if (u[0] >= 0xC2 && u[0] <= 0xDF)
+		n = 2;
+	else if (u[0] >= 0xE0 && u[0] <= 0xEF)
+		n = 3;
+	else if (u[0] >= 0xF0 && u[0] <= 0xF4)
+		n = 4;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((u[i] & 0xC0) != 0x80)
+			return 0;
+	if ((u[0] == 0xE0 && u[1] < 0xA0) || (u[0] == 0xED && u[1] >= 0xA0) ||
+	    (u[0] == 0xF0 && u[1] < 0x90) || (u[0] == 0xF4 && u[1] >= 0x90))
+		return 0;	/* overlong, surrogate or beyond U+10FFFF */
+	return n;
+}
+
 void
 mk_buf_xml(mk_buf *b, const char *s)
 {
-	for (; *s; s++) {
+	while (*s) {
 		unsigned char c = (unsigned char)*s;
+		size_t n = mk_utf8_seq(s);
+		if (n == 0) {	/* not UTF-8: the replacement character */
+			mk_buf_put(b, "\xEF\xBF\xBD", 3);
+			s++;
+			continue;
+		}
 		switch (c) {
 		case '&': mk_buf_printf(b, "&amp;"); break;
 		case '<': mk_buf_printf(b, "&lt;"); break;
@@ -83,9 +114,54 @@ mk_buf_xml(mk_buf *b, const char *s)
 		case '"': mk_buf_printf(b, "&quot;"); break;
 		case '\'': mk_buf_printf(b, "&#39;"); break;
 		default:	/* XML 1.0 forbids most control characters */
-			mk_buf_put(b, c < 0x20 && c != '\t' ? " " : s, 1);
+			mk_buf_put(b, c < 0x20 && c != '\t' ? " " : s, n);
+		}
+		s += n;
+	}
+}
+
+size_t
+mk_escape(const char *s, char *out, size_t n)
+{
+	size_t o = 0, bad = 0;
+
+	while (*s && o + 5 < n) {
+		unsigned char c = (unsigned char)*s;
+		size_t len = mk_utf8_seq(s);
+		if (len > 1 || (len == 1 && c >= 0x20 && c != 0x7f)) {
+			memcpy(out + o, s, len);	/* printable */
+			o += len;
+			s += len;
+			continue;
+		}
+		bad++;
+		if (c == '\n' || c == '\r' || c == '\t') {
+			out[o++] = '\\';
+			out[o++] = c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+		} else {
+			o += (size_t)snprintf(out + o, n - o, "\\x%02x", c);
+		}
+		s++;
+	}
+	out[o] = '\0';
+	return bad;
+}
+
+const char *
+mk_label(const char *s, char *tmp, size_t n)
+{
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x20 || c == 0x7f || c >= 0x80) {
+			if (c >= 0x80 && mk_utf8_seq(p) > 1) {
+				p += mk_utf8_seq(p) - 1;
+				continue;
+			}
+			mk_escape(s, tmp, n);
+			return tmp;
 		}
 	}
+	return s;
 }
 
 /* The 15 significant digits of |x| (> 0, finite) as an integer in

@@ -91,6 +91,8 @@ extern const char *const opt_sections[];
 int opt_flag(struct cli *, const struct opt *, char *);
 int opt_string(struct cli *, const struct opt *, char *);
 int opt_number(struct cli *, const struct opt *, char *);
+int opt_open(struct cli *, const struct opt *, char *);
+int opt_whole(struct cli *, const struct opt *, char *);
 int opt_integer(struct cli *, const struct opt *, char *);
 int opt_choice(struct cli *, const struct opt *, char *);
 int opt_measure(struct cli *, const struct opt *, char *);

@@ -58,6 +58,20 @@ read_claim(const struct cli *c, mk_claim *cl)
 	    (c->claim[3] && printed("--p", c->claim[3], &cl->p, &cl->p_dec,
 	    &cl->p_less)))
 		return -1;
+	if (c->claim[3] && !(cl->p >= 0 && cl->p <= 1 && !(cl->p_less &&
+	    cl->p == 0))) {
+		usage_error("--p: a p-value from 0 to 1 (\"<x\" with x above "
+		    "0), got \"%s\"", c->claim[3]);
+		return -1;
+	}
+	const mk_measure_info *mi = mk_measure_get(cl->measure);
+	if ((cl->scale == MK_SCALE_LOG && !mi->log_scale) ||
+	    (cl->scale == MK_SCALE_PERCENT && cl->measure != MK_RD)) {
+		usage_error("--scale %s: not for %s (log is for ratio measures, "
+		    "percent for risk differences)", cl->scale == MK_SCALE_LOG ?
+		    "log" : "percent", mi->name);
+		return -1;
+	}
 	if (!(cl->lo <= cl->est && cl->est <= cl->hi && cl->lo < cl->hi) ||
 	    (mk_measure_get(cl->measure)->log_scale &&
 	    cl->scale == MK_SCALE_NATURAL && cl->lo <= 0)) {
@@ -89,6 +103,7 @@ cmd_check(struct cli *c)
 		reproduced = k.centred && (!k.p_checked || k.p_ok);
 	} else {
 		if ((t = mk_table_read(c->file, &err)) == NULL ||
+		    mk_table_check_maps(t, c->o.maps, c->o.nmaps, &err) != 0 ||
 		    apply_where(t, c, &err) != 0 ||
 		    mk_check_data(t, &c->o, &cl, cli_given(c, "method"), &rows,
 		    &n, &err) != 0) {

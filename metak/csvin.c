@@ -12,6 +12,7 @@
 #include "metak.h"
 
 #define FIELD_MAX (1u << 20)	/* longest field we accept: 1 MiB */
+#define FIELDS_MAX 100000	/* most fields in one record */
 #define PIECE 65536		/* bytes handed to libcsv at a time */
 
 struct rd {
@@ -30,6 +31,7 @@ struct rd {
 	int bom_checked;
 	size_t pending;		/* bytes fed since the last field ended */
 	int saw_field;		/* a field ended during the current feed */
+	int after_cr;		/* the last piece ended with a CR */
 };
 
 static void
@@ -53,6 +55,10 @@ on_field(void *s, size_t len, void *ud)
 	r->saw_field = 1;
 	if (len > FIELD_MAX) {
 		fail(r, r->line, "field longer than 1 MiB");
+		return;
+	}
+	if (r->nf == FIELDS_MAX) {
+		fail(r, r->line, "more than 100000 fields in one record");
 		return;
 	}
 	if (r->nf == r->capf) {
@@ -107,7 +113,8 @@ on_record(int c, void *ud)
 	drop_fields(r);
 }
 
-/* Feeds one piece that holds at most one newline, at its end. */
+/* Feeds one piece that holds at most one line break (LF or CR), at its
+ * end. */
 static int
 feed(struct csv_parser *p, struct rd *r, const char *s, size_t n)
 {
@@ -132,12 +139,16 @@ feed(struct csv_parser *p, struct rd *r, const char *s, size_t n)
 		fail(r, r->line, "field longer than 1 MiB");
 		return -1;
 	}
-	if (n > 0 && s[n - 1] == '\n')
+	/* a line ends at LF, CR LF or a lone CR (old Mac, some exports) */
+	if (n > 0 && (s[n - 1] == '\r' || (s[n - 1] == '\n' &&
+	    !(n == 1 && r->after_cr))))
 		r->line++;
+	r->after_cr = n > 0 && s[n - 1] == '\r';
 	return 0;
 }
 
-/* Splits a chunk at newlines and feeds it; a leading UTF-8 BOM is skipped. */
+/* Splits a chunk at line breaks (LF or CR) and feeds it; a leading UTF-8
+ * BOM is skipped. */
 static int
 feed_chunk(struct csv_parser *p, struct rd *r, const char *s, size_t n)
 {
@@ -149,8 +160,12 @@ feed_chunk(struct csv_parser *p, struct rd *r, const char *s, size_t n)
 		}
 	}
 	while (n > 0) {
-		const char *nl = memchr(s, '\n', n < PIECE ? n : PIECE);
-		size_t len = nl ? (size_t)(nl - s) + 1 : (n < PIECE ? n : PIECE);
+		size_t max = n < PIECE ? n : PIECE, len = max;
+		for (size_t i = 0; i < max; i++)
+			if (s[i] == '\n' || s[i] == '\r') {
+				len = i + 1;
+				break;
+			}
 		if (feed(p, r, s, len) != 0)
 			return -1;
 		s += len;

@@ -32,6 +32,10 @@ mk_warn_add(mk_warn *w, const char *fmt, ...)
 
 	if (w == NULL)
 		return;
+	if (w->n >= MK_WARN_KEEP) {	/* memory stays bounded: count them */
+		w->dropped++;
+		return;
+	}
 	va_start(ap, fmt);
 	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
@@ -57,5 +61,5 @@ mk_warn_clear(mk_warn *w)
 		free(w->msg[i]);
 	free(w->msg);
 	w->msg = NULL;
-	w->n = w->cap = 0;
+	w->n = w->cap = w->dropped = 0;
 }

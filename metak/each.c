@@ -112,7 +112,8 @@ on_row(void *ud, char **f, size_t n, long line, mk_err *err)
 	struct each *e = ud;
 
 	if (e->t->names == NULL) {
-		if (mk_table_push(e->t, f, n, line, err) != 0)
+		if (mk_table_push(e->t, f, n, line, err) != 0 ||
+		    mk_table_check_maps(e->t, e->o->maps, e->o->nmaps, err) != 0)
 			return -1;
 		e->col = mk_table_col(e->t, e->column, e->o->maps,
 		    e->o->nmaps);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <gsl/gsl_cdf.h>
 
@@ -30,6 +31,18 @@ static const struct kind_def kinds[] = {
 	{ MK_KIND_REPORTED, { "estimate", "ci_low", "ci_high" }, 3, MK_GEN },
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+int
+mk_canonical(const char *name)
+{
+	if (strcasecmp(name, "study") == 0)
+		return 1;
+	for (size_t k = 0; k < NKINDS; k++)
+		for (size_t c = 0; c < kinds[k].ncols; c++)
+			if (strcasecmp(kinds[k].cols[c], name) == 0)
+				return 1;
+	return 0;
+}
 
 /* Picks the first complete column set; else names what the nearest lacks. */
 static const struct kind_def *
@@ -133,100 +146,13 @@ mk_effect_2x2(mk_measure m, double a, double b, double c, double d,
 	return isfinite(*yi) && isfinite(*vi) && *vi > 0 ? 0 : -1;
 }
 
-mk_studies *
-mk_studies_subset(const mk_studies *s, const unsigned char *keep)
-{
-	mk_studies *o = calloc(1, sizeof(*o));
-	size_t n = 0;
-
-	if (o == NULL)
-		return NULL;
-	o->kind = s->kind;
-	o->measure = s->measure;
-	o->nraw = s->nraw;
-	for (size_t i = 0; i < s->k; i++)
-		n += keep[i] != 0;
-	size_t sz = n ? n : 1;
-	o->yi = malloc(sz * sizeof(double));
-	o->vi = malloc(sz * sizeof(double));
-	o->row = malloc(sz * sizeof(size_t));
-	int bad = !o->yi || !o->vi || !o->row;
-	const double *src[4] = { s->ai, s->bi, s->ci, s->di };
-	double **dst[4] = { &o->ai, &o->bi, &o->ci, &o->di };
-	for (int c = 0; c < 4; c++)
-		if (src[c] && !(*dst[c] = malloc(sz * sizeof(double))))
-			bad = 1;
-	for (int c = 0; c < s->nraw; c++)
-		if (!(o->raw[c] = malloc(sz * sizeof(double))))
-			bad = 1;
-	if (bad) {
-		mk_studies_free(o);
-		return NULL;
-	}
-	for (size_t i = 0; i < s->k; i++) {
-		if (!keep[i])
-			continue;
-		o->yi[o->k] = s->yi[i];
-		o->vi[o->k] = s->vi[i];
-		o->row[o->k] = s->row[i];
-		for (int c = 0; c < 4; c++)
-			if (src[c])
-				(*dst[c])[o->k] = src[c][i];
-		for (int c = 0; c < s->nraw; c++)
-			o->raw[c][o->k] = s->raw[c][i];
-		o->k++;
-	}
-	return o;
-}
-
-void
-mk_studies_free(mk_studies *s)
-{
-	if (s == NULL)
-		return;
-	free(s->yi);
-	free(s->vi);
-	free(s->ai);
-	free(s->bi);
-	free(s->ci);
-	free(s->di);
-	free(s->row);
-	for (int c = 0; c < 6; c++)
-		free(s->raw[c]);
-	free(s);
-}
-
 static mk_studies *
 alloc_studies(const struct kind_def *kd, size_t n)
 {
-	mk_studies *s = calloc(1, sizeof(*s));
-	size_t sz = n ? n : 1;
-	int bad;
+	int raw = kd->kind == MK_KIND_BINARY || kd->kind == MK_KIND_CONT;
 
-	if (s == NULL)
-		return NULL;
-	s->kind = kd->kind;
-	s->yi = malloc(sz * sizeof(double));
-	s->vi = malloc(sz * sizeof(double));
-	s->row = malloc(sz * sizeof(size_t));
-	bad = !s->yi || !s->vi || !s->row;
-	if (kd->kind == MK_KIND_BINARY) {
-		s->ai = malloc(sz * sizeof(double));
-		s->bi = malloc(sz * sizeof(double));
-		s->ci = malloc(sz * sizeof(double));
-		s->di = malloc(sz * sizeof(double));
-		bad |= !s->ai || !s->bi || !s->ci || !s->di;
-	}
-	if (kd->kind == MK_KIND_BINARY || kd->kind == MK_KIND_CONT) {
-		s->nraw = (int)kd->ncols;
-		for (int c = 0; c < s->nraw; c++)
-			bad |= !(s->raw[c] = malloc(sz * sizeof(double)));
-	}
-	if (bad) {
-		mk_studies_free(s);
-		return NULL;
-	}
-	return s;
+	return mk_studies_alloc(kd->kind, kd->kind == MK_KIND_BINARY,
+	    raw ? (int)kd->ncols : 0, n);
 }
 
 /* Checks one row's values; 0 ok, -1 error (err set). */
@@ -383,6 +309,10 @@ mk_studies_from_table(const mk_table *t, const mk_opts *o, mk_warn *w,
 		for (size_t c = 0; c < kd->ncols; c++) {
 			const char *cell = mk_table_cell(t, r, col[c]);
 			int st = mk_parse_num(cell, &x[c], &why);
+			if (st == MK_NUM_OK && !mk_in_range(x[c])) {
+				st = MK_NUM_BAD;
+				why = MK_RANGE_MSG;
+			}
 			if (st == MK_NUM_BAD) {
 				mk_err_set(err, t->file, t->line[r],
 				    t->names[col[c]], "%s, got \"%.40s\"",
@@ -408,17 +338,31 @@ mk_studies_from_table(const mk_table *t, const mk_opts *o, mk_warn *w,
 		}
 		size_t i = s->k;
 		if (s->ai != NULL) {	/* binary */
-			s->ncc += o->cc_to == MK_CC_ALL || (o->cc_to ==
-			    MK_CC_ONLY0 && (x[0] == 0 || x[0] == x[1] ||
-			    x[2] == 0 || x[2] == x[3]));
 			s->ai[i] = x[0];
 			s->bi[i] = x[1] - x[0];
 			s->ci[i] = x[2];
 			s->di[i] = x[3] - x[2];
 			if (mk_effect_2x2(m, s->ai[i], s->bi[i], s->ci[i],
 			    s->di[i], o->cc, o->cc_to, &s->yi[i],
-			    &s->vi[i]) != 0)
+			    &s->vi[i]) != 0) {
 				s->yi[i] = s->vi[i] = NAN;
+				if (o->method != MK_MH && o->method != MK_PETO) {
+					/* inverse variance cannot use it */
+					mk_warn_add(w, "%s:%ld: study \"%s\": the %s "
+					    "is not defined for this table without "
+					    "a continuity correction (--cc %g, "
+					    "--cc-to %s); row left out", t->file,
+					    t->line[r], label_of(t, r, tmp,
+					    sizeof(tmp)), mk_measure_get(m)->name,
+					    o->cc, o->cc_to == MK_CC_NONE ? "none" :
+					    o->cc_to == MK_CC_ALL ? "all" : "only0");
+					continue;
+				}
+			}
+			/* studies the correction changed (none when it is 0) */
+			s->ncc += o->cc > 0 && (o->cc_to == MK_CC_ALL ||
+			    (o->cc_to == MK_CC_ONLY0 && (x[0] == 0 ||
+			    x[0] == x[1] || x[2] == 0 || x[2] == x[3])));
 		} else {
 			row_effect(kd, m, x, o->md_pooled_var, &s->yi[i],
 			    &s->vi[i]);

@@ -131,10 +131,22 @@ void mk_strmap_free(mk_strmap *m);
  * a missing value, MK_NUM_BAD with *why saying what is wrong. */
 enum { MK_NUM_OK, MK_NUM_EMPTY, MK_NUM_BAD };
 int mk_parse_num(const char *s, double *out, const char **why);
+/* Is x 0 or of a magnitude from 1e-60 to 1e60, the data values metak
+ * computes with (squares, products and sums of them stay finite)? */
+int mk_in_range(double x);
+#define MK_RANGE_MSG "out of the range metak computes with (0, or a " \
+	"magnitude from 1e-60 to 1e60)"
 
 /* Appends s as XML character data: markup escaped, control characters
- * XML forbids turned into spaces. */
+ * XML forbids turned into spaces, bytes that are not UTF-8 into U+FFFD. */
 void mk_buf_xml(mk_buf *b, const char *s);
+/* The length of the valid UTF-8 sequence at s, or 0. */
+size_t mk_utf8_seq(const char *s);
+/* s for a terminal: control characters as \n, \r, \t or \xNN, bytes that
+ * are not UTF-8 as \xNN (into out, n bytes); the number escaped. */
+size_t mk_escape(const char *s, char *out, size_t n);
+/* s itself when it needs no escaping, else its escaped form in tmp. */
+const char *mk_label(const char *s, char *tmp, size_t n);
 /* x as "%.15g" writes it (out: at least 32 bytes). */
 void mk_fmt_g15(char *out, double x);
 void mk_buf_g15(mk_buf *b, double x);

@@ -4,41 +4,71 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "internal.h"
 
 const char *const prog = "metak";
+
+/* One line on stderr, control characters and bytes that are not UTF-8
+ * escaped, so that what a file or argument holds cannot reach the
+ * terminal as a command. */
+static void
+say(const char *s)
+{
+	static char out[4 * 2048 + 8];
+
+	mk_escape(s, out, sizeof(out));
+	fprintf(stderr, "%s\n", out);
+}
 
 void
 usage_error(const char *fmt, ...)
 {
 	va_list ap;
+	char msg[2048];
+	int n = snprintf(msg, sizeof(msg), "%s: ", prog);
 
-	fprintf(stderr, "%s: ", prog);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'metak --help'.\n");
+	say(msg);
+	fprintf(stderr, "Try 'metak --help'.\n");
 }
 
 void
 print_err(const mk_err *e, const char *file)
 {
 	const char *f = e->file[0] ? e->file : file;
+	char msg[2048];
+	size_t n = (size_t)snprintf(msg, sizeof(msg), "%s: ", prog);
 
-	fprintf(stderr, "%s: ", prog);
 	if (f && f[0]) {
-		fprintf(stderr, "%s:", f);
-		if (e->line > 0)
-			fprintf(stderr, "%ld:", e->line);
-		fprintf(stderr, " ");
+		n += (size_t)snprintf(msg + n, sizeof(msg) - n, "%s:", f);
+		if (e->line > 0 && n < sizeof(msg))
+			n += (size_t)snprintf(msg + n, sizeof(msg) - n, "%ld:",
+			    e->line);
+		if (n < sizeof(msg))
+			n += (size_t)snprintf(msg + n, sizeof(msg) - n, " ");
 	}
-	if (e->column[0])
-		fprintf(stderr, "%s: ", e->column);
-	fprintf(stderr, "%s\n", e->msg);
+	if (e->column[0] && n < sizeof(msg))
+		n += (size_t)snprintf(msg + n, sizeof(msg) - n, "%s: ",
+		    e->column);
+	if (n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - n, "%s", e->msg);
+	say(msg);
 }
 
 void
 print_warnings(const mk_warn *w)
 {
-	for (size_t i = 0; i < w->n; i++)
-		fprintf(stderr, "%s: warning: %s\n", prog, w->msg[i]);
+	char msg[2048];
+
+	for (size_t i = 0; i < w->n; i++) {
+		snprintf(msg, sizeof(msg), "%s: warning: %s", prog, w->msg[i]);
+		say(msg);
+	}
+	if (w->dropped > 0) {
+		snprintf(msg, sizeof(msg), "%s: warning: %zu more warnings not "
+		    "shown", prog, w->dropped);
+		say(msg);
+	}
 }

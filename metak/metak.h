@@ -22,10 +22,13 @@ typedef struct mk_err {
 void mk_err_set(mk_err *e, const char *file, long line, const char *column,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
-/* Warnings collected by the library; main.c prints them. */
+/* Warnings collected by the library; the command line prints them. The
+ * first MK_WARN_KEEP are kept, the rest only counted. */
+#define MK_WARN_KEEP 100
 typedef struct mk_warn {
 	size_t n, cap;
 	char **msg;
+	size_t dropped;
 } mk_warn;
 
 void mk_warn_add(mk_warn *w, const char *fmt, ...)
@@ -92,6 +95,11 @@ void mk_table_free(mk_table *t);
 mk_table *mk_table_read(const char *path, mk_err *err);
 mk_table *mk_table_parse(const char *name, const char *data, size_t len,
     mk_err *err);
+/* Every column a --map names exists (else err, naming it). */
+int mk_table_check_maps(const mk_table *t, const mk_map *maps, size_t nmaps,
+    mk_err *err);
+/* Is name one of the canonical column names metak reads (effect.c)? */
+int mk_canonical(const char *name);
 /* Column index of canonical name (honouring maps), case-insensitive; -1. */
 int mk_table_col(const mk_table *t, const char *name, const mk_map *maps,
     size_t nmaps);
@@ -189,8 +197,16 @@ typedef struct mk_studies {
 mk_studies *mk_studies_from_table(const mk_table *t, const mk_opts *o,
     mk_warn *w, mk_err *err);
 void mk_studies_free(mk_studies *s);
+/* Room for n studies of a kind (studies.c): cells set allocates the 2x2
+ * cells, nraw the raw input columns; NULL when memory runs out. */
+mk_studies *mk_studies_alloc(mk_kind kind, int cells, int nraw, size_t n);
 /* A new set with the studies whose index has keep[i] != 0. */
 mk_studies *mk_studies_subset(const mk_studies *s, const unsigned char *keep);
+/* Splits s in one pass: out[g] gets the studies with group[i] == g, in
+ * order (group[i] >= ngroup: in none); 0, or -1 with out[] all NULL when
+ * memory runs out. */
+int mk_studies_split(const mk_studies *s, const size_t *group,
+    size_t ngroup, mk_studies **out);
 /* yi/vi for one 2x2 table (a,b: treated events/non-events; c,d: control). */
 int mk_effect_2x2(mk_measure m, double a, double b, double c, double d,
     double cc, mk_ccto to, double *yi, double *vi);
@@ -277,6 +293,9 @@ typedef struct mk_model {
 int mk_model_fit(const mk_design *d, const mk_opts *o, int intercept,
     mk_model *m, mk_err *err);
 void mk_model_free(mk_model *m);
+/* Whether a dense design of k rows and p columns is beyond what metak
+ * fits (memory k p doubles, work k p^2 per evaluation): see model.c. */
+int mk_design_too_large(size_t k, size_t p);
 /* x0'b with its SE, CI and prediction interval (estimate +- crit
  * sqrt(SE^2 + tau2), crit as pi says) for one row x0 of p values. */
 void mk_model_predict(const mk_model *m, mk_pitype pi, const double *x0,

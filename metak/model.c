@@ -169,6 +169,18 @@ fit_stats(mk_model *m, const mk_design *d, mk_wls *s, double rss,
 	m->aicc = -2 * m->ll + 2 * parms * nn / (nn - parms - 1);
 }
 
+/* The design is dense: its k x p values are held (limit 2^27, 1 GiB), and
+ * every evaluation of the likelihood or Q accumulates X'WX and its traces
+ * in about k p^2 + p^3 steps: the limit, 1e9, keeps a fit with its
+ * Q-profile interval (a hundred evaluations) within some seconds. */
+int
+mk_design_too_large(size_t k, size_t p)
+{
+	double kp = (double)k * (double)p, pp = (double)p * (double)p;
+
+	return kp > 134217728.0 || (kp + pp) * (double)p > 1e9;
+}
+
 int
 mk_model_fit(const mk_design *d, const mk_opts *o, int intercept,
     mk_model *m, mk_err *err)

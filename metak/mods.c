@@ -260,6 +260,12 @@ mk_mods_design(const mk_table *t, const mk_studies *s, const mk_opts *o,
 		    r->mods[m].nlev - 1 : 0) : 1;
 	}
 	size_t k = r->k, pf = r->pfull;
+	if (mk_design_too_large(k, pf)) {
+		mk_err_set(err, t->file, 0, "", "--mods: a design of %zu rows "
+		    "and %zu columns is too large to fit (factors with many "
+		    "levels make a column per level)", k, pf);
+		goto out;
+	}
 	xf = calloc((k ? k : 1) * pf, sizeof(double));
 	keepc = malloc(pf);
 	fn = calloc(pf, sizeof(char *));

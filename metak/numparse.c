@@ -1,12 +1,14 @@
 /* numparse.c: numbers in CSV cells: plain decimals only (no hex, inf or
  * nan), read exactly as strtod would but fast for short decimals; empty
- * cells and "NA" are missing values. */
+ * cells, NA, N/A, null and #N/A (any case) are missing values. */
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -51,6 +53,20 @@ fast_decimal(const char *s, double *out)
 	return 1;
 }
 
+/* The words spreadsheets and R write for a missing value. */
+static int
+missing_word(const char *s, size_t n)
+{
+	static const char *const words[] = { "NA", "N/A", "null", "#N/A" };
+
+	if (n == 0)
+		return 1;
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == n && strncasecmp(s, words[i], n) == 0)
+			return 1;
+	return 0;
+}
+
 int
 mk_parse_num(const char *s, double *out, const char **why)
 {
@@ -62,7 +78,7 @@ mk_parse_num(const char *s, double *out, const char **why)
 	n = strlen(s);
 	while (n > 0 && isspace((unsigned char)s[n - 1]))
 		n--;
-	if (n == 0 || (n == 2 && s[0] == 'N' && s[1] == 'A'))
+	if (missing_word(s, n))
 		return MK_NUM_EMPTY;
 	*why = "expected a number";
 	if (n >= sizeof(buf))
@@ -94,6 +110,10 @@ mk_parse_num(const char *s, double *out, const char **why)
 		*why = "number out of range";
 		return MK_NUM_BAD;
 	}
+	if (errno == ERANGE || (*out != 0 && fabs(*out) < DBL_MIN)) {
+		*why = "number too close to 0: it underflows";
+		return MK_NUM_BAD;
+	}
 	if (!isfinite(*out)) {
 		*why = "expected a finite number";
 		return MK_NUM_BAD;
@@ -101,3 +121,11 @@ mk_parse_num(const char *s, double *out, const char **why)
 	return MK_NUM_OK;
 }
 
+
+int
+mk_in_range(double x)
+{
+	double a = fabs(x);
+
+	return a == 0 || (a >= 1e-60 && a <= 1e60);
+}

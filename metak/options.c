@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -34,20 +35,23 @@ opt_string(struct cli *c, const struct opt *o, char *arg)
 	return 0;
 }
 
-/* A number within the option's range, or a usage error. */
+/* A number within the option's range [lo, hi] (open: (lo, hi)), a whole
+ * one when whole is set, or a usage error saying which. */
 static int
-in_range(const struct opt *o, const char *arg, double *out)
+in_range(const struct opt *o, const char *arg, int open, int whole,
+    double *out)
 {
 	char *end;
 
 	errno = 0;
 	*out = strtod(arg, &end);
 	if (end == arg || *end != '\0' || errno != 0 || !isfinite(*out) ||
-	    *out < o->lo || *out > o->hi) {
-		char range[64];
-		snprintf(range, sizeof(range), "%g..%g", o->lo, o->hi);
-		usage_error("--%s: expected a number in %s", o->name, range);
-		fprintf(stderr, "%s: (got \"%s\")\n", prog, arg);
+	    (open ? *out <= o->lo || *out >= o->hi : *out < o->lo ||
+	    *out > o->hi) || (whole && *out != floor(*out))) {
+		usage_error("--%s: expected a %s %s %.15g %s %.15g, got \"%s\"",
+		    o->name, whole ? "whole number" : "number", open ?
+		    "greater than" : "from", o->lo, open ? "and less than" :
+		    "to", o->hi, arg);
 		return -1;
 	}
 	return 0;
@@ -56,7 +60,19 @@ in_range(const struct opt *o, const char *arg, double *out)
 int
 opt_number(struct cli *c, const struct opt *o, char *arg)
 {
-	return in_range(o, arg, FIELD(c, o, double));
+	return in_range(o, arg, 0, 0, FIELD(c, o, double));
+}
+
+int
+opt_open(struct cli *c, const struct opt *o, char *arg)
+{
+	return in_range(o, arg, 1, 0, FIELD(c, o, double));
+}
+
+int
+opt_whole(struct cli *c, const struct opt *o, char *arg)
+{
+	return in_range(o, arg, 0, 1, FIELD(c, o, double));
 }
 
 int
@@ -64,7 +80,7 @@ opt_integer(struct cli *c, const struct opt *o, char *arg)
 {
 	double x;
 
-	if (in_range(o, arg, &x) != 0)
+	if (in_range(o, arg, 0, 1, &x) != 0)
 		return -1;
 	*FIELD(c, o, int) = (int)x;
 	return 0;
@@ -174,10 +190,32 @@ pair(struct cli *c, const struct opt *o, char *arg, int need_value)
 	return 0;
 }
 
+/* --map NAME=COLUMN: NAME a canonical column, each mapped once. */
 int
 opt_pair(struct cli *c, const struct opt *o, char *arg)
 {
-	return pair(c, o, arg, 1);
+	struct pairs *p = FIELD(c, o, struct pairs);
+
+	if (pair(c, o, arg, 1) != 0)
+		return -1;
+	const char *name = p->v[p->n - 1].name;
+	if (!mk_canonical(name)) {
+		usage_error("--%s: \"%s\" is not a column metak reads (such as "
+		    "events_t, mean_c, yi, sei, estimate, study)", o->name, name);
+		return -1;
+	}
+	for (size_t i = 0; i + 1 < p->n; i++)
+		if (strcasecmp(p->v[i].name, name) == 0) {
+			usage_error("--%s: %s is mapped twice", o->name, name);
+			return -1;
+		}
+	for (size_t i = 0; i + 1 < p->n; i++)
+		if (strcmp(p->v[i].column, p->v[p->n - 1].column) == 0) {
+			usage_error("--%s: column \"%s\" is mapped to both %s "
+			    "and %s", o->name, p->v[i].column, p->v[i].name, name);
+			return -1;
+		}
+	return 0;
 }
 
 int
@@ -186,21 +224,29 @@ opt_pair_value(struct cli *c, const struct opt *o, char *arg)
 	return pair(c, o, arg, 0);
 }
 
+/* --shard I/N: two whole numbers, 0 <= I < N, read without overflow. */
 int
 opt_shard(struct cli *c, const struct opt *o, char *arg)
 {
-	unsigned long i, n;
-	char tail;
+	char *slash = strchr(arg, '/'), *end1, *end2;
+	unsigned long long i, n;
 
-	if (sscanf(arg, "%lu/%lu%c", &i, &n, &tail) != 2 || n == 0 || i >= n ||
-	    strchr(arg, '-') != NULL) {
-		usage_error("--%s: expected I/N with 0 <= I < N, got \"%s\"",
-		    o->name, arg);
-		return -1;
-	}
-	c->shard_i = i;
-	c->shard_n = n;
+	errno = 0;
+	if (slash == NULL || !isdigit((unsigned char)arg[0]) ||
+	    !isdigit((unsigned char)slash[1]))
+		goto bad;
+	i = strtoull(arg, &end1, 10);
+	n = strtoull(slash + 1, &end2, 10);
+	if (errno != 0 || end1 != slash || *end2 != '\0' || n == 0 || i >= n ||
+	    n > SIZE_MAX)
+		goto bad;
+	c->shard_i = (size_t)i;
+	c->shard_n = (size_t)n;
 	return 0;
+bad:
+	usage_error("--%s: expected I/N with 0 <= I < N, got \"%s\"", o->name,
+	    arg);
+	return -1;
 }
 
 int

@@ -103,8 +103,8 @@ const struct opt opt_table[] = {
 	  "(default REML)" },
 	{ "ci", NULL, ALL, S_MODEL, opt_choice, F(o.ci), ci_choices, 0, 0,
 	  "Wald z (default) or Knapp-Hartung t intervals" },
-	{ "level", "P", ALL, S_MODEL, opt_number, F(o.level), NULL, 1e-9,
-	  100 - 1e-9, "confidence level in percent (default 95)" },
+	{ "level", "P", ALL, S_MODEL, opt_open, F(o.level), NULL, 0, 100,
+	  "confidence level in percent (default 95)" },
 	{ "pi", NULL, CMD_POOL | CMD_BIAS, S_MODEL, opt_choice, F(o.pi),
 	  pi_choices, 0, 0, "prediction interval: as the CI (default), z, t "
 	  "with k-1 df, or Riley's t with k-2 df" },
@@ -132,7 +132,7 @@ const struct opt opt_table[] = {
 	  NULL, 1, 1e9, "with --mods: permutation p-values, exact over every "
 	  "distinct ordering when there are at most N, else from N random "
 	  "ones" },
-	{ "seed", "S", CMD_POOL, S_REG, opt_number, F(seed), NULL, 0,
+	{ "seed", "S", CMD_POOL, S_REG, opt_whole, F(seed), NULL, 0,
 	  9007199254740992.0, "seed of the random permutations (default 1)" },
 	{ "bubble", "FILE", CMD_POOL, S_REG, opt_string, F(bubble), NULL, 0,
 	  0, "with --mods: write the bubble plot (SVG) of the first numeric "
@@ -141,8 +141,7 @@ const struct opt opt_table[] = {
 	{ "random", "A[/B...]", CMD_POOL, S_ML, opt_string, F(random), NULL,
 	  0, 0, "nested random intercepts, one variance component per level, "
 	  "outermost first (metafor's rma.mv random = ~ 1 | A/B); REML or ML" },
-	{ "rho", "R", CMD_POOL, S_ML, opt_number, F(rho), NULL, -0.999999,
-	  0.999999, "with --random: sampling errors correlated R within the "
+	{ "rho", "R", CMD_POOL, S_ML, opt_open, F(rho), NULL, -1, 1, "with --random: sampling errors correlated R within the "
 	  "outermost level" },
 	{ "robust", "COLUMN", CMD_POOL, S_ML, opt_string, F(robust), NULL, 0,
 	  0, "cluster-robust standard errors, tests and intervals by COLUMN" },

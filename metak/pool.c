@@ -60,8 +60,8 @@ wald(mk_fit *f)
 static void
 het_fixed(mk_fit *f, double q, size_t kq)
 {
-	f->q = q;
-	f->qdf = (double)kq - 1;
+	f->q = kq > 0 ? q : NAN;
+	f->qdf = kq > 0 ? (double)kq - 1 : NAN;
 	f->tau2 = f->tau = 0;
 	if (kq < 2) {
 		f->qp = f->i2 = f->h2 = NAN;
@@ -145,6 +145,28 @@ fit_iv(mk_fit *f, const mk_studies *s, const mk_opts *o, mk_err *err)
 	return 0;
 }
 
+/* Why a Mantel-Haenszel ratio is not defined for these tables. */
+static const char *
+why_undefined(const mk_studies *s)
+{
+	long double a = 0, b = 0, c = 0, d = 0;
+
+	for (size_t i = 0; i < s->k; i++) {	/* cell totals */
+		a += s->ai[i];
+		b += s->bi[i];
+		c += s->ci[i];
+		d += s->di[i];
+	}
+	if (a + c == 0)
+		return "no study has any event";
+	if (b + d == 0)
+		return "every participant of every study had the event";
+	if (a == 0 || c == 0)
+		return "one arm has no events in any study";
+	return "in every study, events of one arm or non-events of the "
+	    "other are 0";
+}
+
 /* Mantel-Haenszel (1959) for OR, RR and RD, no continuity correction,
  * variances of Robins-Breslow-Greenland (1986, OR), Greenland-Robins
  * (1985, RR) and Sato-Greenland-Robins (1989, RD), as metafor's rma.mh.
@@ -208,6 +230,13 @@ fit_mh(mk_fit *f, const mk_studies *s, mk_err *err)
 		f->se = (double)sqrtl((f->est * v1 + v2) / (den * den));
 		break;
 	}
+	if (!(f->se > 0) || !isfinite(f->se)) {
+		mk_err_set(err, "", 0, "", "the Mantel-Haenszel %s carries no "
+		    "information: no study has participants both with and "
+		    "without the event",
+		    mk_measure_get(s->measure)->name);
+		return -1;
+	}
 	percent(f->weight, k);
 	wald(f);
 	double q = q_around(f->yi, f->vi, k, f->est, &kq);
@@ -215,8 +244,7 @@ fit_mh(mk_fit *f, const mk_studies *s, mk_err *err)
 	return 0;
 undefined:
 	mk_err_set(err, "", 0, "", "the Mantel-Haenszel %s is not defined: "
-	    "one arm has no events in any study",
-	    mk_measure_get(s->measure)->name);
+	    "%s", mk_measure_get(s->measure)->name, why_undefined(s));
 	return -1;
 }
 

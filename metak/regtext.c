@@ -55,12 +55,25 @@ dfcell(mk_buf *b, double df, int width)
 		mk_buf_printf(b, "%*.2f", width, df);
 }
 
+/* s (control characters escaped) padded to w columns. */
 static void
-pad(mk_buf *b, const char *s, int w)
+pad(mk_buf *b, const char *raw, int w)
 {
+	char tmp[512];
+	const char *s = mk_label(raw, tmp, sizeof(tmp));
+
 	mk_buf_printf(b, "%s", s);
 	for (int n = mk_utf8_width(s); n < w; n++)
 		mk_buf_put(b, " ", 1);
+}
+
+/* The display width of s once escaped. */
+static int
+label_width(const char *raw)
+{
+	char tmp[512];
+
+	return mk_utf8_width(mk_label(raw, tmp, sizeof(tmp)));
 }
 
 /* Do the coefficients have t tests (a df column)? */
@@ -80,8 +93,8 @@ coef_table(mk_buf *b, const mk_metareg *g)
 	int w = 7, t = has_df(m), perm = g->nperm > 0;
 
 	for (size_t j = 0; j < g->p; j++)
-		if (mk_utf8_width(g->names[j]) > w)
-			w = mk_utf8_width(g->names[j]);
+		if (label_width(g->names[j]) > w)
+			w = label_width(g->names[j]);
 	mk_buf_printf(b, "Coefficients:\n  ");
 	pad(b, "", w);
 	mk_buf_printf(b, "  estimate        se  %8s%s         p      %g%% CI%s\n",
@@ -178,8 +191,8 @@ components_text(mk_buf *b, const mk_model *m)
 	int w = 9;
 
 	for (size_t l = 0; l < m->ncomp; l++)
-		if (mk_utf8_width(m->comp[l].name) > w)
-			w = mk_utf8_width(m->comp[l].name);
+		if (label_width(m->comp[l].name) > w)
+			w = label_width(m->comp[l].name);
 	mk_buf_printf(b, "Variance components:\n  ");
 	pad(b, "component", w);
 	mk_buf_printf(b, "    sigma2     sigma  levels  %g%% CI (profile "
@@ -269,7 +282,9 @@ pred_text(mk_buf *b, const mk_result *r, const mk_metareg *g)
 	    "log scale)" : "effects");
 	for (size_t j = 0; j < g->npred; j++) {
 		const double *p = g->pred + 6 * j;
-		mk_buf_printf(b, "  %s\n    ", g->pred_label[j]);
+		mk_buf_printf(b, "  ");
+		pad(b, g->pred_label[j], 0);
+		mk_buf_printf(b, "\n    ");
 		num(b, 4, lg ? exp(p[0]) : p[0], 0);
 		mk_buf_printf(b, " [");
 		num(b, 4, lg ? exp(p[2]) : p[2], 0);
@@ -294,16 +309,19 @@ preamble(mk_buf *b, const mk_result *r, const mk_metareg *g)
 
 	mk_buf_printf(b, "%s: %zu %s\nModel: ", r->table->file, g->k,
 	    m->comp ? "effect sizes" : "studies");
-	if (m->comp != NULL)
-		mk_buf_printf(b, "multilevel (%s)%s", m->comp[m->ncomp - 1].name,
-		    g->nmods ? ", " : "");
+	if (m->comp != NULL) {
+		mk_buf_printf(b, "multilevel (");
+		pad(b, m->comp[m->ncomp - 1].name, 0);
+		mk_buf_printf(b, ")%s", g->nmods ? ", " : "");
+	}
 	if (g->nmods == 0 && m->comp == NULL)
 		mk_buf_printf(b, "one mean");
 	if (g->nmods > 0) {
 		mk_buf_printf(b, "meta-regression on ");
-		for (size_t j = 0; j < g->nmods; j++)
-			mk_buf_printf(b, "%s%s", j ? ", " : "",
-			    g->mods[j].name);
+		for (size_t j = 0; j < g->nmods; j++) {
+			mk_buf_printf(b, "%s", j ? ", " : "");
+			pad(b, g->mods[j].name, 0);
+		}
 	}
 	mk_buf_printf(b, "\nMeasure: %s (%s)%s\n", me->label, me->name,
 	    me->log_scale ? ", estimates on the log scale" : "");

@@ -85,21 +85,26 @@ struct cluster_work {
 	double *M, *Lc, *W, *IH, *G, *A, *E, *XA, *tmp, *xj, *ej;
 };
 
+/* Scratch for one cluster of n rows with p coefficients: the square
+ * buffers also hold p x n and p x p products (a cluster may have fewer
+ * rows than the model has coefficients), so each takes the largest. */
 static int
 work_alloc(struct cluster_work *w, size_t n, size_t p)
 {
-	size_t nn = n * n;
+	size_t m = n * n;
 
-	w->M = malloc((7 * nn + 3 * n * p + 2 * n + p * n) * sizeof(double));
+	m = n * p > m ? n * p : m;
+	m = p * p > m ? p * p : m;
+	w->M = malloc((7 * m + 3 * n * p + 2 * n) * sizeof(double));
 	if (w->M == NULL)
 		return -1;
-	w->Lc = w->M + nn;
-	w->W = w->Lc + nn;
-	w->IH = w->W + nn;
-	w->G = w->IH + nn;
-	w->A = w->G + nn;
-	w->tmp = w->A + nn;
-	w->E = w->tmp + nn;	/* p x n */
+	w->Lc = w->M + m;
+	w->W = w->Lc + m;
+	w->IH = w->W + m;	/* n x n, then p x n */
+	w->G = w->IH + m;
+	w->A = w->G + m;	/* n x n, then p x n */
+	w->tmp = w->A + m;	/* n x n, p x n or p x p */
+	w->E = w->tmp + m;	/* p x n */
 	w->XA = w->E + p * n;	/* n x p */
 	w->xj = w->XA + n * p;	/* n x p */
 	w->ej = w->xj + n * p;	/* n (and n scratch) */

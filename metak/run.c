@@ -62,7 +62,8 @@ load_studies(struct cli *c, struct run *r)
 	memset(r, 0, sizeof(*r));
 	if ((r->t = mk_table_read(c->file, &r->err)) == NULL)
 		return -1;
-	if (apply_where(r->t, c, &r->err) != 0)
+	if (mk_table_check_maps(r->t, c->o.maps, c->o.nmaps, &r->err) != 0 ||
+	    apply_where(r->t, c, &r->err) != 0)
 		return -1;
 	if (c->by != NULL && mk_table_col(r->t, c->by, c->o.maps,
 	    c->o.nmaps) < 0) {

@@ -122,7 +122,9 @@ mk_render_steps_text(mk_buf *b, const mk_result *r, const mk_step *st,
 	    "Adding" : "Omitting", "k", "Estimate [CI]", "p", "tau2", "I2",
 	    "Q");
 	for (size_t j = 0; j < r->studies->k; j++) {
-		const char *l = label(r, st[j].study, tmp, sizeof(tmp));
+		char esc[256];
+		const char *l = mk_label(label(r, st[j].study, tmp, sizeof(tmp)),
+		    esc, sizeof(esc));
 		snprintf(ci, sizeof(ci), "%.3f [%.3f, %.3f]",
 		    shown(r, st[j].est), shown(r, st[j].lo), shown(r, st[j].hi));
 		mk_buf_printf(b, "%-18.18s %4zu  %-22s", l, st[j].k,

@@ -27,14 +27,16 @@ mk_subgroups_free(mk_subgroups *sg)
 	free(sg);
 }
 
-/* Index of each study's level (SIZE_MAX when its value is empty). */
+/* The level of each study (SIZE_MAX when its value is empty), levels
+ * numbered in order of first appearance by the map. */
 static int
 assign(const mk_table *t, const mk_studies *s, int col, mk_subgroups *sg,
-    size_t *lev, mk_warn *w)
+    mk_strmap *map, size_t *lev, mk_warn *w)
 {
+	size_t cap = 0;
+
 	for (size_t i = 0; i < s->k; i++) {
 		const char *v = mk_table_cell(t, s->row[i], col);
-		size_t j;
 		if (v[0] == '\0') {
 			lev[i] = (size_t)-1;
 			mk_warn_add(w, "%s:%ld: %s is empty: the study is in "
@@ -42,17 +44,21 @@ assign(const mk_table *t, const mk_studies *s, int col, mk_subgroups *sg,
 			    t->line[s->row[i]], sg->by);
 			continue;
 		}
-		for (j = 0; j < sg->n; j++)
-			if (strcmp(sg->g[j].level, v) == 0)
-				break;
-		if (j == sg->n) {
-			mk_group *g = realloc(sg->g, (sg->n + 1) * sizeof(*g));
-			if (g == NULL)
-				return -1;
-			sg->g = g;
-			memset(&g[sg->n], 0, sizeof(*g));
-			g[sg->n].level = strdup(v);
-			if (g[sg->n].level == NULL)
+		size_t j = mk_strmap_id(map, v, strlen(v), 1);
+		if (j == MK_STRMAP_OOM)
+			return -1;
+		if (j == sg->n) {	/* a new level */
+			if (sg->n == cap) {
+				size_t c2 = cap ? 2 * cap : 8;
+				mk_group *g = realloc(sg->g, c2 * sizeof(*g));
+				if (g == NULL)
+					return -1;
+				sg->g = g;
+				cap = c2;
+			}
+			memset(&sg->g[sg->n], 0, sizeof(sg->g[0]));
+			sg->g[sg->n].level = strdup(v);
+			if (sg->g[sg->n].level == NULL)
 				return -1;
 			sg->n++;
 		}
@@ -62,23 +68,26 @@ assign(const mk_table *t, const mk_studies *s, int col, mk_subgroups *sg,
 }
 
 /* Names each value of the column that no usable study carries (its rows
- * were all left out), once. */
-static void
+ * were all left out), once, at its first row: values the map of levels
+ * does not know yet are added to it as they are met. */
+static int
 warn_empty_levels(const mk_table *t, int col, const mk_subgroups *sg,
-    mk_warn *w)
+    mk_strmap *map, mk_warn *w)
 {
 	for (size_t r = 0; r < t->nrow; r++) {
 		const char *v = mk_table_cell(t, r, col);
-		int known = v[0] == '\0';
-		for (size_t j = 0; !known && j < sg->n; j++)
-			known = strcmp(sg->g[j].level, v) == 0;
-		for (size_t q = 0; !known && q < r; q++)
-			known = strcmp(mk_table_cell(t, q, col), v) == 0;
-		if (!known)
+		if (v[0] == '\0')
+			continue;
+		size_t known = map->n;
+		size_t j = mk_strmap_id(map, v, strlen(v), 1);
+		if (j == MK_STRMAP_OOM)
+			return -1;
+		if (j >= sg->n && j == known)	/* first row of a new value */
 			mk_warn_add(w, "--by %s: level \"%s\" has no usable "
 			    "study (first row: %s:%ld)", sg->by, v, t->file,
 			    t->line[r]);
 	}
+	return 0;
 }
 
 static void
@@ -133,10 +142,11 @@ common_fit(mk_subgroups *sg, const mk_studies *all, const size_t *lev,
     const mk_opts *o, mk_err *err)
 {
 	size_t k = 0, G = sg->n ? sg->n : 1;
-	double *y = malloc((all->k + 1) * sizeof(double));
-	double *v = malloc((all->k + 1) * sizeof(double));
-	double *x = calloc((all->k + 1) * G, sizeof(double));
-	double *x0 = calloc(G, sizeof(double));
+	int big = mk_design_too_large(all->k, G);
+	double *y = big ? NULL : malloc((all->k + 1) * sizeof(double));
+	double *v = big ? NULL : malloc((all->k + 1) * sizeof(double));
+	double *x = big ? NULL : calloc((all->k + 1) * G, sizeof(double));
+	double *x0 = big ? NULL : calloc(G, sizeof(double));
 	mk_model m;
 	int rc = -1;
 
@@ -145,6 +155,13 @@ common_fit(mk_subgroups *sg, const mk_studies *all, const size_t *lev,
 		sg->tau2 = sg->tau2_lo = sg->tau2_hi = sg->qe = sg->qe_df =
 		    sg->qe_p = sg->i2 = sg->h2 = sg->q = sg->p = NAN;
 		rc = 0;
+		goto out;
+	}
+	if (big) {
+		mk_err_set(err, "", 0, "", "--common-tau2: %zu subgroups over "
+		    "%zu studies make a model too large to fit (a %zu x %zu "
+		    "design); without --common-tau2 each subgroup is fitted "
+		    "on its own", G, all->k, all->k, G);
 		goto out;
 	}
 	if (!y || !v || !x || !x0) {
@@ -218,9 +235,10 @@ mk_subgroups_run(const mk_table *t, const mk_studies *s, const char *by,
     const mk_opts *o, mk_warn *w, mk_err *err)
 {
 	int col = mk_table_col(t, by, o->maps, o->nmaps);
+	mk_strmap map = { 0 };
+	mk_studies **parts = NULL;
 	mk_subgroups *sg;
 	size_t *lev;
-	unsigned char *keep;
 
 	if (col < 0) {
 		mk_err_set(err, t->file, 1, by, "no such column for --by");
@@ -228,23 +246,22 @@ mk_subgroups_run(const mk_table *t, const mk_studies *s, const char *by,
 	}
 	sg = calloc(1, sizeof(*sg));
 	lev = malloc((s->k ? s->k : 1) * sizeof(*lev));
-	keep = malloc(s->k ? s->k : 1);
-	if (sg == NULL || lev == NULL || keep == NULL ||
+	if (sg == NULL || lev == NULL ||
 	    (sg->by = strdup(t->names[col])) == NULL ||
-	    assign(t, s, col, sg, lev, w) != 0) {
+	    assign(t, s, col, sg, &map, lev, w) != 0 ||
+	    warn_empty_levels(t, col, sg, &map, w) != 0 ||
+	    (parts = malloc((sg->n ? sg->n : 1) *
+	    sizeof(mk_studies *))) == NULL ||
+	    mk_studies_split(s, lev, sg->n, parts) != 0) {
 		mk_err_set(err, t->file, 0, "", "out of memory");
+		free(parts);
 		goto fail;
 	}
-	warn_empty_levels(t, col, sg, w);
+	for (size_t j = 0; j < sg->n; j++)
+		sg->g[j].studies = parts[j];
+	free(parts);
 	for (size_t j = 0; j < sg->n; j++) {
 		mk_group *g = &sg->g[j];
-		for (size_t i = 0; i < s->k; i++)
-			keep[i] = lev[i] == j;
-		g->studies = mk_studies_subset(s, keep);
-		if (g->studies == NULL) {
-			mk_err_set(err, t->file, 0, "", "out of memory");
-			goto fail;
-		}
 		if (mk_fit_run(g->studies, o, &g->fit, w, err) != 0) {
 			char msg[sizeof(err->msg)];
 			memcpy(msg, err->msg, sizeof(msg));
@@ -265,12 +282,12 @@ mk_subgroups_run(const mk_table *t, const mk_studies *s, const char *by,
 	} else {
 		difference_test(sg);
 	}
+	mk_strmap_free(&map);
 	free(lev);
-	free(keep);
 	return sg;
 fail:
+	mk_strmap_free(&map);
 	free(lev);
-	free(keep);
 	mk_subgroups_free(sg);
 	return NULL;
 }

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "metak.h"
+#include "internal.h"
 
 mk_table *
 mk_table_new(const char *file)
@@ -15,7 +15,12 @@ mk_table_new(const char *file)
 
 	if (t == NULL)
 		return NULL;
-	t->file = strdup(file ? file : "");
+	/* the name shown in reports and messages: control characters and
+	 * bytes that are not UTF-8 escaped */
+	size_t n = 4 * strlen(file ? file : "") + 8;
+	t->file = malloc(n);
+	if (t->file != NULL)
+		mk_escape(file ? file : "", t->file, n);
 	t->cache = calloc(1, sizeof(*t->cache));
 	if (t->file == NULL || t->cache == NULL) {
 		free(t->file);
@@ -92,32 +97,58 @@ set_header(mk_table *t, char **f, size_t n, long line, mk_err *err)
 		mk_err_set(err, t->file, line, "", "out of memory");
 		return -1;
 	}
+	mk_strmap seen = { 0 };	/* lower-cased names: duplicates in O(n) */
 	for (size_t i = 0; i < n; i++) {
 		if (utf8_valid((const unsigned char *)f[i]) != strlen(f[i])) {
 			mk_err_set(err, t->file, line, "", "header column %zu: "
 			    "invalid UTF-8", i + 1);
-			return -1;
+			goto fail;
 		}
 		t->names[i] = trimmed_dup(f[i]);
 		if (t->names[i] == NULL) {
 			mk_err_set(err, t->file, line, "", "out of memory");
-			return -1;
+			goto fail;
 		}
 		t->ncol = i + 1;
 		if (t->names[i][0] == '\0') {
 			mk_err_set(err, t->file, line, "", "header column %zu "
 			    "has no name", i + 1);
-			return -1;
+			goto fail;
 		}
-		for (size_t j = 0; j < i; j++)
-			if (strcasecmp(t->names[j], t->names[i]) == 0) {
-				mk_err_set(err, t->file, line, t->names[i],
-				    "duplicate column name (columns %zu and "
-				    "%zu)", j + 1, i + 1);
-				return -1;
-			}
+		size_t len = strlen(t->names[i]);
+		char *low = malloc(len + 1);
+		if (low == NULL) {
+			mk_err_set(err, t->file, line, "", "out of memory");
+			goto fail;
+		}
+		for (size_t c = 0; c <= len; c++)
+			low[c] = (char)tolower((unsigned char)t->names[i][c]);
+		size_t before = seen.n, id = mk_strmap_id(&seen, low, len, 1);
+		free(low);
+		if (id == MK_STRMAP_OOM) {
+			mk_err_set(err, t->file, line, "", "out of memory");
+			goto fail;
+		}
+		if (seen.n == before) {
+			mk_err_set(err, t->file, line, t->names[i],
+			    "duplicate column name (columns %zu and %zu)",
+			    id + 1, i + 1);
+			goto fail;
+		}
+	}
+	mk_strmap_free(&seen);
+	if (n == 1 && strpbrk(t->names[0], ";\t") != NULL) {
+		/* no analysis reads one column: name the likely cause */
+		mk_err_set(err, t->file, line, "", "the file looks delimited "
+		    "by %s (its header is one column): metak reads comma-"
+		    "separated values; save it as CSV with commas",
+		    strchr(t->names[0], ';') != NULL ? "semicolons" : "tabs");
+		return -1;
 	}
 	return 0;
+fail:
+	mk_strmap_free(&seen);
+	return -1;
 }
 
 static int
@@ -234,6 +265,19 @@ mk_table_parse(const char *name, const char *data, size_t len, mk_err *err)
 	}
 	return done(t, mk_csv_stream_mem(name, data, len, add_row, t, err),
 	    err);
+}
+
+int
+mk_table_check_maps(const mk_table *t, const mk_map *maps, size_t nmaps,
+    mk_err *err)
+{
+	for (size_t m = 0; m < nmaps; m++)
+		if (mk_table_col(t, maps[m].column, NULL, 0) < 0) {
+			mk_err_set(err, t->file, 1, maps[m].column, "no such column "
+			    "(--map %s=%s)", maps[m].name, maps[m].column);
+			return -1;
+		}
+	return 0;
 }
 
 int

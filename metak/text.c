@@ -36,10 +36,13 @@ num(mk_buf *b, int dec, double x, int width)
 		mk_buf_printf(b, "%*s", width, "NA");
 }
 
-/* Writes s padded to w columns, or cut to w-1 and marked with '~'. */
+/* Writes s (control characters escaped) padded to w columns, or cut to
+ * w-1 and marked with '~'. */
 static void
-cell(mk_buf *b, const char *s, int w)
+cell(mk_buf *b, const char *raw, int w)
 {
+	char tmp[512];
+	const char *s = mk_label(raw, tmp, sizeof(tmp));
 	int keep = mk_utf8_width(s) <= w ? w : w - 1, cols = 0;
 	const char *p = s;
 
@@ -285,7 +288,7 @@ mk_render_text(mk_buf *b, const mk_result *r)
 	const mk_measure_info *me = mk_measure_get(r->studies->measure);
 	const mk_method_info *mi = mk_method_get(f->method);
 	struct ctx c = { r, { 0 }, NULL };
-	char hdr[64];
+	char hdr[64], e[256];
 
 	c.overall = calloc(r->table->nrow ? r->table->nrow : 1,
 	    sizeof(size_t));
@@ -308,7 +311,9 @@ mk_render_text(mk_buf *b, const mk_result *r)
 	for (size_t j = 0; r->sub != NULL && j < r->sub->n; j++) {
 		const mk_group *g = &r->sub->g[j];
 		char name[96];
-		mk_buf_printf(b, "%s = %s\n", r->sub->by, g->level);
+		char e1[256], e2[256];
+		mk_buf_printf(b, "%s = %s\n", mk_label(r->sub->by, e1,
+		    sizeof(e1)), mk_label(g->level, e2, sizeof(e2)));
 		if (!r->no_studies)
 			study_rows(b, &c, g->studies);
 		snprintf(name, sizeof(name), "  Subtotal (k = %zu)", g->fit.k);
@@ -323,7 +328,7 @@ mk_render_text(mk_buf *b, const mk_result *r)
 	if (r->sub != NULL && r->sub->common) {
 		const mk_subgroups *sg = r->sub;
 		mk_buf_printf(b, "\nMixed-effects model, one tau2 for all "
-		    "subgroups of %s:\n  tau2 = ", sg->by);
+		    "subgroups of %s:\n  tau2 = ", mk_label(sg->by, e, sizeof(e)));
 		num(b, 4, sg->tau2, 0);
 		mk_buf_printf(b, " [");
 		num(b, 4, sg->tau2_lo, 0);
@@ -340,7 +345,7 @@ mk_render_text(mk_buf *b, const mk_result *r)
 	if (r->sub != NULL) {
 		const mk_subgroups *sg = r->sub;
 		mk_buf_printf(b, "%sTest for subgroup differences (%s): ",
-		    sg->common ? "  " : "\n", sg->by);
+		    sg->common ? "  " : "\n", mk_label(sg->by, e, sizeof(e)));
 		if (isfinite(sg->df2)) {
 			mk_buf_printf(b, "F = ");
 			num(b, 2, sg->q, 0);

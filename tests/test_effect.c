@@ -163,7 +163,10 @@ validation(void **state)
 	mk_table_free(t);
 	mk_warn_clear(&w);
 
-	const char *bad[] = { "NaN", "inf", "1e999", "1,5", "0x10", "abc" };
+	/* not numbers, or numbers whose squares and products would overflow
+	 * or underflow later: an error at the cell, never a silent NA */
+	const char *bad[] = { "NaN", "inf", "1e999", "1,5", "0x10", "abc",
+	    "1e-400", "1e200", "-1e61", "1e-61", "4.9e-324" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		char csv[128];
 		snprintf(csv, sizeof(csv), "yi,vi\n0.1,\"%s\"\n", bad[i]);
@@ -177,7 +180,29 @@ validation(void **state)
 	assert_null(mk_studies_from_table(t, &o, &w, &e));
 	assert_non_null(strstr(e.msg, "positive"));
 	mk_table_free(t);
+	t = table_of("yi,vi\n0.1,1e-400\n");
+	assert_null(mk_studies_from_table(t, &o, &w, &e));
+	assert_null(strstr(e.msg, "positive"));
+	assert_non_null(strstr(e.msg, "underflows"));
+	mk_table_free(t);
 	mk_warn_clear(&w);
+
+	/* the words spreadsheets write for a missing value, in any case */
+	const char *missing[] = { "NA", "na", "N/A", "n/a", "null", "NULL",
+	    "#N/A", " NA " };
+	for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++) {
+		char csv[128];
+		snprintf(csv, sizeof(csv), "yi,vi\n0.1,\"%s\"\n0.2,1\n",
+		    missing[i]);
+		t = table_of(csv);
+		mk_studies *s = mk_studies_from_table(t, &o, &w, &e);
+		assert_non_null(s);
+		assert_int_equal(s->k, 1);
+		assert_int_equal(w.n, 1);
+		mk_studies_free(s);
+		mk_table_free(t);
+		mk_warn_clear(&w);
+	}
 }
 
 /* Every decimal reads exactly as strtod reads it (the fast path for
@@ -188,7 +213,7 @@ decimals_as_strtod(void **state)
 {
 	static const char *hand[] = { "0", "-0", "0.1", "1e-3", "123456789012345",
 	    "1234567890123456", "0.000000000000000000000001", "9007199254740993",
-	    "-17.25", "+3.5", "00012.5000", "2.2250738585072014e-308" };
+	    "-17.25", "+3.5", "00012.5000", "2.2250738585072014e-59" };
 	char *csv = malloc(2000000), *p = csv;
 	unsigned long x = 12345;
 	mk_opts o;

@@ -1,10 +1,14 @@
 /* fuzz_pool.c: libFuzzer target over the CSV reader and the whole pool
  * pipeline: bytes -> table -> effect sizes -> every method -> subgroups by
  * the last column -> small-study tests, leave-one-out, cumulative and a
- * check of a claim -> every renderer. Anything but a
- * clean error or a result is a bug the sanitizers report. */
+ * check of a claim -> a meta-regression on the last column (with a
+ * prediction, permutations and cluster-robust inference by the first), a
+ * multilevel model (first column / row) -> every renderer. The options
+ * vary by method: continuity corrections off, common tau2, rho. Anything
+ * but a clean error or a result is a bug the sanitizers report. */
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +17,52 @@
 #include "metak.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Meta-regression on the last column, clustered by the first; a
+ * multilevel model with the first column outermost. */
+static void
+models(const mk_table *t, const mk_studies *s, const mk_opts *o, int variant)
+{
+	const char *mods[1], *levels[2], *predict[1];
+	char pred[128];
+	mk_err err;
+	mk_warn w = { 0 };
+	mk_buf b = { 0 };
+
+	if (t->ncol < 2 || s->k == 0 || s->k > 60)
+		return;
+	mods[0] = t->names[t->ncol - 1];
+	levels[0] = t->names[0];
+	levels[1] = t->names[t->ncol - 1];
+	snprintf(pred, sizeof(pred), "%s=%s", mods[0],
+	    mk_table_cell(t, s->row[0], t->ncol - 1));
+	predict[0] = pred;
+	mk_regspec spec = { mods, 1, predict, 1, variant == 0 ? 30 : 0, 7,
+	    variant < 2 ? t->names[0] : NULL, variant == 1 };
+	mk_metareg *g = mk_metareg_run(t, s, o, &spec, &w, &err);
+	mk_result r = { .table = t, .studies = s, .opts = o, .reg = g };
+	if (g != NULL) {
+		mk_render_reg_json(&b, &r);
+		mk_render_reg_csv(&b, &r);
+		mk_render_reg_text(&b, &r);
+		(void)mk_render_bubble(&b, &r, &err);
+	}
+	mk_metareg_free(g);
+	mk_regspec none = { NULL, 0, NULL, 0, 0, 1,
+	    variant == 2 ? t->names[0] : NULL, 0 };
+	mk_mlspec ml = { levels, 2, variant == 1 ? 0.5 : NAN,
+	    variant == 0 ? &spec : &none };
+	g = mk_mlm_run(t, s, o, &ml, &w, &err);
+	r.reg = g;
+	if (g != NULL) {
+		mk_render_reg_json(&b, &r);
+		mk_render_reg_text(&b, &r);
+		(void)mk_render_svg_ml(&b, &r, &err);
+	}
+	mk_metareg_free(g);
+	mk_buf_free(&b);
+	mk_warn_clear(&w);
+}
 
 static void
 one(const mk_table *t, const mk_opts *o)
@@ -59,6 +109,8 @@ one(const mk_table *t, const mk_opts *o)
 			mk_render_check_json(&b, &cl, rows, nrows);
 		free(rows);
 		mk_subgroups_free(sg);
+		if (o->method != MK_MH && o->method != MK_PETO)
+			models(t, s, o, (int)(o->method + o->ci) % 3);
 	}
 	mk_fit_free(&f);
 	mk_buf_free(&b);
@@ -87,6 +139,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (o.method == MK_MH || o.method == MK_PETO)
 			o.ci = MK_CI_Z;
 		o.common_tau2 = m == 0;
+		if (m == 2 || m == 5)	/* no continuity correction */
+			o.cc_to = m == 2 ? MK_CC_NONE : MK_CC_ONLY0;
+		if (m == 5)
+			o.cc = 0;
 		one(t, &o);
 	}
 	mk_table_free(t);

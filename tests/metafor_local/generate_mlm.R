@@ -41,6 +41,7 @@ d$yi <- round(0.3 + 0.1 * d$dose + u("region", 0.15) + u(c("region", "site"), 0.
   rnorm(k, 0, 0.1) + rnorm(k, 0, sqrt(d$vi)), 4)
 d$site <- paste0(d$region, "-", d$site)  # site labels unique overall
 d$studyid <- paste(d$site, d$study, sep = ":")
+d$row <- seq_len(k)  # every row its own cluster
 write.csv(d, "nested.csv", row.names = FALSE, quote = FALSE)
 # fit twice: metafor's defaults, then nlminb again from that optimum with
 # its relative tolerance tightened (kept when it converges)
@@ -163,6 +164,26 @@ for (m in c("REML", "DL")) {
     ex[["regression.test.stat"]] <- rr$QM; ex[["regression.test.p"]] <- rr$QMp
     add(sprintf("uni/%s/mods-dose/robust-study/%s", m, type), "nested.csv",
         c("--mods", "dose", "--method", m, "--robust", "studyid",
+          if (type == "cr1") c("--robust-type", "cr1")), ex)
+  }
+}
+# every row its own cluster: clusters of one row, fewer than the model's
+# coefficients
+for (m in c("REML", "FE")) {
+  r <- rma(yi, vi, mods = ~ dose, data = d, method = m, control = list(threshold = 1e-14, tol = 1e-14))
+  for (type in c("cr2", "cr1")) {
+    rr <- if (type == "cr2") robust(r, cluster = d$row, clubSandwich = TRUE) else
+      robust(r, cluster = d$row, adjust = TRUE)
+    ex <- list("k" = r$k)
+    for (j in 1:2) {
+      key <- sprintf("regression.coefficients.%s", c("intrcpt", "dose")[j])
+      ex[[paste0(key, ".estimate")]] <- rr$beta[j]; ex[[paste0(key, ".se")]] <- rr$se[j]
+      ex[[paste0(key, ".p")]] <- rr$pval[j]; ex[[paste0(key, ".df")]] <- rr$ddf[j]
+      ex[[paste0(key, ".ci_low")]] <- rr$ci.lb[j]
+    }
+    ex[["regression.test.stat"]] <- rr$QM; ex[["regression.test.p"]] <- rr$QMp
+    add(sprintf("uni/%s/mods-dose/robust-row/%s", m, type), "nested.csv",
+        c("--mods", "dose", "--method", m, "--robust", "row",
           if (type == "cr1") c("--robust-type", "cr1")), ex)
   }
 }

@@ -1,0 +1,130 @@
+/* studies.c: the set of studies an analysis works on (effect sizes, their
+ * variances, raw inputs and table rows), its allocation and the ways of
+ * taking part of it: a subset, or a split into groups in one pass. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+mk_studies *
+mk_studies_alloc(mk_kind kind, int cells, int nraw, size_t n)
+{
+	mk_studies *s = calloc(1, sizeof(*s));
+	size_t sz = n ? n : 1;
+	int bad;
+
+	if (s == NULL)
+		return NULL;
+	s->kind = kind;
+	s->nraw = nraw;
+	s->yi = malloc(sz * sizeof(double));
+	s->vi = malloc(sz * sizeof(double));
+	s->row = malloc(sz * sizeof(size_t));
+	bad = !s->yi || !s->vi || !s->row;
+	if (cells) {
+		s->ai = malloc(sz * sizeof(double));
+		s->bi = malloc(sz * sizeof(double));
+		s->ci = malloc(sz * sizeof(double));
+		s->di = malloc(sz * sizeof(double));
+		bad |= !s->ai || !s->bi || !s->ci || !s->di;
+	}
+	for (int c = 0; c < nraw; c++)
+		bad |= !(s->raw[c] = malloc(sz * sizeof(double)));
+	if (bad) {
+		mk_studies_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+mk_studies_free(mk_studies *s)
+{
+	if (s == NULL)
+		return;
+	free(s->yi);
+	free(s->vi);
+	free(s->ai);
+	free(s->bi);
+	free(s->ci);
+	free(s->di);
+	free(s->row);
+	for (int c = 0; c < 6; c++)
+		free(s->raw[c]);
+	free(s);
+}
+
+/* An empty set shaped like s with room for n studies. */
+static mk_studies *
+alloc_like(const mk_studies *s, size_t n)
+{
+	mk_studies *o = mk_studies_alloc(s->kind, s->ai != NULL, s->nraw, n);
+
+	if (o != NULL)
+		o->measure = s->measure;
+	return o;
+}
+
+/* Appends study i of s to o. */
+static void
+append(mk_studies *o, const mk_studies *s, size_t i)
+{
+	size_t j = o->k++;
+
+	o->yi[j] = s->yi[i];
+	o->vi[j] = s->vi[i];
+	o->row[j] = s->row[i];
+	if (s->ai != NULL) {
+		o->ai[j] = s->ai[i];
+		o->bi[j] = s->bi[i];
+		o->ci[j] = s->ci[i];
+		o->di[j] = s->di[i];
+	}
+	for (int c = 0; c < s->nraw; c++)
+		o->raw[c][j] = s->raw[c][i];
+}
+
+mk_studies *
+mk_studies_subset(const mk_studies *s, const unsigned char *keep)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->k; i++)
+		n += keep[i] != 0;
+	mk_studies *o = alloc_like(s, n);
+	if (o == NULL)
+		return NULL;
+	for (size_t i = 0; i < s->k; i++)
+		if (keep[i])
+			append(o, s, i);
+	return o;
+}
+
+int
+mk_studies_split(const mk_studies *s, const size_t *group, size_t ngroup,
+    mk_studies **out)
+{
+	size_t *n = calloc(ngroup ? ngroup : 1, sizeof(size_t));
+
+	if (n == NULL)
+		return -1;
+	for (size_t g = 0; g < ngroup; g++)
+		out[g] = NULL;
+	for (size_t i = 0; i < s->k; i++)
+		if (group[i] < ngroup)
+			n[group[i]]++;
+	for (size_t g = 0; g < ngroup; g++)
+		if ((out[g] = alloc_like(s, n[g])) == NULL) {
+			for (size_t h = 0; h < g; h++) {
+				mk_studies_free(out[h]);
+				out[h] = NULL;
+			}
+			free(n);
+			return -1;
+		}
+	for (size_t i = 0; i < s->k; i++)
+		if (group[i] < ngroup)
+			append(out[group[i]], s, i);
+	free(n);
+	return 0;
+}
