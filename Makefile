@@ -12,12 +12,12 @@ WARN       = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow \
 LDLIBS     = -lcsv -lgsl -lgslcblas -lm
 
 LIBSRC = metak/buf.c metak/diag.c metak/csvin.c metak/table.c \
-         metak/names.c metak/strmap.c metak/numparse.c metak/studies.c metak/effect.c metak/wls.c metak/tau2.c metak/roots.c \
+         metak/names.c metak/transf.c metak/strmap.c metak/numparse.c metak/studies.c metak/escalc.c metak/effect.c metak/wls.c metak/tau2.c metak/roots.c \
          metak/het.c metak/model.c metak/mods.c metak/metareg.c \
          metak/permute.c metak/regout.c metak/regtext.c metak/bubble.c metak/mlm.c \
          metak/mlfit.c metak/robust.c metak/robustcl.c \
          metak/pool.c metak/subgroup.c metak/report.c metak/text.c \
-         metak/axis.c metak/svg.c metak/bias.c metak/biasout.c \
+         metak/axis.c metak/view.c metak/svg.c metak/bias.c metak/biasout.c \
          metak/funnel.c metak/each.c metak/sens.c metak/stepsout.c \
          metak/check.c metak/checkout.c
 LIBOBJ = $(LIBSRC:metak/%.c=build/obj/%.o)
@@ -73,8 +73,10 @@ suite: all $(TESTBIN)
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/bias.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/metareg
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/multilevel
+	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/measures
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_mlm.json
+	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_measures.json
 	sh tests/run_cli.sh $(METAK)
 	python3 tests/each_vs_pool.py $(METAK)
 	sh tests/svg_render.sh $(METAK)

@@ -93,28 +93,3 @@ mk_axis_pos(const mk_axis *ax, double x)
 {
 	return (x - ax->lo) / (ax->hi - ax->lo);
 }
-
-/* The range a forest plot should show: every study estimate, the pooled
- * intervals and the prediction interval (study CIs may be clipped). */
-void
-mk_axis_for_fit(mk_axis *ax, const mk_fit *f, int logscale)
-{
-	double lo = INFINITY, hi = -INFINITY;
-
-	for (size_t i = 0; i < f->k; i++) {
-		double se = sqrt(f->vi[i]), z = 1.959963984540054;
-		if (!isfinite(f->yi[i]))
-			continue;
-		/* the CI where it is not extreme, else the estimate */
-		double a = f->yi[i] - z * se, b = f->yi[i] + z * se;
-		lo = fmin(lo, b - a < 6 ? a : f->yi[i]);
-		hi = fmax(hi, b - a < 6 ? b : f->yi[i]);
-	}
-	double ends[] = { f->lo, f->hi, f->pi_lo, f->pi_hi };
-	for (int i = 0; i < 4; i++)
-		if (isfinite(ends[i])) {
-			lo = fmin(lo, ends[i]);
-			hi = fmax(hi, ends[i]);
-		}
-	mk_axis_make(ax, lo, hi, logscale);
-}

@@ -14,8 +14,7 @@ mk_render_bias_json(mk_buf *b, const mk_result *r, const mk_bias *bi)
 
 	mk_buf_printf(b, "{\"measure\": \"%s\", \"method\": \"%s\", "
 	    "\"scale\": \"%s\", \"k\": %zu,\n \"egger\": {", me->name,
-	    mk_method_get(r->fit->method)->name, me->log_scale ? "log" :
-	    "identity", r->studies->k);
+	    mk_method_get(r->fit->method)->name, mk_scale_name(me->id), r->studies->k);
 	mk_json_key(b, "stat", bi->egger_stat, 0);
 	mk_json_key(b, "df", bi->egger_df, 1);
 	mk_json_key(b, "p", bi->egger_p, 1);

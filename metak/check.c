@@ -20,15 +20,37 @@ same_printed(double x, double v, int dec)
 	return isfinite(x) && fabs(x - v) <= half * (1 + 1e-9) + 1e-12;
 }
 
-/* An analysis-scale value on the scale the claim was printed on. */
+/* An analysis-scale value on the scale the claim was printed on (n: the
+ * sample size PFT's inverse needs). */
 static double
-as_printed(const mk_claim *c, double x)
+as_printed(const mk_claim *c, double x, double n)
 {
 	if (c->scale == MK_SCALE_PERCENT)
 		return 100 * x;
 	if (c->scale == MK_SCALE_LOG)
 		return x;
-	return mk_measure_get(c->measure)->log_scale ? exp(x) : x;
+	return mk_natural(c->measure, x, n);
+}
+
+/* A printed natural-scale value nudged inside the measure's domain, so
+ * that the bounds rounding allows can be taken to the analysis scale. */
+static double
+inside(mk_measure m, double x)
+{
+	switch (mk_measure_get(m)->tr) {
+	case MK_TR_EXP:
+		return fmax(x, 1e-300);
+	case MK_TR_TANH:
+		return fmin(fmax(x, -1 + 1e-16), 1 - 1e-16);
+	case MK_TR_ILOGIT:
+		return fmin(fmax(x, 1e-300), 1 - 1e-16);
+	case MK_TR_IARCSIN:
+		return fmin(fmax(x, 0), 1);
+	case MK_TR_ISQRT:
+		return fmax(x, 0);
+	default:
+		return x;
+	}
 }
 
 static int
@@ -75,10 +97,11 @@ try_one(const mk_table *t, const mk_opts *base, const mk_claim *c,
 	r.est = r.lo = r.hi = NAN;
 	s = mk_studies_from_table(t, &o, &w, &e);
 	if (s != NULL && s->k > 0 && mk_fit_run(s, &o, &f, &w, &e) == 0) {
+		double nhm = mk_studies_nhm(s, NULL, s->k);
 		r.k = s->k;
-		r.est = as_printed(c, f.est);
-		r.lo = as_printed(c, f.lo);
-		r.hi = as_printed(c, f.hi);
+		r.est = as_printed(c, f.est, nhm);
+		r.lo = as_printed(c, f.lo, nhm);
+		r.hi = as_printed(c, f.hi, nhm);
 		r.fitted = 1;
 		r.match = same_printed(r.est, c->est, c->dec_est) &&
 		    same_printed(r.lo, c->lo, c->dec_lo) &&
@@ -145,12 +168,13 @@ p_of(double z)
 void
 mk_check_consistency(const mk_claim *c, mk_consistency *k)
 {
-	int lg = mk_measure_get(c->measure)->log_scale &&
-	    c->scale == MK_SCALE_NATURAL;	/* printed as ratios */
+	/* printed on the natural scale of a transformed measure */
+	int tr = mk_measure_get(c->measure)->tr != MK_TR_NONE &&
+	    c->scale == MK_SCALE_NATURAL;
 	double z = mk_crit(c->level, NAN);
 	double de = 0.5 * pow(10, -c->dec_est), dl = 0.5 * pow(10, -c->dec_lo);
 	double dh = 0.5 * pow(10, -c->dec_hi);
-#define T(x) (lg ? log(x) : (x))
+#define T(x) (tr ? mk_analysis(c->measure, inside(c->measure, x), NAN) : (x))
 	memset(k, 0, sizeof(*k));
 	k->est = T(c->est);
 	k->centre = (T(c->lo) + T(c->hi)) / 2;
@@ -158,11 +182,9 @@ mk_check_consistency(const mk_claim *c, mk_consistency *k)
 	k->z = k->centre / k->se;
 	k->p = p_of(k->z);
 	/* what rounding allows: the printed numbers stand for intervals */
-	double lo_min = T(fmax(c->lo - dl, lg ? 1e-300 : -INFINITY));
-	double lo_max = T(c->lo + dl), hi_min = T(c->hi - dh);
-	double hi_max = T(c->hi + dh);
-	double e_min = T(fmax(c->est - de, lg ? 1e-300 : -INFINITY));
-	double e_max = T(c->est + de);
+	double lo_min = T(c->lo - dl), lo_max = T(c->lo + dl);
+	double hi_min = T(c->hi - dh), hi_max = T(c->hi + dh);
+	double e_min = T(c->est - de), e_max = T(c->est + de);
 	k->centre_min = (lo_min + hi_min) / 2;
 	k->centre_max = (lo_max + hi_max) / 2;
 	k->centred = e_max >= k->centre_min - 1e-12 &&

@@ -96,14 +96,16 @@ void
 mk_render_consistency(mk_buf *b, const mk_claim *c, const mk_consistency *k,
     int json)
 {
-	int lg = mk_measure_get(c->measure)->log_scale;
+	/* the analysis scale, where the interval is symmetric */
+	int tr = mk_measure_get(c->measure)->tr != MK_TR_NONE;
 	int ok = k->centred && (!k->p_checked || k->p_ok);
 
 	if (json) {
 		mk_buf_printf(b, "{\"reproduced\": %s, \"consistent\": %s, "
 		    "\"centred\": %s, \"scale\": \"%s\"",
 		    ok ? "true" : "false", ok ? "true" : "false",
-		    k->centred ? "true" : "false", lg ? "log" : "identity");
+		    k->centred ? "true" : "false", tr ?
+		    mk_scale_name(c->measure) : "identity");
 		mk_json_key(b, "estimate", k->est, 1);
 		mk_json_key(b, "ci_centre", k->centre, 1);
 		mk_json_key(b, "se", k->se, 1);
@@ -120,7 +122,8 @@ mk_render_consistency(mk_buf *b, const mk_claim *c, const mk_consistency *k,
 	mk_buf_printf(b, "Claim: %s %.*f (%.*f to %.*f), no trial data: "
 	    "internal consistency on the %s scale\n\n",
 	    mk_measure_get(c->measure)->name, c->dec_est, c->est, c->dec_lo,
-	    c->lo, c->dec_hi, c->hi, lg ? "log" : "natural");
+	    c->lo, c->dec_hi, c->hi, tr ? mk_scale_name(c->measure) :
+	    "natural");
 	mk_buf_printf(b, "  estimate %.4f; centre of the interval %.4f "
 	    "(%.4f to %.4f allowing for rounding): %s\n", k->est, k->centre,
 	    k->centre_min, k->centre_max, k->centred ? "consistent" :

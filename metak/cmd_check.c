@@ -72,12 +72,15 @@ read_claim(const struct cli *c, mk_claim *cl)
 		    "log" : "percent", mi->name);
 		return -1;
 	}
-	if (!(cl->lo <= cl->est && cl->est <= cl->hi && cl->lo < cl->hi) ||
-	    (mk_measure_get(cl->measure)->log_scale &&
-	    cl->scale == MK_SCALE_NATURAL && cl->lo <= 0)) {
-		usage_error("the claim must have ci-low <= estimate <= ci-high%s",
-		    mk_measure_get(cl->measure)->log_scale ?
-		    ", all positive for a ratio" : "");
+	if (!(cl->lo <= cl->est && cl->est <= cl->hi && cl->lo < cl->hi)) {
+		usage_error("the claim must have ci-low <= estimate <= ci-high");
+		return -1;
+	}
+	if (cl->scale == MK_SCALE_NATURAL && mi->tr != MK_TR_IPFT &&
+	    (!isfinite(mk_analysis(cl->measure, cl->lo, NAN)) ||
+	    !isfinite(mk_analysis(cl->measure, cl->hi, NAN)))) {
+		usage_error("the claim is outside the range of %s values%s",
+		    mi->name, mi->log_scale ? " (a ratio is positive)" : "");
 		return -1;
 	}
 	return 0;
@@ -96,6 +99,12 @@ cmd_check(struct cli *c)
 
 	if (read_claim(c, &cl) != 0)
 		return EXIT_USAGE;
+	if (c->file == NULL && mk_measure_get(cl.measure)->tr == MK_TR_IPFT &&
+	    cl.scale == MK_SCALE_NATURAL) {
+		usage_error("a PFT claim needs the trial data: the "
+		    "transformation depends on the studies' n");
+		return EXIT_USAGE;
+	}
 	if (c->file == NULL) {
 		mk_consistency k;
 		mk_check_consistency(&cl, &k);

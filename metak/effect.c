@@ -1,6 +1,9 @@
 /* effect.c: per-study effect sizes yi and sampling variances vi for each
- * measure (OR RR RD MD SMD ROM GEN), with metafor's escalc conventions and
- * continuity corrections. Reads cells from a table; validates every value. */
+ * measure, with metafor's escalc conventions and continuity corrections:
+ * 2x2 tables (OR RR RD), two arms' means (MD SMD ROM), correlations (COR
+ * ZCOR), one proportion (PR PLO PAS PFT PLN), two or one incidence rates
+ * (IRR IRD IRSD; IR IRLN IRS), given yi or a reported estimate (any
+ * measure). Reads cells from a table; validates every value. */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -14,23 +17,64 @@
 
 #include "internal.h"
 
-/* The columns each kind of input needs, in order. */
+/* The columns each kind of input needs, in order, the measures they give
+ * and how a plot heads them (arms: 2 when the first half is treatment and
+ * the second control). */
 struct kind_def {
 	mk_kind kind;
 	const char *cols[6];
 	size_t ncols;
 	mk_measure deflt;
+	mk_family fam;
+	const char *name;	/* in messages */
+	const char *head[6];	/* plot column headings; NULL: none shown */
+	int arms;
 };
 
 static const struct kind_def kinds[] = {
-	{ MK_KIND_BINARY, { "events_t", "n_t", "events_c", "n_c" }, 4, MK_OR },
+	{ MK_KIND_BINARY, { "events_t", "n_t", "events_c", "n_c" }, 4, MK_OR,
+	    MK_FAM_2X2, "binary (2x2)", { "Events", "Total", "Events",
+	    "Total" }, 2 },
 	{ MK_KIND_CONT, { "mean_t", "sd_t", "n_t", "mean_c", "sd_c", "n_c" },
-	    6, MK_MD },
-	{ MK_KIND_GENERIC, { "yi", "vi" }, 2, MK_GEN },
-	{ MK_KIND_GENERIC, { "yi", "sei" }, 2, MK_GEN },
-	{ MK_KIND_REPORTED, { "estimate", "ci_low", "ci_high" }, 3, MK_GEN },
+	    6, MK_MD, MK_FAM_ARMS, "continuous", { "Mean", "SD", "Total",
+	    "Mean", "SD", "Total" }, 2 },
+	{ MK_KIND_GENERIC, { "yi", "vi" }, 2, MK_GEN, MK_FAM_ANY, "generic",
+	    { NULL }, 0 },
+	{ MK_KIND_GENERIC, { "yi", "sei" }, 2, MK_GEN, MK_FAM_ANY, "generic",
+	    { NULL }, 0 },
+	{ MK_KIND_REPORTED, { "estimate", "ci_low", "ci_high" }, 3, MK_GEN,
+	    MK_FAM_ANY, "reported", { NULL }, 0 },
+	{ MK_KIND_COR, { "ri", "ni" }, 2, MK_ZCOR, MK_FAM_COR, "correlation",
+	    { "r", "Total" }, 1 },
+	{ MK_KIND_PROP, { "events", "n" }, 2, MK_PLO, MK_FAM_PROP,
+	    "proportion", { "Events", "Total" }, 1 },
+	{ MK_KIND_RATE2, { "events_t", "time_t", "events_c", "time_c" }, 4,
+	    MK_IRR, MK_FAM_RATE2, "two-rate", { "Events", "Time", "Events",
+	    "Time" }, 2 },
+	{ MK_KIND_RATE1, { "events", "time" }, 2, MK_IRLN, MK_FAM_RATE1,
+	    "one-rate", { "Events", "Time" }, 1 },
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+const char *const *
+mk_kind_heads(mk_kind kind, int *arms)
+{
+	for (size_t k = 0; k < NKINDS; k++)
+		if (kinds[k].kind == kind) {
+			*arms = kinds[k].arms;
+			return kinds[k].head;
+		}
+	*arms = 0;
+	return kinds[2].head;
+}
+
+/* Whether kind kd can give measure m (MK_MEASURE_AUTO: any). */
+static int
+gives(const struct kind_def *kd, mk_measure m)
+{
+	return m == MK_MEASURE_AUTO || kd->fam == MK_FAM_ANY ||
+	    kd->fam == mk_measure_get(m)->fam;
+}
 
 int
 mk_canonical(const char *name)
@@ -44,7 +88,8 @@ mk_canonical(const char *name)
 	return 0;
 }
 
-/* Picks the first complete column set; else names what the nearest lacks. */
+/* Picks the first complete column set that gives the measure; else names
+ * what the nearest lacks. */
 static const struct kind_def *
 find_kind(const mk_table *t, const mk_opts *o, int *col, mk_err *err)
 {
@@ -52,12 +97,14 @@ find_kind(const mk_table *t, const mk_opts *o, int *col, mk_err *err)
 	mk_colcache *cc = t->cache;
 
 	if (cc != NULL && cc->kind >= 0 && cc->maps == o->maps &&
-	    cc->nmaps == o->nmaps) {
+	    cc->nmaps == o->nmaps && cc->measure == (int)o->measure) {
 		memcpy(col, cc->col, sizeof(cc->col));
 		return &kinds[cc->kind];
 	}
 	for (size_t k = 0; k < NKINDS; k++) {
 		size_t have = 0;
+		if (!gives(&kinds[k], o->measure))
+			continue;
 		for (size_t c = 0; c < kinds[k].ncols; c++) {
 			col[c] = mk_table_col(t, kinds[k].cols[c], o->maps,
 			    o->nmaps);
@@ -67,6 +114,7 @@ find_kind(const mk_table *t, const mk_opts *o, int *col, mk_err *err)
 			if (cc != NULL) {
 				cc->maps = o->maps;
 				cc->nmaps = o->nmaps;
+				cc->measure = (int)o->measure;
 				cc->kind = (int)k;
 				memcpy(cc->col, col, sizeof(cc->col));
 			}
@@ -78,9 +126,27 @@ find_kind(const mk_table *t, const mk_opts *o, int *col, mk_err *err)
 		}
 	}
 	if (bestn == 0) {
+		if (o->measure != MK_MEASURE_AUTO) {
+			char need[128] = "";
+			for (size_t k = 0; k < NKINDS && need[0] == '\0'; k++)
+				for (size_t c = 0; kinds[k].fam != MK_FAM_ANY &&
+				    gives(&kinds[k], o->measure) &&
+				    c < kinds[k].ncols; c++) {
+					size_t l = strlen(need);
+					snprintf(need + l, sizeof(need) - l, "%s%s",
+					    c ? "," : "", kinds[k].cols[c]);
+				}
+			mk_err_set(err, t->file, 1, "", "no columns for %s: "
+			    "need %s%syi,vi or yi,sei, or estimate,ci_low,"
+			    "ci_high", mk_measure_get(o->measure)->name, need,
+			    need[0] ? ", " : "");
+			return NULL;
+		}
 		mk_err_set(err, t->file, 1, "", "no known set of columns: "
 		    "need events_t,n_t,events_c,n_c (binary), mean_t,sd_t,"
-		    "n_t,mean_c,sd_c,n_c (continuous), yi,vi or yi,sei "
+		    "n_t,mean_c,sd_c,n_c (continuous), ri,ni (correlation), "
+		    "events,n (proportion), events_t,time_t,events_c,time_c "
+		    "(two rates), events,time (one rate), yi,vi or yi,sei "
 		    "(generic), or estimate,ci_low,ci_high (reported)");
 		return NULL;
 	}
@@ -95,64 +161,32 @@ find_kind(const mk_table *t, const mk_opts *o, int *col, mk_err *err)
 	return NULL;
 }
 
-static int
-measure_fits(mk_kind kind, mk_measure m)
-{
-	switch (kind) {
-	case MK_KIND_BINARY:
-		return m == MK_OR || m == MK_RR || m == MK_RD;
-	case MK_KIND_CONT:
-		return m == MK_MD || m == MK_SMD || m == MK_ROM;
-	default:
-		return 1;	/* yi are taken to be on the measure's scale */
-	}
-}
-
-double
-mk_hedges_j(double m)
-{
-	/* J(m) = Gamma(m/2) / (sqrt(m/2) Gamma((m-1)/2)), via lgamma */
-	return exp(lgamma(m / 2) - 0.5 * log(m / 2) - lgamma((m - 1) / 2));
-}
-
-int
-mk_effect_2x2(mk_measure m, double a, double b, double c, double d,
-    double cc, mk_ccto to, double *yi, double *vi)
-{
-	if (to == MK_CC_ALL || (to == MK_CC_ONLY0 &&
-	    (a == 0 || b == 0 || c == 0 || d == 0))) {
-		a += cc;
-		b += cc;
-		c += cc;
-		d += cc;
-	}
-	double n1 = a + b, n2 = c + d;
-	switch (m) {
-	case MK_OR:
-		*yi = log(a * d / (b * c));
-		*vi = 1 / a + 1 / b + 1 / c + 1 / d;
-		break;
-	case MK_RR:
-		*yi = log((a / n1) / (c / n2));
-		*vi = 1 / a - 1 / n1 + 1 / c - 1 / n2;
-		break;
-	default: {	/* MK_RD */
-		double p1 = a / n1, p2 = c / n2;
-		*yi = p1 - p2;
-		*vi = p1 * (1 - p1) / n1 + p2 * (1 - p2) / n2;
-		break;
-	}
-	}
-	return isfinite(*yi) && isfinite(*vi) && *vi > 0 ? 0 : -1;
-}
-
 static mk_studies *
 alloc_studies(const struct kind_def *kd, size_t n)
 {
-	int raw = kd->kind == MK_KIND_BINARY || kd->kind == MK_KIND_CONT;
-
 	return mk_studies_alloc(kd->kind, kd->kind == MK_KIND_BINARY,
-	    raw ? (int)kd->ncols : 0, n);
+	    kd->head[0] != NULL ? (int)kd->ncols : 0, n);
+}
+
+/* What a printed (natural-scale) value of measure m must be. */
+static const char *
+natural_range(mk_measure m)
+{
+	switch (mk_measure_get(m)->tr) {
+	case MK_TR_EXP:
+		return mk_measure_get(m)->log_scale ? "must be positive for a "
+		    "ratio" : "must be positive";
+	case MK_TR_TANH:
+		return "must lie strictly between -1 and 1";
+	case MK_TR_ILOGIT:
+		return "must lie strictly between 0 and 1";
+	case MK_TR_IARCSIN:
+		return "must lie from 0 to 1";
+	case MK_TR_ISQRT:
+		return "must not be negative";
+	default:
+		return "must be a finite number";
+	}
 }
 
 /* Checks one row's values; 0 ok, -1 error (err set). */
@@ -187,12 +221,31 @@ check_row(const mk_table *t, size_t r, const struct kind_def *kd,
 	case MK_KIND_GENERIC:
 		NEED(x[1] > 0, 1, "must be positive");
 		break;
-	case MK_KIND_REPORTED:
-		if (mk_measure_get(m)->log_scale) {
-			NEED(x[0] > 0, 0, "must be positive for a ratio");
-			NEED(x[1] > 0, 1, "must be positive for a ratio");
-			NEED(x[2] > 0, 2, "must be positive for a ratio");
+	case MK_KIND_COR:
+		NEED(x[0] >= -1 && x[0] <= 1, 0, "must be from -1 to 1");
+		if (m == MK_ZCOR)
+			NEED(x[1] >= 4, 1, "must be at least 4 for ZCOR (its "
+			    "variance is 1/(n - 3))");
+		else
+			NEED(x[1] >= 2, 1, "must be at least 2");
+		break;
+	case MK_KIND_PROP:
+		NEED(x[0] >= 0, 0, "must not be negative");
+		NEED(x[1] > 0, 1, "must be positive");
+		NEED(x[0] <= x[1], 0, "must not exceed n");
+		break;
+	case MK_KIND_RATE1:
+	case MK_KIND_RATE2:
+		for (int c = 0; c < (int)kd->ncols; c += 2) {
+			NEED(x[c] >= 0, c, "must not be negative");
+			NEED(x[c + 1] > 0, c + 1, "must be positive");
 		}
+		break;
+	case MK_KIND_REPORTED:
+		/* on the natural scale: within the measure's range */
+		for (int c = 0; c < 3; c++)
+			NEED(isfinite(mk_analysis(m, x[c], NAN)), c,
+			    natural_range(m));
 		NEED(x[1] < x[2], 1, "must be below ci_high");
 		NEED(x[1] <= x[0] && x[0] <= x[2], 0,
 		    "must lie within ci_low..ci_high");
@@ -206,50 +259,27 @@ check_row(const mk_table *t, size_t r, const struct kind_def *kd,
 	return -1;
 }
 
-/* yi/vi of one row of an input kind other than binary. */
-static void
+/* yi/vi of a row of given yi or a reported estimate with its 95% CI (on
+ * the natural scale, taken to the analysis scale); else of the measure's
+ * own data (escalc.c). 0, or -1 when the effect is not defined. */
+static int
 row_effect(const struct kind_def *kd, mk_measure m, const double *x,
-    int pooled, double *yi, double *vi)
+    const mk_opts *o, double *yi, double *vi, int *corrected)
 {
-	switch (kd->kind) {
-	case MK_KIND_CONT:
-		if (m == MK_MD && pooled) {	/* metafor vtype "HO" */
-			double n1 = x[2], n2 = x[5];
-			double sp2 = ((n1 - 1) * x[1] * x[1] + (n2 - 1) *
-			    x[4] * x[4]) / (n1 + n2 - 2);
-			*yi = x[0] - x[3];
-			*vi = sp2 * (1 / n1 + 1 / n2);
-		} else if (m == MK_MD) {
-			*yi = x[0] - x[3];
-			*vi = x[1] * x[1] / x[2] + x[4] * x[4] / x[5];
-		} else if (m == MK_ROM) {
-			*yi = log(x[0] / x[3]);
-			*vi = x[1] * x[1] / (x[2] * x[0] * x[0]) +
-			    x[4] * x[4] / (x[5] * x[3] * x[3]);
-		} else {	/* SMD: Hedges' g, metafor vtype "LS" */
-			double n1 = x[2], n2 = x[5], mm = n1 + n2 - 2;
-			double sp = sqrt(((n1 - 1) * x[1] * x[1] +
-			    (n2 - 1) * x[4] * x[4]) / mm);
-			double g = mk_hedges_j(mm) * (x[0] - x[3]) / sp;
-			*yi = g;
-			*vi = 1 / n1 + 1 / n2 + g * g / (2 * (n1 + n2));
-		}
-		break;
-	case MK_KIND_GENERIC:
+	*corrected = 0;
+	if (kd->kind == MK_KIND_GENERIC) {
 		*yi = x[0];
 		*vi = kd->cols[1][0] == 's' ? x[1] * x[1] : x[1];
-		break;
-	default: {	/* reported estimate with a 95% CI */
-		int lg = mk_measure_get(m)->log_scale;
-		double e = lg ? log(x[0]) : x[0];
-		double lo = lg ? log(x[1]) : x[1];
-		double hi = lg ? log(x[2]) : x[2];
+	} else if (kd->kind == MK_KIND_REPORTED) {
+		double lo = mk_analysis(m, x[1], NAN);
+		double hi = mk_analysis(m, x[2], NAN);
 		double se = (hi - lo) / (2 * gsl_cdf_ugaussian_Qinv(0.025));
-		*yi = e;
+		*yi = mk_analysis(m, x[0], NAN);
 		*vi = se * se;
-		break;
+	} else {
+		return mk_effect(kd->kind, m, x, o, yi, vi, corrected);
 	}
-	}
+	return isfinite(*yi) && isfinite(*vi) && *vi > 0 ? 0 : -1;
 }
 
 static const char *
@@ -265,6 +295,22 @@ label_of(const mk_table *t, size_t r, char *tmp, size_t n)
 	return s;
 }
 
+/* A study whose effect cannot be computed is left out, saying why. */
+static void
+undefined(const mk_table *t, size_t r, mk_measure m, const mk_opts *o,
+    mk_warn *w)
+{
+	char tmp[32], cc[96] = "";
+
+	if (mk_measure_corrected(m))
+		snprintf(cc, sizeof(cc), " without a continuity correction "
+		    "(--cc %g, --cc-to %s)", o->cc, o->cc_to == MK_CC_NONE ?
+		    "none" : o->cc_to == MK_CC_ALL ? "all" : "only0");
+	mk_warn_add(w, "%s:%ld: study \"%s\": the %s is not defined for "
+	    "these values%s; row left out", t->file, t->line[r],
+	    label_of(t, r, tmp, sizeof(tmp)), mk_measure_get(m)->name, cc);
+}
+
 mk_studies *
 mk_studies_from_table(const mk_table *t, const mk_opts *o, mk_warn *w,
     mk_err *err)
@@ -277,11 +323,16 @@ mk_studies_from_table(const mk_table *t, const mk_opts *o, mk_warn *w,
 	if (kd == NULL)
 		return NULL;
 	m = o->measure == MK_MEASURE_AUTO ? kd->deflt : o->measure;
-	if (!measure_fits(kd->kind, m)) {
+	if (!gives(kd, m)) {
 		mk_err_set(err, t->file, 0, "", "measure %s does not apply "
-		    "to %s data", mk_measure_get(m)->name,
-		    kd->kind == MK_KIND_BINARY ? "binary (2x2)" :
-		    "continuous");
+		    "to %s data", mk_measure_get(m)->name, kd->name);
+		return NULL;
+	}
+	if (kd->kind == MK_KIND_REPORTED && mk_measure_get(m)->tr ==
+	    MK_TR_IPFT) {
+		mk_err_set(err, t->file, 0, "", "a printed proportion cannot "
+		    "be put on the PFT scale without each study's n: give "
+		    "events,n, or use PLO, PAS or PR");
 		return NULL;
 	}
 	if ((o->method == MK_MH || o->method == MK_PETO) &&
@@ -337,44 +388,23 @@ mk_studies_from_table(const mk_table *t, const mk_opts *o, mk_warn *w,
 			return NULL;
 		}
 		size_t i = s->k;
-		if (s->ai != NULL) {	/* binary */
+		int fixed;
+		if (row_effect(kd, m, x, o, &s->yi[i], &s->vi[i],
+		    &fixed) != 0) {
+			s->yi[i] = s->vi[i] = NAN;
+			/* MH and Peto pool the cells: the study stays */
+			if (kd->kind != MK_KIND_BINARY || (o->method != MK_MH &&
+			    o->method != MK_PETO)) {
+				undefined(t, r, m, o, w);
+				continue;
+			}
+		}
+		s->ncc += fixed;	/* studies the correction changed */
+		if (s->ai != NULL) {	/* binary: the cells */
 			s->ai[i] = x[0];
 			s->bi[i] = x[1] - x[0];
 			s->ci[i] = x[2];
 			s->di[i] = x[3] - x[2];
-			if (mk_effect_2x2(m, s->ai[i], s->bi[i], s->ci[i],
-			    s->di[i], o->cc, o->cc_to, &s->yi[i],
-			    &s->vi[i]) != 0) {
-				s->yi[i] = s->vi[i] = NAN;
-				if (o->method != MK_MH && o->method != MK_PETO) {
-					/* inverse variance cannot use it */
-					mk_warn_add(w, "%s:%ld: study \"%s\": the %s "
-					    "is not defined for this table without "
-					    "a continuity correction (--cc %g, "
-					    "--cc-to %s); row left out", t->file,
-					    t->line[r], label_of(t, r, tmp,
-					    sizeof(tmp)), mk_measure_get(m)->name,
-					    o->cc, o->cc_to == MK_CC_NONE ? "none" :
-					    o->cc_to == MK_CC_ALL ? "all" : "only0");
-					continue;
-				}
-			}
-			/* studies the correction changed (none when it is 0) */
-			s->ncc += o->cc > 0 && (o->cc_to == MK_CC_ALL ||
-			    (o->cc_to == MK_CC_ONLY0 && (x[0] == 0 ||
-			    x[0] == x[1] || x[2] == 0 || x[2] == x[3])));
-		} else {
-			row_effect(kd, m, x, o->md_pooled_var, &s->yi[i],
-			    &s->vi[i]);
-			if (!isfinite(s->yi[i]) || !isfinite(s->vi[i]) ||
-			    s->vi[i] <= 0) {
-				mk_err_set(err, t->file, t->line[r], "",
-				    "study \"%s\": the effect size or its "
-				    "variance is not defined for these values",
-				    label_of(t, r, tmp, sizeof(tmp)));
-				mk_studies_free(s);
-				return NULL;
-			}
 		}
 		for (int c = 0; c < s->nraw; c++)
 			s->raw[c][i] = x[c];

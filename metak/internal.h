@@ -160,6 +160,10 @@ void mk_csv_str(mk_buf *b, const char *s);
  * preceded by ", " when comma is set. */
 void mk_json_str(mk_buf *b, const char *s);
 void mk_json_key(mk_buf *b, const char *key, double x, int comma);
+/* ', "natural": {...}' for a measure that is a transformation (report.c):
+ * the pooled estimate, CI and PI back on the natural scale. */
+void mk_json_natural(mk_buf *b, mk_measure m, double n, double est,
+    double lo, double hi, double pilo, double pihi);
 
 /* ---- the effect axis of forest plots (axis.c) ---- */
 #define MK_AXIS_MAXTICKS 16
@@ -173,7 +177,34 @@ typedef struct mk_axis {
 void mk_axis_make(mk_axis *ax, double lo, double hi, int logscale);
 /* A linear axis over [lo, hi] with nice ticks, not forced through 0. */
 void mk_axis_linear(mk_axis *ax, double lo, double hi);
-void mk_axis_for_fit(mk_axis *ax, const mk_fit *f, int logscale);
+/* How reports show a measure's values (view.c): printed on the natural
+ * scale; plotted at analysis-scale positions on a log axis (ratios) or at
+ * natural positions on a linear axis (transformed measures). */
+typedef struct mk_view {
+	mk_measure m;
+	int log;		/* a ratio: log axis */
+	int natural;		/* positions are natural values */
+	int fixed;		/* axis over lim_lo..lim_hi */
+	double lim_lo, lim_hi;
+	int null;		/* a line of no effect at 0 (1 for ratios) */
+	int compare;		/* two groups: "favours" labels */
+} mk_view;
+void mk_view_init(mk_view *v, mk_measure m);
+/* x (analysis scale) as printed, and its position on the plot's axis; n
+ * is the sample size PFT needs (a study's, or the harmonic mean). */
+double mk_view_value(const mk_view *v, double x, double n);
+double mk_view_pos(const mk_view *v, double x, double n);
+/* What the shown values are: the measure's name, or "Proportion",
+ * "Correlation", "Rate" for a transformed measure shown on its natural
+ * scale. */
+const char *mk_view_unit(const mk_view *v);
+/* ", pooled on the logit scale, shown as proportions" and the like ("" for
+ * a measure shown on its own scale). */
+void mk_view_note(char *out, size_t n, mk_measure m);
+/* The axis a forest plot of fit f over studies s shows (n: the pooled
+ * values' sample size for PFT). */
+void mk_view_axis(const mk_view *v, mk_axis *ax, const mk_fit *f,
+    const mk_studies *s, double n);
 /* Position of x in the shown range, 0 at lo and 1 at hi (may be outside). */
 double mk_axis_pos(const mk_axis *ax, double x);
 

@@ -73,6 +73,7 @@ typedef struct mk_map {
 typedef struct mk_colcache {
 	const mk_map *maps;	/* the --map list the search used */
 	size_t nmaps;
+	int measure;		/* the --measure the search used */
 	int kind;		/* index of the kind found; -1: none yet */
 	int col[6];
 } mk_colcache;
@@ -115,8 +116,25 @@ void mk_table_filter(mk_table *t, const unsigned char *keep);
 
 typedef enum {
 	MK_MEASURE_AUTO = -1,
-	MK_OR, MK_RR, MK_RD, MK_MD, MK_SMD, MK_ROM, MK_GEN
+	MK_OR, MK_RR, MK_RD, MK_MD, MK_SMD, MK_ROM,
+	MK_COR, MK_ZCOR,			/* correlations */
+	MK_PR, MK_PLO, MK_PAS, MK_PFT, MK_PLN,	/* one proportion */
+	MK_IRR, MK_IRD, MK_IRSD,		/* two incidence rates */
+	MK_IR, MK_IRLN, MK_IRS,			/* one incidence rate */
+	MK_GEN
 } mk_measure;
+
+/* The data a measure is computed from; MK_FAM_ANY: any (given yi). */
+typedef enum {
+	MK_FAM_ANY, MK_FAM_2X2, MK_FAM_ARMS, MK_FAM_COR, MK_FAM_PROP,
+	MK_FAM_RATE2, MK_FAM_RATE1
+} mk_family;
+
+/* How the analysis scale maps back to the natural one (transf.c). */
+typedef enum {
+	MK_TR_NONE, MK_TR_EXP, MK_TR_TANH, MK_TR_ILOGIT, MK_TR_IARCSIN,
+	MK_TR_IPFT, MK_TR_ISQRT
+} mk_transf;
 
 typedef enum {
 	MK_FE, MK_MH, MK_PETO, MK_DL, MK_REML, MK_ML, MK_PM, MK_EB, MK_HE,
@@ -129,14 +147,18 @@ typedef enum { MK_CI_Z, MK_CI_HKSJ } mk_citype;
 typedef enum { MK_PI_AUTO, MK_PI_Z, MK_PI_T1, MK_PI_T2 } mk_pitype;
 typedef enum { MK_CC_ONLY0, MK_CC_ALL, MK_CC_NONE } mk_ccto;
 typedef enum {
-	MK_KIND_BINARY, MK_KIND_CONT, MK_KIND_GENERIC, MK_KIND_REPORTED
+	MK_KIND_BINARY, MK_KIND_CONT, MK_KIND_GENERIC, MK_KIND_REPORTED,
+	MK_KIND_COR, MK_KIND_PROP, MK_KIND_RATE2, MK_KIND_RATE1
 } mk_kind;
 
 typedef struct mk_measure_info {
 	const char *name;
 	mk_measure id;
-	int log_scale;		/* 1 when the analysis scale is log */
+	int log_scale;		/* a ratio: pooled on the log scale, shown
+				 * as ratios on a log axis */
 	const char *label;	/* e.g. "Odds ratio" */
+	mk_family fam;
+	mk_transf tr;		/* back to the natural scale */
 } mk_measure_info;
 
 typedef struct mk_method_info {
@@ -152,6 +174,15 @@ extern const mk_method_info mk_methods[];
 extern const size_t mk_nmethods;
 const mk_measure_info *mk_measure_find(const char *name);
 const mk_measure_info *mk_measure_get(mk_measure id);
+/* A value on the measure's analysis scale on its natural scale and back
+ * (identity, exp/log, tanh/atanh, inverse logit, ...); n is the sample
+ * size the Freeman-Tukey transformation needs (NaN: none, and a NaN
+ * result). */
+double mk_natural(mk_measure m, double x, double n);
+double mk_analysis(mk_measure m, double x, double n);
+/* "identity", "log", "fisher_z", "logit", "arcsine", "freeman_tukey",
+ * "sqrt": the analysis scale, as JSON's "scale" names it. */
+const char *mk_scale_name(mk_measure m);
 const mk_method_info *mk_method_find(const char *name);
 const mk_method_info *mk_method_get(mk_method id);
 
@@ -161,6 +192,8 @@ typedef struct mk_opts {
 	mk_citype ci;
 	double level;		/* percent */
 	double cc;		/* continuity correction */
+	int cc_set;		/* cc given: it applies to PAS, PFT, IRS and
+				 * IRSD too (escalc's add, when given) */
 	mk_ccto cc_to;
 	int maxiter;
 	double tol;		/* ML, REML, EB: relative to the data's scale */
@@ -202,6 +235,11 @@ void mk_studies_free(mk_studies *s);
 mk_studies *mk_studies_alloc(mk_kind kind, int cells, int nraw, size_t n);
 /* A new set with the studies whose index has keep[i] != 0. */
 mk_studies *mk_studies_subset(const mk_studies *s, const unsigned char *keep);
+/* The harmonic mean of the sample sizes of the k studies idx lists (idx
+ * NULL: the first k), and study i's, for the Freeman-Tukey
+ * back-transformation (NaN but for proportions). */
+double mk_studies_nhm(const mk_studies *s, const size_t *idx, size_t k);
+double mk_study_n(const mk_studies *s, size_t i);
 /* Splits s in one pass: out[g] gets the studies with group[i] == g, in
  * order (group[i] >= ngroup: in none); 0, or -1 with out[] all NULL when
  * memory runs out. */
@@ -212,6 +250,19 @@ int mk_effect_2x2(mk_measure m, double a, double b, double c, double d,
     double cc, mk_ccto to, double *yi, double *vi);
 /* Hedges' exact small-sample correction J(m), m = n1 + n2 - 2. */
 double mk_hedges_j(double m);
+/* yi and vi of one study of a kind from its values in the kind's column
+ * order (escalc.c), with o's continuity correction (*corrected: it
+ * changed the study); 0, or -1 when the effect is not defined. */
+int mk_effect(mk_kind kind, mk_measure m, const double *x,
+    const mk_opts *o, double *yi, double *vi, int *corrected);
+/* The column headings a plot gives a kind's input values (NULL-ended;
+ * none for given yi), arms 2 when they are treatment then control. */
+const char *const *mk_kind_heads(mk_kind kind, int *arms);
+/* Whether escalc applies its continuity correction to the measure by
+ * default (PAS, PFT, IRS and IRSD only when it is given). */
+int mk_measure_corrected(mk_measure m);
+/* The correction o adds to a study of measure m with a zero cell. */
+double mk_cc_of(const mk_opts *o, mk_measure m);
 
 /* ---- fitting (pool.c, het.c) ------------------------------------------- */
 

@@ -436,6 +436,7 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct cli *c,
 		return EXIT_USAGE;
 	c->o.maps = c->maps.v;
 	c->o.nmaps = c->maps.n;
+	c->o.cc_set = cli_given(c, "cc");
 	if (c->o.ci == MK_CI_HKSJ && (c->o.method == MK_MH ||
 	    c->o.method == MK_PETO)) {
 		usage_error("--ci hksj applies to inverse-variance methods, "

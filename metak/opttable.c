@@ -87,8 +87,8 @@ const struct opt opt_table[] = {
 	{ "where", "COL=VAL", ALL, S_INPUT, opt_pair_value, F(where), NULL, 0,
 	  0, "use only rows whose COL is VAL (repeatable; all must hold)" },
 	{ "measure", "M", ALL, S_INPUT, opt_measure, F(o.measure), NULL, 0, 0,
-	  "effect measure (default OR, MD or GEN by the columns present, "
-	  "see metak(5))" },
+	  "effect measure (default by the columns present: OR, MD, ZCOR, "
+	  "PLO, IRR, IRLN or GEN; see metak(5))" },
 	{ "cc", "VALUE", ALL, S_INPUT, opt_number, F(o.cc), NULL, 0, 1e6,
 	  "continuity correction added to zero cells (default 0.5)" },
 	{ "cc-to", NULL, ALL, S_INPUT, opt_choice, F(o.cc_to), ccto_choices,

@@ -49,8 +49,9 @@ json_fit(mk_buf *b, const mk_model *m)
 
 /* The intercept of a model without moderators as "pooled". */
 static void
-json_pooled(mk_buf *b, const mk_model *m)
+json_pooled(mk_buf *b, const mk_metareg *g, const mk_studies *s)
 {
+	const mk_model *m = &g->fit;
 	double one = 1, e, se, lo, hi, pl, ph;
 
 	mk_model_predict(m, MK_PI_AUTO, &one, &e, &se, &lo, &hi, &pl, &ph);
@@ -65,6 +66,8 @@ json_pooled(mk_buf *b, const mk_model *m)
 	int random = m->comp != NULL || mk_method_get(m->method)->random;
 	mk_json_key(b, "pi_low", random ? pl : NAN, 1);
 	mk_json_key(b, "pi_high", random ? ph : NAN, 1);
+	mk_json_natural(b, s->measure, mk_studies_nhm(s, g->study, g->k),
+	    m->b[0], m->lo[0], m->hi[0], random ? pl : NAN, random ? ph : NAN);
 	mk_buf_printf(b, "}");
 }
 
@@ -157,12 +160,11 @@ mk_render_reg_json(mk_buf *b, const mk_result *r)
 	mk_buf_printf(b, ", \"ci\": \"%s\", \"level\": ", m->ci == MK_CI_HKSJ ?
 	    "hksj" : "z");
 	mk_buf_g15(b, m->level);
-	mk_buf_printf(b, ", \"scale\": \"%s\", \"k\": %zu,", mi->log_scale ?
-	    "log" : "identity", g->k);
+	mk_buf_printf(b, ", \"scale\": \"%s\", \"k\": %zu,", mk_scale_name(mi->id), g->k);
 	json_studies(b, r, g);
 	if (g->nmods == 0) {
 		mk_buf_printf(b, "\n \"pooled\": ");
-		json_pooled(b, m);
+		json_pooled(b, g, r->studies);
 	} else {
 		mk_buf_printf(b, "\n \"pooled\": null");
 		json_regression(b, g);

@@ -24,8 +24,25 @@ mk_study_label(const mk_result *r, const mk_studies *s, size_t i, char *tmp,
 
 /* ---- JSON --------------------------------------------------------------- */
 
+void
+mk_json_natural(mk_buf *b, mk_measure m, double n, double est, double lo,
+    double hi, double pilo, double pihi)
+{
+	if (mk_measure_get(m)->tr == MK_TR_NONE)
+		return;
+	mk_buf_printf(b, ", \"natural\": {");
+	mk_json_key(b, "estimate", mk_natural(m, est, n), 0);
+	mk_json_key(b, "ci_low", mk_natural(m, lo, n), 1);
+	mk_json_key(b, "ci_high", mk_natural(m, hi, n), 1);
+	mk_json_key(b, "pi_low", mk_natural(m, pilo, n), 1);
+	mk_json_key(b, "pi_high", mk_natural(m, pihi, n), 1);
+	mk_buf_printf(b, "}");
+}
+
+/* The pooled result, and on the natural scale where the measure is a
+ * transformation (n: for PFT, the harmonic mean of the fit's studies). */
 static void
-json_pooled(mk_buf *b, const mk_fit *f)
+json_pooled(mk_buf *b, const mk_fit *f, mk_measure m, double n)
 {
 	mk_buf_printf(b, "{");
 	mk_json_key(b, "estimate", f->est, 0);
@@ -37,6 +54,7 @@ json_pooled(mk_buf *b, const mk_fit *f)
 	mk_json_key(b, "pi_low", f->pi_lo, 1);
 	mk_json_key(b, "pi_high", f->pi_hi, 1);
 	mk_json_key(b, "df", f->tdf, 1);
+	mk_json_natural(b, m, n, f->est, f->lo, f->hi, f->pi_lo, f->pi_hi);
 	mk_buf_printf(b, "}");
 }
 
@@ -88,8 +106,7 @@ mk_render_json(mk_buf *b, const mk_result *r)
 	mk_buf_printf(b, ", \"ci\": \"%s\", \"level\": ",
 	    f->ci == MK_CI_HKSJ ? "hksj" : "z");
 	mk_buf_g15(b, f->level);
-	mk_buf_printf(b, ", \"scale\": \"%s\", \"k\": %zu,", mi->log_scale ?
-	    "log" : "identity", f->k);
+	mk_buf_printf(b, ", \"scale\": \"%s\", \"k\": %zu,", mk_scale_name(mi->id), f->k);
 	if (r->analysis == NULL)
 		mk_buf_printf(b, "%s \"studies\": [", nl);
 	for (size_t i = 0; i < (r->no_studies ? 0 : s->k); i++) {
@@ -106,7 +123,7 @@ mk_render_json(mk_buf *b, const mk_result *r)
 	if (r->analysis == NULL)
 		mk_buf_printf(b, "],");
 	mk_buf_printf(b, "%s \"pooled\": ", nl);
-	json_pooled(b, f);
+	json_pooled(b, f, s->measure, mk_studies_nhm(s, NULL, s->k));
 	mk_buf_printf(b, ",%s \"heterogeneity\": ", nl);
 	json_het(b, f);
 	if (r->sub != NULL) {
@@ -119,7 +136,9 @@ mk_render_json(mk_buf *b, const mk_result *r)
 			mk_json_str(b, sg->g[j].level);
 			mk_buf_printf(b, ", \"k\": %zu, \"pooled\": ",
 			    sg->g[j].fit.k);
-			json_pooled(b, &sg->g[j].fit);
+			const mk_studies *gs = sg->g[j].studies;
+			json_pooled(b, &sg->g[j].fit, s->measure,
+			    mk_studies_nhm(gs, NULL, gs->k));
 			mk_buf_printf(b, ", \"heterogeneity\": ");
 			json_het(b, &sg->g[j].fit);
 			mk_buf_printf(b, "}");

@@ -7,10 +7,34 @@
 
 #include "internal.h"
 
+/* The sample size PFT needs for step j: the harmonic mean of the n of the
+ * studies it pools (all but one, or the first j + 1 in order); NaN but for
+ * proportions. */
 static double
-shown(const mk_result *r, double x)
+step_n(const mk_result *r, const mk_step *st, size_t j, int cumulative)
 {
-	return mk_measure_get(r->studies->measure)->log_scale ? exp(x) : x;
+	const mk_studies *s = r->studies;
+	long double inv = 0;
+
+	if (s->kind != MK_KIND_PROP || st[j].k == 0)
+		return NAN;
+	if (cumulative)
+		for (size_t i = 0; i <= j; i++)
+			inv += 1 / (long double)mk_study_n(s, st[i].study);
+	else
+		for (size_t i = 0; i < s->k; i++)
+			if (i != st[j].study)
+				inv += 1 / (long double)mk_study_n(s, i);
+	return (double)((long double)st[j].k / inv);
+}
+
+/* x on the natural scale (tiny values as 0, never "-0.000"). */
+static double
+shown(const mk_view *v, double x, double n)
+{
+	double y = mk_view_value(v, x, n);
+
+	return fabs(y) < 0.0005 ? 0 : y;
 }
 
 static void
@@ -39,7 +63,7 @@ mk_render_steps_json(mk_buf *b, const mk_result *r, const mk_step *st,
 	    "\"%s\", \"level\": %g, \"scale\": \"%s\", \"type\": \"%s\", "
 	    "\"k\": %zu,\n \"steps\": [", me->name,
 	    mk_method_get(r->fit->method)->name, r->fit->ci == MK_CI_HKSJ ?
-	    "hksj" : "z", r->fit->level, me->log_scale ? "log" : "identity",
+	    "hksj" : "z", r->fit->level, mk_scale_name(me->id),
 	    cumulative ? "cumulative" : "leave-one-out", r->studies->k);
 	for (size_t j = 0; j < r->studies->k; j++) {
 		mk_buf_printf(b, "%s\n  {\"study\": ", j ? "," : "");
@@ -113,7 +137,9 @@ mk_render_steps_text(mk_buf *b, const mk_result *r, const mk_step *st,
 {
 	const mk_measure_info *me = mk_measure_get(r->studies->measure);
 	char tmp[32], ci[64];
+	mk_view v;
 
+	mk_view_init(&v, me->id);
 	mk_buf_printf(b, "%s: %s, %zu studies\n%s (%s), %s\n\n",
 	    r->table->file, cumulative ? "cumulative meta-analysis" :
 	    "leave-one-out", r->studies->k, me->label, me->name,
@@ -125,8 +151,10 @@ mk_render_steps_text(mk_buf *b, const mk_result *r, const mk_step *st,
 		char esc[256];
 		const char *l = mk_label(label(r, st[j].study, tmp, sizeof(tmp)),
 		    esc, sizeof(esc));
+		double n = step_n(r, st, j, cumulative);
 		snprintf(ci, sizeof(ci), "%.3f [%.3f, %.3f]",
-		    shown(r, st[j].est), shown(r, st[j].lo), shown(r, st[j].hi));
+		    shown(&v, st[j].est, n), shown(&v, st[j].lo, n),
+		    shown(&v, st[j].hi, n));
 		mk_buf_printf(b, "%-18.18s %4zu  %-22s", l, st[j].k,
 		    isfinite(st[j].est) ? ci : "NA");
 		cell(b, st[j].p, 8, 4, "");
@@ -135,8 +163,9 @@ mk_render_steps_text(mk_buf *b, const mk_result *r, const mk_step *st,
 		cell(b, st[j].q, 9, 2, "");
 		mk_buf_printf(b, "\n");
 	}
-	snprintf(ci, sizeof(ci), "%.3f [%.3f, %.3f]", shown(r, r->fit->est),
-	    shown(r, r->fit->lo), shown(r, r->fit->hi));
+	double n = mk_studies_nhm(r->studies, NULL, r->studies->k);
+	snprintf(ci, sizeof(ci), "%.3f [%.3f, %.3f]", shown(&v, r->fit->est,
+	    n), shown(&v, r->fit->lo, n), shown(&v, r->fit->hi, n));
 	mk_buf_printf(b, "%-18s %4zu  %s\n", "All studies", r->fit->k, ci);
 }
 
@@ -149,15 +178,22 @@ mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
 	double top = 70, h, w = xplot + pw + 20;
 	size_t k = r->studies->k;
 	double lo = INFINITY, hi = -INFINITY;
+	double nall = mk_studies_nhm(r->studies, NULL, k);
 	mk_axis ax;
+	mk_view v;
 	char tmp[32], s[96];
 
+	mk_view_init(&v, me->id);
 	for (size_t j = 0; j < k; j++)
 		if (isfinite(st[j].lo) && isfinite(st[j].hi)) {
-			lo = fmin(lo, st[j].lo);
-			hi = fmax(hi, st[j].hi);
+			double n = step_n(r, st, j, cumulative);
+			lo = fmin(lo, mk_view_pos(&v, st[j].lo, n));
+			hi = fmax(hi, mk_view_pos(&v, st[j].hi, n));
 		}
-	mk_axis_make(&ax, lo, hi, me->log_scale);
+	if (v.fixed)
+		mk_axis_linear(&ax, v.lim_lo, v.lim_hi);
+	else
+		mk_axis_make(&ax, lo, hi, v.log);
 	h = top + row * (double)(k + 1) + 60;
 	mk_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
@@ -176,42 +212,48 @@ mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
 	mk_buf_printf(b, "</text>\n<text x=\"%.1f\" y=\"52\" font-weight="
 	    "\"bold\">%s</text>\n<text x=\"%.1f\" y=\"52\" text-anchor=\"end\" "
 	    "font-weight=\"bold\">%s [%g%% CI]</text>\n", xlab, cumulative ?
-	    "Adding (in order)" : "Omitting", xtext, me->name, r->fit->level);
+	    "Adding (in order)" : "Omitting", xtext, mk_view_unit(&v),
+	    r->fit->level);
 	for (size_t j = 0; j < k; j++) {
 		double y = top + row * (double)j;
 		mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\">", xlab, y);
 		mk_buf_xml(b, label(r, st[j].study, tmp, sizeof(tmp)));
-		snprintf(s, sizeof(s), "%.2f [%.2f, %.2f]", me->log_scale ?
-		    exp(st[j].est) : st[j].est, me->log_scale ?
-		    exp(st[j].lo) : st[j].lo, me->log_scale ? exp(st[j].hi) :
-		    st[j].hi);
+		double n = step_n(r, st, j, cumulative);
+		snprintf(s, sizeof(s), "%.2f [%.2f, %.2f]", shown(&v,
+		    st[j].est, n), shown(&v, st[j].lo, n), shown(&v, st[j].hi,
+		    n));
 		mk_buf_printf(b, "</text>\n<text x=\"%.1f\" y=\"%.1f\" "
 		    "text-anchor=\"end\">%s</text>\n", xtext, y,
 		    isfinite(st[j].est) ? s : "NA");
 		if (!isfinite(st[j].est))
 			continue;
-		double x0 = xplot + pw * fmax(0, mk_axis_pos(&ax, st[j].lo));
-		double x1 = xplot + pw * fmin(1, mk_axis_pos(&ax, st[j].hi));
-		double xe = xplot + pw * mk_axis_pos(&ax, st[j].est);
+		double x0 = xplot + pw * fmax(0, mk_axis_pos(&ax,
+		    mk_view_pos(&v, st[j].lo, n)));
+		double x1 = xplot + pw * fmin(1, mk_axis_pos(&ax,
+		    mk_view_pos(&v, st[j].hi, n)));
+		double xe = xplot + pw * mk_axis_pos(&ax, mk_view_pos(&v,
+		    st[j].est, n));
 		mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 		    "y2=\"%.1f\" stroke=\"black\"/>\n<rect x=\"%.1f\" y=\"%.1f\" "
 		    "width=\"7\" height=\"7\" fill=\"#1f4e79\"/>\n", x0, y - 4,
 		    x1, y - 4, xe - 3.5, y - 7.5);
 	}
 	double yb = top + row * (double)k;
-	double xf = xplot + pw * mk_axis_pos(&ax, r->fit->est);
+	double xf = xplot + pw * mk_axis_pos(&ax, mk_view_pos(&v, r->fit->est,
+	    nall));
 	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
 	    "stroke=\"#7f7f7f\" stroke-dasharray=\"4,3\"/>\n", xf, top - 14,
 	    xf, yb);
-	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-	    "stroke=\"black\" stroke-dasharray=\"2,2\"/>\n",
-	    xplot + pw * mk_axis_pos(&ax, 0), top - 14,
-	    xplot + pw * mk_axis_pos(&ax, 0), yb);
+	if (v.null)
+		mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+		    "y2=\"%.1f\" stroke=\"black\" stroke-dasharray=\"2,2\"/>\n",
+		    xplot + pw * mk_axis_pos(&ax, 0), top - 14,
+		    xplot + pw * mk_axis_pos(&ax, 0), yb);
 	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
 	    "stroke=\"black\"/>\n", xplot, yb, xplot + pw, yb);
 	for (int i = 0; i < ax.n; i++) {
 		double x = xplot + pw * mk_axis_pos(&ax, ax.tick[i]);
-		snprintf(s, sizeof(s), "%g", me->log_scale ? exp(ax.tick[i]) :
+		snprintf(s, sizeof(s), "%g", ax.log ? exp(ax.tick[i]) :
 		    ax.tick[i]);
 		mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 		    "y2=\"%.1f\" stroke=\"black\"/>\n<text x=\"%.1f\" y=\"%.1f\" "

@@ -1,6 +1,7 @@
 /* studies.c: the set of studies an analysis works on (effect sizes, their
  * variances, raw inputs and table rows), its allocation and the ways of
  * taking part of it: a subset, or a split into groups in one pass. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -127,4 +128,22 @@ mk_studies_split(const mk_studies *s, const size_t *group, size_t ngroup,
 			append(out[group[i]], s, i);
 	free(n);
 	return 0;
+}
+
+double
+mk_studies_nhm(const mk_studies *s, const size_t *idx, size_t k)
+{
+	long double inv = 0;
+
+	if (s->kind != MK_KIND_PROP || k == 0)
+		return NAN;
+	for (size_t i = 0; i < k; i++)
+		inv += 1 / (long double)s->raw[1][idx ? idx[i] : i];
+	return (double)((long double)k / inv);
+}
+
+double
+mk_study_n(const mk_studies *s, size_t i)
+{
+	return s->kind == MK_KIND_PROP ? s->raw[1][i] : NAN;
 }

@@ -18,7 +18,9 @@
 
 struct layout {
 	const mk_result *r;
+	mk_view v;
 	mk_axis ax;
+	double n;		/* the pooled values' sample size (PFT) */
 	double xlab, xweight, xeffect, xplot, width;
 	double xraw[6];
 	int nraw;
@@ -66,28 +68,39 @@ px(const struct layout *L, double v)
 	return L->xplot + PLOTW * mk_axis_pos(&L->ax, v);
 }
 
+/* The x of an analysis-scale value (nn: the sample size PFT needs). */
 static double
-shown(const struct layout *L, double v)
+at(const struct layout *L, double v, double nn)
 {
-	return L->ax.log ? exp(v) : v;
+	return px(L, mk_view_pos(&L->v, v, nn));
+}
+
+/* An analysis-scale value as printed, on the natural scale. */
+static double
+shown(const struct layout *L, double v, double nn)
+{
+	double x = mk_view_value(&L->v, v, nn);
+
+	return fabs(x) < 0.005 ? 0 : x;	/* no "-0.00" */
 }
 
 static void
 fmt_ci(char *out, size_t n, const struct layout *L, double e, double lo,
-    double hi)
+    double hi, double nn)
 {
 	if (!isfinite(e))
 		snprintf(out, n, "Not estimable");
 	else
-		snprintf(out, n, "%.2f [%.2f, %.2f]", shown(L, e) == 0 ? 0 :
-		    shown(L, e), shown(L, lo), shown(L, hi));
+		snprintf(out, n, "%.2f [%.2f, %.2f]", shown(L, e, nn),
+		    shown(L, lo, nn), shown(L, hi, nn));
 }
 
 /* A horizontal CI line clipped to the axis, with an arrow where cut. */
 static void
-ci_line(mk_buf *b, const struct layout *L, double lo, double hi, double y)
+ci_line(mk_buf *b, const struct layout *L, double lo, double hi, double y,
+    double nn)
 {
-	double x0 = px(L, lo), x1 = px(L, hi);
+	double x0 = at(L, lo, nn), x1 = at(L, hi, nn);
 	double left = L->xplot, right = L->xplot + PLOTW;
 
 	if (x1 < left || x0 > right)
@@ -104,10 +117,10 @@ ci_line(mk_buf *b, const struct layout *L, double lo, double hi, double y)
 
 static void
 diamond(mk_buf *b, const struct layout *L, double e, double lo, double hi,
-    double y, const char *fill)
+    double y, const char *fill, double nn)
 {
-	double l = fmax(px(L, lo), L->xplot), r = fmin(px(L, hi),
-	    L->xplot + PLOTW), c = px(L, e);
+	double l = fmax(at(L, lo, nn), L->xplot), r = fmin(at(L, hi, nn),
+	    L->xplot + PLOTW), c = at(L, e, nn);
 
 	if (!isfinite(e))
 		return;
@@ -211,6 +224,7 @@ study_row(mk_buf *b, struct layout *L, const mk_studies *s, size_t i)
 	size_t j = L->overall[s->row[i]];
 	char label[160], tmp[32], ci[96], w[32];
 	double y = L->y, z = mk_crit(f->level, NAN), se = sqrt(f->vi[j]);
+	double nn = mk_study_n(s, i);
 
 	cut(label, sizeof(label), mk_study_label(L->r, s, i, tmp,
 	    sizeof(tmp)), 40);
@@ -221,12 +235,12 @@ study_row(mk_buf *b, struct layout *L, const mk_studies *s, size_t i)
 		snprintf(w, sizeof(w), "%.1f%%", f->weight[j]);
 	text(b, L->xweight, y, "end", NULL, w);
 	fmt_ci(ci, sizeof(ci), L, f->yi[j], f->yi[j] - z * se,
-	    f->yi[j] + z * se);
+	    f->yi[j] + z * se, nn);
 	text(b, L->xeffect, y, "end", NULL, ci);
 	if (isfinite(f->yi[j]) && isfinite(f->weight[j])) {
 		double yc = y - 4, side = 4 + 10 * sqrt(f->weight[j] / L->wmax);
-		ci_line(b, L, f->yi[j] - z * se, f->yi[j] + z * se, yc);
-		double x = px(L, f->yi[j]);
+		ci_line(b, L, f->yi[j] - z * se, f->yi[j] + z * se, yc, nn);
+		double x = at(L, f->yi[j], nn);
 		if (x >= L->xplot && x <= L->xplot + PLOTW)
 			mk_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" "
 			    "width=\"%.1f\" height=\"%.1f\" fill=\"#1f4e79\"/>\n",
@@ -235,9 +249,10 @@ study_row(mk_buf *b, struct layout *L, const mk_studies *s, size_t i)
 	L->y += ROW;
 }
 
+/* The pooled row of fit f (nn: its studies' sample size for PFT). */
 static void
 pooled_row(mk_buf *b, struct layout *L, const mk_fit *f, const char *name,
-    double weight, int bold)
+    double weight, int bold, double nn)
 {
 	char ci[96], w[32];
 
@@ -245,23 +260,23 @@ pooled_row(mk_buf *b, struct layout *L, const mk_fit *f, const char *name,
 	    name);
 	snprintf(w, sizeof(w), "%.1f%%", weight);
 	text(b, L->xweight, L->y, "end", " font-weight=\"bold\"", w);
-	fmt_ci(ci, sizeof(ci), L, f->est, f->lo, f->hi);
+	fmt_ci(ci, sizeof(ci), L, f->est, f->lo, f->hi, nn);
 	text(b, L->xeffect, L->y, "end", " font-weight=\"bold\"", ci);
 	diamond(b, L, f->est, f->lo, f->hi, L->y - 4, bold ? "black" :
-	    "#7f7f7f");
+	    "#7f7f7f", nn);
 	L->y += ROW;
 	if (mk_method_get(f->method)->random && f->k > 1 &&
 	    isfinite(f->pi_lo)) {
 		char pi[96];
 		text(b, L->xlab + 8, L->y, NULL, " font-size=\"10\"",
 		    "Prediction interval");
-		snprintf(pi, sizeof(pi), "[%.2f, %.2f]", shown(L, f->pi_lo),
-		    shown(L, f->pi_hi));
+		snprintf(pi, sizeof(pi), "[%.2f, %.2f]", shown(L, f->pi_lo, nn),
+		    shown(L, f->pi_hi, nn));
 		text(b, L->xeffect, L->y, "end", " font-size=\"10\"", pi);
 		double yc = L->y - 4;
-		ci_line(b, L, f->pi_lo, f->pi_hi, yc);
-		double x0 = fmax(px(L, f->pi_lo), L->xplot);
-		double x1 = fmin(px(L, f->pi_hi), L->xplot + PLOTW);
+		ci_line(b, L, f->pi_lo, f->pi_hi, yc, nn);
+		double x0 = fmax(at(L, f->pi_lo, nn), L->xplot);
+		double x1 = fmin(at(L, f->pi_hi, nn), L->xplot + PLOTW);
 		mk_buf_printf(b, "<path d=\"M%.1f %.1fv6M%.1f %.1fv6\" "
 		    "stroke=\"black\"/>\n", x0, yc - 3, x1, yc - 3);
 		L->y += ROW;
@@ -315,23 +330,20 @@ static void
 header(mk_buf *b, struct layout *L)
 {
 	const mk_result *r = L->r;
-	const mk_measure_info *me = mk_measure_get(r->studies->measure);
 	const mk_method_info *mi = mk_method_get(r->fit->method);
-	static const char *bin[] = { "Events", "Total", "Events", "Total" };
-	static const char *cont[] = { "Mean", "SD", "Total", "Mean", "SD",
-	    "Total" };
-	const char **sub = L->nraw == 4 ? bin : cont;
+	int arms;
+	const char *const *sub = mk_kind_heads(r->studies->kind, &arms);
 	char eff[128];
 	const char *bold = " font-weight=\"bold\"";
 
-	if (L->nraw >= 2) {
+	if (L->nraw >= 2 && arms == 2) {
 		int half = L->nraw / 2;
 		text(b, (L->xraw[0] - NUMW + L->xraw[half - 1]) / 2 + 4, L->y,
 		    "middle", bold, "Treatment");
 		text(b, (L->xraw[half] - NUMW + L->xraw[L->nraw - 1]) / 2 + 4,
 		    L->y, "middle", bold, "Control");
 	}
-	snprintf(eff, sizeof(eff), "%s, %s%s", me->name, mi->name,
+	snprintf(eff, sizeof(eff), "%s, %s%s", mk_view_unit(&L->v), mi->name,
 	    r->fit->ci == MK_CI_HKSJ ? " (HKSJ)" : "");
 	text(b, L->xeffect, L->y, "end", bold, eff);
 	text(b, L->xplot + PLOTW / 2, L->y, "middle", bold, eff);
@@ -357,22 +369,29 @@ axis(mk_buf *b, struct layout *L)
 	char v[32];
 
 	/* the line of no effect through the study rows */
-	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-	    "y2=\"%.1f\" stroke=\"black\" stroke-dasharray=\"2,2\"/>\n",
-	    px(L, 0), L->ytop - 14, px(L, 0), y);
+	if (L->v.null)
+		mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+		    "y2=\"%.1f\" stroke=\"black\" stroke-dasharray=\"2,2\"/>\n",
+		    px(L, 0), L->ytop - 14, px(L, 0), y);
 	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 	    "y2=\"%.1f\" stroke=\"black\"/>\n", x0, y, x1, y);
 	for (int i = 0; i < L->ax.n; i++) {
 		double x = px(L, L->ax.tick[i]);
 		mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 		    "y2=\"%.1f\" stroke=\"black\"/>\n", x, y, x, y + 4);
-		snprintf(v, sizeof(v), "%g", shown(L, L->ax.tick[i]));
+		snprintf(v, sizeof(v), "%g", L->ax.log ? exp(L->ax.tick[i]) :
+		    L->ax.tick[i]);
 		text(b, x, y + 15, "middle", " font-size=\"10\"", v);
 	}
-	text(b, px(L, 0) - 6, y + 30, "end", " font-size=\"10\"",
-	    po && po->favours_left ? po->favours_left : "Favours treatment");
-	text(b, px(L, 0) + 6, y + 30, NULL, " font-size=\"10\"",
-	    po && po->favours_right ? po->favours_right : "Favours control");
+	/* "favours" labels where two groups are compared, or when given */
+	if (L->v.compare || (po && po->favours_left))
+		text(b, px(L, 0) - 6, y + 30, "end", " font-size=\"10\"",
+		    po && po->favours_left ? po->favours_left :
+		    "Favours treatment");
+	if (L->v.compare || (po && po->favours_right))
+		text(b, px(L, 0) + 6, y + 30, NULL, " font-size=\"10\"",
+		    po && po->favours_right ? po->favours_right :
+		    "Favours control");
 	L->y = y + 42;
 }
 
@@ -400,13 +419,14 @@ body(mk_buf *b, struct layout *L)
 		for (size_t i = 0; i < g->studies->k; i++)
 			study_row(b, L, g->studies, i);
 		snprintf(s, sizeof(s), "Subtotal (k = %zu)", g->fit.k);
-		pooled_row(b, L, &g->fit, s, subtotal_weight(L, g->studies), 0);
+		pooled_row(b, L, &g->fit, s, subtotal_weight(L, g->studies), 0,
+		    mk_studies_nhm(g->studies, NULL, g->studies->k));
 		het_note(b, L, &g->fit);
 		L->y += 6;
 	}
 	snprintf(s, sizeof(s), "Total (k = %zu, %s)", f->k, random ?
 	    "random effects" : "fixed effect");
-	pooled_row(b, L, f, s, 100, 1);
+	pooled_row(b, L, f, s, 100, 1, L->n);
 	het_note(b, L, f);
 	if (r->sub != NULL) {
 		pvalue(p, sizeof(p), r->sub->p);
@@ -443,8 +463,10 @@ render(mk_buf *b, const mk_result *r, const mk_metareg *g,
 		if (isfinite(r->fit->weight[i]))
 			L.wmax = fmax(L.wmax, r->fit->weight[i]);
 	}
-	mk_axis_for_fit(&L.ax, r->fit,
-	    mk_measure_get(r->studies->measure)->log_scale);
+	mk_view_init(&L.v, r->studies->measure);
+	L.n = g ? mk_studies_nhm(r->studies, g->study, g->k) :
+	    mk_studies_nhm(r->studies, NULL, r->studies->k);
+	mk_view_axis(&L.v, &L.ax, r->fit, r->studies, L.n);
 	columns(&L);
 	L.y = 56;
 	header(&body_buf, &L);
@@ -505,7 +527,7 @@ body_ml(mk_buf *b, struct layout *L, const mk_metareg *g, const mk_fit *f)
 		L->y += 4;
 	}
 	snprintf(s, sizeof(s), "Total (k = %zu)", g->k);
-	pooled_row(b, L, f, s, 100, 1);
+	pooled_row(b, L, f, s, 100, 1, L->n);
 	len = (size_t)snprintf(s, sizeof(s), "Variance components:");
 	for (size_t l = 0; l < m->ncomp && len < sizeof(s); l++)
 		len += (size_t)snprintf(s + len, sizeof(s) - len, "%s "

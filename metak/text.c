@@ -15,15 +15,16 @@
 
 struct ctx {
 	const mk_result *r;
+	mk_view v;
 	mk_axis ax;
 	size_t *overall;	/* table row -> index in the overall fit */
 };
 
-/* Effect on the display scale: exp() for ratio measures. */
+/* x, or 0 where it would print as -0.00. */
 static double
-disp(const mk_result *r, double x)
+tidy(double x)
 {
-	return mk_measure_get(r->studies->measure)->log_scale ? exp(x) : x;
+	return fabs(x) < 0.005 ? 0 : x;
 }
 
 /* x with dec decimals right-aligned in width columns (0: no padding). */
@@ -62,17 +63,21 @@ cell(mk_buf *b, const char *raw, int w)
 		mk_buf_put(b, " ", 1);
 }
 
-/* "est [lo, hi]" in exactly EFF_W columns. */
+/* "est [lo, hi]" on the natural scale in exactly EFF_W columns (n: the
+ * sample size PFT needs). */
 static void
-effect_ci(mk_buf *b, const mk_result *r, double y, double lo, double hi)
+effect_ci(mk_buf *b, const struct ctx *c, double y, double lo, double hi,
+    double n)
 {
 	char s[96];
 
 	if (!isfinite(y) || !isfinite(lo) || !isfinite(hi))
 		snprintf(s, sizeof(s), "%*s", EFF_W - 1, "not estimable");
 	else
-		snprintf(s, sizeof(s), "%6.2f [%6.2f, %6.2f]", disp(r, y),
-		    disp(r, lo), disp(r, hi));
+		snprintf(s, sizeof(s), "%6.2f [%6.2f, %6.2f]",
+		    tidy(mk_view_value(&c->v, y, n)),
+		    tidy(mk_view_value(&c->v, lo, n)),
+		    tidy(mk_view_value(&c->v, hi, n)));
 	mk_buf_printf(b, "%-*s", EFF_W, s);
 }
 
@@ -85,17 +90,20 @@ col(const struct ctx *c, double x)
 }
 
 /* The forest strip: a CI line with its estimate (e finite), a bare
- * interval (e NaN, the prediction interval), or a diamond. */
+ * interval (e NaN, the prediction interval), or a diamond; values on the
+ * analysis scale, n the sample size PFT needs. */
 static void
 strip(mk_buf *b, const struct ctx *c, double e, double lo, double hi,
-    int diamond)
+    int diamond, double n)
 {
 	char s[STRIP + 1];
-	int z = col(c, 0), a = col(c, lo), h = col(c, hi), m = col(c, e);
+	int z = col(c, 0), a = col(c, mk_view_pos(&c->v, lo, n));
+	int h = col(c, mk_view_pos(&c->v, hi, n));
+	int m = col(c, mk_view_pos(&c->v, e, n));
 
 	memset(s, ' ', STRIP);
 	s[STRIP] = '\0';
-	if (z >= 0 && z < STRIP)
+	if (c->v.null && z >= 0 && z < STRIP)
 		s[z] = '|';
 	if (isfinite(lo) && isfinite(hi)) {
 		for (int i = a < 0 ? 0 : a; i <= h && i < STRIP; i++)
@@ -167,35 +175,38 @@ study_rows(mk_buf *b, const struct ctx *c, const mk_studies *s)
 
 	for (size_t i = 0; i < s->k; i++) {
 		size_t j = c->overall[s->row[i]];
-		double se = sqrt(f->vi[j]);
+		double se = sqrt(f->vi[j]), n = mk_study_n(s, i);
 		cell(b, mk_study_label(c->r, s, i, tmp, sizeof(tmp)), LABEL_W);
-		effect_ci(b, c->r, f->yi[j], f->yi[j] - z * se,
-		    f->yi[j] + z * se);
+		effect_ci(b, c, f->yi[j], f->yi[j] - z * se, f->yi[j] + z * se,
+		    n);
 		num(b, 1, overall_weight(c, s, i), 6);
 		mk_buf_printf(b, "%%");
 		strip(b, c, f->yi[j], f->yi[j] - z * se, f->yi[j] + z * se,
-		    0);
+		    0, n);
 	}
 }
 
+/* The pooled rows of fit f over studies s. */
 static void
 pooled_rows(mk_buf *b, const struct ctx *c, const mk_fit *f,
-    const char *name, double weight)
+    const mk_studies *s, const char *name, double weight)
 {
 	const mk_method_info *mi = mk_method_get(f->method);
+	double n = mk_studies_nhm(s, NULL, s->k);
 
 	cell(b, name, LABEL_W);
-	effect_ci(b, c->r, f->est, f->lo, f->hi);
+	effect_ci(b, c, f->est, f->lo, f->hi, n);
 	num(b, 1, weight, 6);
 	mk_buf_printf(b, "%%");
-	strip(b, c, f->est, f->lo, f->hi, 1);
+	strip(b, c, f->est, f->lo, f->hi, 1, n);
 	if (mi->random && isfinite(f->pi_lo)) {
 		char pi[64];
 		cell(b, "  prediction interval", LABEL_W);
 		snprintf(pi, sizeof(pi), "       [%6.2f, %6.2f]",
-		    disp(c->r, f->pi_lo), disp(c->r, f->pi_hi));
+		    tidy(mk_view_value(&c->v, f->pi_lo, n)),
+		    tidy(mk_view_value(&c->v, f->pi_hi, n)));
 		mk_buf_printf(b, "%-*s%7s", EFF_W, pi, "");
-		strip(b, c, NAN, f->pi_lo, f->pi_hi, 0);
+		strip(b, c, NAN, f->pi_lo, f->pi_hi, 0, n);
 	}
 	mk_buf_printf(b, "  %s = ", isfinite(f->tdf) ? "t" : "z");
 	num(b, 2, f->stat, 0);
@@ -252,18 +263,30 @@ preamble(mk_buf *b, const mk_result *r)
 	const mk_fit *f = r->fit;
 	const mk_measure_info *me = mk_measure_get(r->studies->measure);
 	const mk_method_info *mi = mk_method_get(f->method);
+	char note[160];
 
 	mk_buf_printf(b, "%s: %zu stud%s\n", r->table->file, f->k,
 	    f->k == 1 ? "y" : "ies");
-	mk_buf_printf(b, "Measure: %s (%s)%s\n", me->label, me->name,
-	    me->log_scale ? ", pooled on the log scale, shown as ratios" :
-	    "");
+	mk_view_note(note, sizeof(note), me->id);
+	if (strlen(me->label) + strlen(me->name) + strlen(note) + 12 <= 80)
+		mk_buf_printf(b, "Measure: %s (%s)%s\n", me->label, me->name,
+		    note);
+	else	/* ", pooled ..." on a line of its own */
+		mk_buf_printf(b, "Measure: %s (%s)\n  %s\n", me->label,
+		    me->name, note + 2);
+	if (me->tr == MK_TR_IPFT)
+		mk_buf_printf(b, "Back-transformation: Miller (1978), at each "
+		    "study's n; pooled values at the\n  harmonic mean of n, "
+		    "%.2f\n", mk_studies_nhm(r->studies, NULL, r->studies->k));
 	mk_buf_printf(b, "Method: %s (%s)\nIntervals: %g%%, %s\n", mi->label,
 	    mi->name, f->level, f->ci == MK_CI_HKSJ ? "Knapp-Hartung t" :
 	    "Wald z");
+	mk_kind kind = r->studies->kind;
 	if (r->studies->ncc > 0 && f->method != MK_PETO)
-		mk_buf_printf(b, "Continuity correction: %g added to each "
-		    "cell of %zu stud%s%s\n", r->opts->cc, r->studies->ncc,
+		mk_buf_printf(b, "Continuity correction: %g added to %s of "
+		    "%zu stud%s%s\n", r->opts->cc, kind == MK_KIND_BINARY ?
+		    "each cell" : kind == MK_KIND_PROP ? "the events and the "
+		    "non-events" : "the events", r->studies->ncc,
 		    r->studies->ncc == 1 ? "y" : "ies", f->method == MK_MH ?
 		    " (per-study estimates and Q only; MH pools the raw "
 		    "counts)" : "");
@@ -285,9 +308,8 @@ void
 mk_render_text(mk_buf *b, const mk_result *r)
 {
 	const mk_fit *f = r->fit;
-	const mk_measure_info *me = mk_measure_get(r->studies->measure);
 	const mk_method_info *mi = mk_method_get(f->method);
-	struct ctx c = { r, { 0 }, NULL };
+	struct ctx c = { r, { 0 }, { 0 }, NULL };
 	char hdr[64], e[256];
 
 	c.overall = calloc(r->table->nrow ? r->table->nrow : 1,
@@ -298,9 +320,12 @@ mk_render_text(mk_buf *b, const mk_result *r)
 	}
 	for (size_t i = 0; i < r->studies->k; i++)
 		c.overall[r->studies->row[i]] = i;
-	mk_axis_for_fit(&c.ax, f, me->log_scale);
+	mk_view_init(&c.v, r->studies->measure);
+	mk_view_axis(&c.v, &c.ax, f, r->studies, mk_studies_nhm(r->studies,
+	    NULL, r->studies->k));
 	preamble(b, r);
-	snprintf(hdr, sizeof(hdr), "%s [%g%% CI]", me->name, f->level);
+	snprintf(hdr, sizeof(hdr), "%s [%g%% CI]", mk_view_unit(&c.v),
+	    f->level);
 	cell(b, "Study", LABEL_W);
 	mk_buf_printf(b, "%-*s%7s\n", EFF_W, hdr, "Weight");
 	if (r->no_studies)
@@ -317,12 +342,13 @@ mk_render_text(mk_buf *b, const mk_result *r)
 		if (!r->no_studies)
 			study_rows(b, &c, g->studies);
 		snprintf(name, sizeof(name), "  Subtotal (k = %zu)", g->fit.k);
-		pooled_rows(b, &c, &g->fit, name, group_weight(&c, g->studies));
+		pooled_rows(b, &c, &g->fit, g->studies, name,
+		    group_weight(&c, g->studies));
 		het_rows(b, &g->fit);
 		mk_buf_printf(b, "\n");
 	}
-	pooled_rows(b, &c, f, mi->random ? "Random effects" : "Fixed effect",
-	    100);
+	pooled_rows(b, &c, f, r->studies, mi->random ? "Random effects" :
+	    "Fixed effect", 100);
 	axis_rows(b, &c);
 	het_rows(b, f);
 	if (r->sub != NULL && r->sub->common) {

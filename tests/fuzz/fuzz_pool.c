@@ -143,6 +143,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			o.cc_to = m == 2 ? MK_CC_NONE : MK_CC_ONLY0;
 		if (m == 5)
 			o.cc = 0;
+		/* a measure by the input's length: a transformed one, or one
+		 * the columns may not give (an error, which is fine) */
+		static const mk_measure pick[] = { MK_MEASURE_AUTO, MK_PFT,
+		    MK_PAS, MK_ZCOR, MK_IRS, MK_IRD, MK_PLN, MK_SMD, MK_RR };
+		o.measure = pick[(size + m) % (sizeof(pick) / sizeof(pick[0]))];
+		o.cc_set = (int)(size & 1);
 		one(t, &o);
 	}
 	mk_table_free(t);
