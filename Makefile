@@ -12,11 +12,11 @@ WARN       = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow \
 LDLIBS     = -lcsv -lgsl -lgslcblas -lm
 
 LIBSRC = metak/buf.c metak/diag.c metak/csvin.c metak/table.c \
-         metak/names.c metak/transf.c metak/strmap.c metak/numparse.c metak/studies.c metak/escalc.c metak/effect.c metak/wls.c metak/tau2.c metak/roots.c \
+         metak/names.c metak/transf.c metak/strmap.c metak/numparse.c metak/studies.c metak/columns.c metak/escalc.c metak/convert.c metak/forms.c metak/effect.c metak/wls.c metak/tau2.c metak/roots.c \
          metak/het.c metak/model.c metak/mods.c metak/metareg.c \
          metak/permute.c metak/regout.c metak/regtext.c metak/bubble.c metak/mlm.c \
          metak/mlfit.c metak/robust.c metak/robustcl.c \
-         metak/pool.c metak/subgroup.c metak/report.c metak/text.c \
+         metak/pool.c metak/subgroup.c metak/report.c metak/provenance.c metak/text.c \
          metak/axis.c metak/view.c metak/svg.c metak/bias.c metak/biasout.c \
          metak/funnel.c metak/each.c metak/sens.c metak/stepsout.c \
          metak/check.c metak/checkout.c
@@ -47,7 +47,7 @@ $(B)/metak: $(CLIOBJ:build/%=$(B)/%) $(B)/libmetak.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLIOBJ:build/%=$(B)/%) $(B)/libmetak.a $(LDLIBS)
 
 # ---- tests ---------------------------------------------------------------
-TESTS = test_effect test_pool test_csv test_buf test_model
+TESTS = test_effect test_pool test_csv test_buf test_model test_convert
 TESTBIN = $(TESTS:%=$(B)/tests/%)
 
 $(B)/tests/%: tests/%.c tests/check.h $(B)/libmetak.a

@@ -208,4 +208,61 @@ void mk_view_axis(const mk_view *v, mk_axis *ax, const mk_fit *f,
 /* Position of x in the shown range, 0 at lo and 1 at hi (may be outside). */
 double mk_axis_pos(const mk_axis *ax, double x);
 
+/* An arm's SD from the SE or the 95% CI of its mean; its mean and SD
+ * from q = min, q1, median, q3, max (NaN where not printed: the range
+ * and/or the quartiles) as R meta does (convert.c), returning MK_ARMS_*;
+ * Wan et al.'s expected range xi(n) and interquartile range eta(n). */
+double mk_sd_from_se(double se, double n);
+double mk_sd_from_ci(double lo, double hi, double n);
+int mk_from_quantiles(double n, const double *q, double *mean, double *sd);
+double mk_wan_xi(double n);
+double mk_wan_eta(double n);
+
+/* The forms of a study's data (forms.c): the measure's own data (fam
+ * not MK_FAM_ANY), reported estimates, given yi, in reading order. The
+ * means form reads each arm from whichever of SD, SE, CI or median it
+ * carries. */
+struct mk_form {
+	mk_from from;
+	mk_kind kind;
+	mk_family fam;
+	int cols[4];
+	int ncols;
+	mk_measure deflt;
+};
+extern const struct mk_form mk_forms[];
+extern const size_t mk_nforms;
+int mk_form_in_header(const struct mk_form *f, const int *col);
+/* One row being read: the table, its columns, the measure. */
+struct mk_rowctx {
+	const mk_table *t;
+	size_t r;
+	const int *col;
+	mk_measure m;
+	mk_err *err;
+};
+/* What a row gave in one form: the kind's inputs x (the data forms),
+ * yi and vi (reported and given forms), the form and the arms' reading. */
+struct mk_read {
+	double x[6];
+	double yi, vi;
+	mk_from from;
+	unsigned char arms;
+};
+/* Reads row R->r in form f: 0 complete (out set, values checked), 1
+ * incomplete (miss lists the empty columns), -1 an error at a cell. */
+int mk_form_read(const struct mk_rowctx *R, const struct mk_form *f,
+    struct mk_read *out, char *miss, size_t nmiss);
+
+/* Where studies' numbers came from (provenance.c): whether every study
+ * is in one form with nothing converted; ', "from": ..., "conversion":
+ * ...' of study i; the '"left_out": [...],' list; the text report's
+ * data and left-out sections. */
+int mk_studies_plain(const mk_studies *s);
+/* A form that is the data themselves (counts, means and SDs, ...). */
+int mk_from_direct(mk_from f);
+void mk_json_from(mk_buf *b, const mk_studies *s, size_t i);
+void mk_json_left_out(mk_buf *b, const mk_result *r);
+void mk_render_provenance_text(mk_buf *b, const mk_result *r);
+
 #endif

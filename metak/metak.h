@@ -68,14 +68,31 @@ typedef struct mk_map {
 	const char *name, *column;
 } mk_map;
 
-/* What effect.c found in a table's header, kept so that the many small
- * tables of --each (one header, reused) are not searched again. */
+/* The canonical columns metak reads (columns.c). An arm's summary has 11
+ * fields (MK_ARM_*), the treatment arm's first, then the control arm's. */
+enum {
+	MK_ARM_MEAN, MK_ARM_SD, MK_ARM_N, MK_ARM_SE, MK_ARM_LO, MK_ARM_HI,
+	MK_ARM_MEDIAN, MK_ARM_Q1, MK_ARM_Q3, MK_ARM_MIN, MK_ARM_MAX,
+	MK_ARM_FIELDS
+};
+typedef enum mk_colid {
+	MK_C_ARM_T = 0, MK_C_ARM_C = MK_ARM_FIELDS,
+	MK_C_EVENTS_T = 2 * MK_ARM_FIELDS, MK_C_EVENTS_C, MK_C_RI, MK_C_NI,
+	MK_C_EVENTS, MK_C_N, MK_C_TIME_T, MK_C_TIME_C, MK_C_TIME,
+	MK_C_ESTIMATE, MK_C_CI_LOW, MK_C_CI_HIGH, MK_C_SE, MK_C_P, MK_C_YI,
+	MK_C_VI, MK_C_SEI, MK_C_STUDY, MK_C_RETRACTED, MK_NCOLS
+} mk_colid;
+#define MK_C_N_T (MK_C_ARM_T + MK_ARM_N)
+#define MK_C_N_C (MK_C_ARM_C + MK_ARM_N)
+
+/* Where the canonical columns are in a table's header, found once and
+ * kept so that the many small tables of --each (one header, reused) are
+ * not searched again. */
 typedef struct mk_colcache {
 	const mk_map *maps;	/* the --map list the search used */
 	size_t nmaps;
-	int measure;		/* the --measure the search used */
-	int kind;		/* index of the kind found; -1: none yet */
-	int col[6];
+	int found;
+	int col[MK_NCOLS];	/* -1: not in the header */
 } mk_colcache;
 
 typedef struct mk_table {
@@ -99,8 +116,12 @@ mk_table *mk_table_parse(const char *name, const char *data, size_t len,
 /* Every column a --map names exists (else err, naming it). */
 int mk_table_check_maps(const mk_table *t, const mk_map *maps, size_t nmaps,
     mk_err *err);
-/* Is name one of the canonical column names metak reads (effect.c)? */
+/* Is name one of the canonical column names metak reads (columns.c)? */
 int mk_canonical(const char *name);
+const char *mk_col_name(mk_colid id);
+struct mk_opts;
+/* The column of each canonical name in t under o's --map (cached). */
+const int *mk_columns(const mk_table *t, const struct mk_opts *o);
 /* Column index of canonical name (honouring maps), case-insensitive; -1. */
 int mk_table_col(const mk_table *t, const char *name, const mk_map *maps,
     size_t nmaps);
@@ -206,6 +227,7 @@ typedef struct mk_opts {
 	int no_tau2_ci;		/* skip the Q-profile interval (refits) */
 	double tau2_init;	/* ML/REML/EB start; NaN: Hedges (metafor) */
 	int md_pooled_var;	/* MD: pooled-SD variance sp^2 (1/n1 + 1/n2) */
+	int include_retracted;	/* keep rows marked retracted */
 	mk_pitype pi;
 } mk_opts;
 
@@ -213,17 +235,55 @@ void mk_opts_init(mk_opts *o);
 
 /* ---- per-study effect sizes (effect.c) --------------------------------- */
 
+/* The form a study's data came in (effect.c; "from" in JSON), in the
+ * order a row is read: the measure's own data, then reported estimates,
+ * then given yi. */
+typedef enum {
+	MK_FROM_COUNTS, MK_FROM_MEANS_SD, MK_FROM_MEANS_SE, MK_FROM_MEANS_CI,
+	MK_FROM_MEDIANS, MK_FROM_CORRELATION, MK_FROM_PROPORTION,
+	MK_FROM_TWO_RATES, MK_FROM_ONE_RATE, MK_FROM_ESTIMATE_CI,
+	MK_FROM_ESTIMATE_SE, MK_FROM_ESTIMATE_P, MK_FROM_YI_VI, MK_FROM_YI_SEI
+} mk_from;
+/* How one arm's mean and SD were read (the "means" forms). */
+enum {
+	MK_ARMS_SD, MK_ARMS_SE, MK_ARMS_CI, MK_ARMS_RANGE, MK_ARMS_IQR,
+	MK_ARMS_FIVE
+};
+
+/* A table row left out of the analysis, and why ("retracted", "no value
+ * for n_t", ...). */
+typedef struct mk_leftout {
+	size_t row;
+	char why[120];
+} mk_leftout;
+
 typedef struct mk_studies {
 	mk_kind kind;
 	mk_measure measure;
 	size_t k;
 	double *yi, *vi;
-	double *ai, *bi, *ci, *di;	/* raw 2x2 cells (binary kind only) */
+	double *ai, *bi, *ci, *di;	/* 2x2 cells (binary kind; NaN for a
+					 * study not from counts) */
 	size_t *row;			/* table row of each study */
-	double *raw[6];			/* raw inputs for display (see kind) */
+	double *raw[6];			/* the kind's inputs for display; NaN
+					 * for a study given otherwise */
 	int nraw;
 	size_t ncc;			/* studies given a continuity correction */
+	unsigned char *from;		/* mk_from of each study */
+	unsigned char *arms;		/* means: treatment arm | control << 4 */
+	mk_leftout *out;		/* rows left out (not in subsets): the
+					 * first MK_OUT_KEEP, and a count */
+	size_t nout, outcap, nout_all;
 } mk_studies;
+
+#define MK_OUT_KEEP 100
+/* Records that a table row was left out, and why (the first MK_OUT_KEEP;
+ * nout_all counts all); 0, or -1 (memory). */
+int mk_studies_leave_out(mk_studies *s, size_t row, const char *why);
+/* The name of a form ("counts", "means_se", ...), and the conversion a
+ * study's numbers went through, in words ("" when none). */
+const char *mk_from_name(mk_from f);
+void mk_from_note(const mk_studies *s, size_t i, char *out, size_t n);
 
 /* Builds effect sizes from a table. Rows missing a required value are
  * skipped with a warning; invalid values are errors. */

@@ -94,6 +94,9 @@ const struct opt opt_table[] = {
 	{ "cc-to", NULL, ALL, S_INPUT, opt_choice, F(o.cc_to), ccto_choices,
 	  0, 0, "which tables get it: those with a zero cell (default), all, "
 	  "or none" },
+	{ "include-retracted", NULL, ALL, S_INPUT, opt_flag,
+	  F(o.include_retracted), NULL, 0, 0, "keep rows whose retracted "
+	  "column says yes (left out by default, with a warning)" },
 	{ "md-var", NULL, ALL, S_INPUT, opt_choice, F(o.md_pooled_var),
 	  mdvar_choices, 0, 0, "MD variance from the two SDs (default) or "
 	  "from the pooled SD" },

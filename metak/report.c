@@ -118,10 +118,13 @@ mk_render_json(mk_buf *b, const mk_result *r)
 		mk_json_key(b, "ci_low", f->yi[i] - z * se, 1);
 		mk_json_key(b, "ci_high", f->yi[i] + z * se, 1);
 		mk_json_key(b, "weight", f->weight[i], 1);
+		mk_json_from(b, s, i);
 		mk_buf_printf(b, "}");
 	}
-	if (r->analysis == NULL)
+	if (r->analysis == NULL) {
 		mk_buf_printf(b, "],");
+		mk_json_left_out(b, r);
+	}
 	mk_buf_printf(b, "%s \"pooled\": ", nl);
 	json_pooled(b, f, s->measure, mk_studies_nhm(s, NULL, s->k));
 	mk_buf_printf(b, ",%s \"heterogeneity\": ", nl);
@@ -213,7 +216,7 @@ csv_fit_row(mk_buf *b, const char *type, const char *group, const mk_fit *f)
 	cnum(b, f->tau2);
 	cnum(b, f->i2);
 	cnum(b, f->q);
-	mk_buf_printf(b, "\n");
+	mk_buf_printf(b, ",\n");
 }
 
 /* Level of each table row's subgroup (NULL: none); NULL when out of
@@ -251,7 +254,7 @@ mk_render_csv(mk_buf *b, const mk_result *r)
 		return;
 	}
 	mk_buf_printf(b, "type,group,study,k,estimate,se,ci_low,ci_high,"
-	    "weight,p,tau2,i2,q\n");
+	    "weight,p,tau2,i2,q,from\n");
 	for (size_t i = 0; i < (r->no_studies ? 0 : s->k); i++) {
 		double se = sqrt(f->vi[i]);
 		mk_buf_printf(b, "study,");
@@ -265,7 +268,7 @@ mk_render_csv(mk_buf *b, const mk_result *r)
 		cnum(b, f->yi[i] + z * se);
 		cnum(b, f->weight[i]);
 		cnum(b, mk_pvalue(f->yi[i] / se, NAN));
-		mk_buf_printf(b, ",,,\n");
+		mk_buf_printf(b, ",,,,%s\n", mk_from_name((mk_from)s->from[i]));
 	}
 	if (r->sub != NULL)
 		for (size_t j = 0; j < r->sub->n; j++)

@@ -104,8 +104,13 @@ int
 run_end(struct run *r, const struct cli *c, int rc)
 {
 	print_warnings(&r->w);
-	if (rc == EXIT_DATA && r->err.msg[0] != '\0')
+	if (rc == EXIT_DATA && r->err.msg[0] != '\0') {
 		print_err(&r->err, r->t ? r->t->file : c->file);
+		if (r->err.usage) {	/* the fault is in the command line */
+			fprintf(stderr, "Try 'metak --help'.\n");
+			rc = EXIT_USAGE;
+		}
+	}
 	mk_fit_free(&r->f);
 	mk_studies_free(r->s);
 	mk_table_free(r->t);

@@ -2,6 +2,7 @@
  * variances, raw inputs and table rows), its allocation and the ways of
  * taking part of it: a subset, or a split into groups in one pass. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +22,9 @@ mk_studies_alloc(mk_kind kind, int cells, int nraw, size_t n)
 	s->yi = malloc(sz * sizeof(double));
 	s->vi = malloc(sz * sizeof(double));
 	s->row = malloc(sz * sizeof(size_t));
-	bad = !s->yi || !s->vi || !s->row;
+	s->from = calloc(sz, 1);
+	s->arms = calloc(sz, 1);
+	bad = !s->yi || !s->vi || !s->row || !s->from || !s->arms;
 	if (cells) {
 		s->ai = malloc(sz * sizeof(double));
 		s->bi = malloc(sz * sizeof(double));
@@ -50,6 +53,9 @@ mk_studies_free(mk_studies *s)
 	free(s->ci);
 	free(s->di);
 	free(s->row);
+	free(s->from);
+	free(s->arms);
+	free(s->out);
 	for (int c = 0; c < 6; c++)
 		free(s->raw[c]);
 	free(s);
@@ -75,6 +81,8 @@ append(mk_studies *o, const mk_studies *s, size_t i)
 	o->yi[j] = s->yi[i];
 	o->vi[j] = s->vi[i];
 	o->row[j] = s->row[i];
+	o->from[j] = s->from[i];
+	o->arms[j] = s->arms[i];
 	if (s->ai != NULL) {
 		o->ai[j] = s->ai[i];
 		o->bi[j] = s->bi[i];
@@ -146,4 +154,24 @@ double
 mk_study_n(const mk_studies *s, size_t i)
 {
 	return s->kind == MK_KIND_PROP ? s->raw[1][i] : NAN;
+}
+
+int
+mk_studies_leave_out(mk_studies *s, size_t row, const char *why)
+{
+	s->nout_all++;
+	if (s->nout == MK_OUT_KEEP)
+		return 0;	/* counted, not kept */
+	if (s->nout == s->outcap) {
+		size_t c = s->outcap ? 2 * s->outcap : 16;
+		mk_leftout *o = realloc(s->out, c * sizeof(*o));
+		if (o == NULL)
+			return -1;
+		s->out = o;
+		s->outcap = c;
+	}
+	s->out[s->nout].row = row;
+	snprintf(s->out[s->nout].why, sizeof(s->out[0].why), "%s", why);
+	s->nout++;
+	return 0;
 }

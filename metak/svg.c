@@ -212,6 +212,8 @@ raw_cells(mk_buf *b, const struct layout *L, const mk_studies *s, size_t i)
 	char v[32];
 
 	for (int c = 0; c < L->nraw; c++) {
+		if (isnan(s->raw[c][i]))
+			continue;	/* not given as the data themselves */
 		snprintf(v, sizeof(v), "%g", s->raw[c][i]);
 		text(b, L->xraw[c], L->y, "end", NULL, v);
 	}
@@ -395,6 +397,48 @@ axis(mk_buf *b, struct layout *L)
 	L->y = y + 42;
 }
 
+/* Where the numbers came from: the studies read in another form than
+ * the data themselves, with the conversion, and the rows left out. */
+static void
+provenance(mk_buf *b, struct layout *L)
+{
+	const mk_result *r = L->r;
+	const mk_studies *s = r->studies;
+	char line[1024], how[256], tmp[32];
+	size_t n;
+
+	if (!mk_studies_plain(s))
+		for (size_t i = 0; i < s->k; i++) {
+			mk_from_note(s, i, how, sizeof(how));
+			if (how[0] == '\0' && mk_from_direct((mk_from)s->from[i]))
+				continue;	/* the data as they are */
+			snprintf(line, sizeof(line), "%s: %s%s%s", mk_study_label(r,
+			    s, i, tmp, sizeof(tmp)), mk_from_name((mk_from)
+			    s->from[i]), how[0] ? "; " : "", how);
+			note(b, L, line);
+		}
+	if (s->nout == 0)
+		return;
+	n = (size_t)snprintf(line, sizeof(line), "Left out:");
+	size_t shown = s->nout < 10 ? s->nout : 10;
+	for (size_t j = 0; j < shown && n < sizeof(line); j++) {
+		int c = mk_table_col(r->table, "study", r->opts->maps,
+		    r->opts->nmaps);
+		const char *lab = mk_table_cell(r->table, s->out[j].row, c);
+		if (c < 0 || lab[0] == '\0') {
+			snprintf(tmp, sizeof(tmp), "line %ld",
+			    r->table->line[s->out[j].row]);
+			lab = tmp;
+		}
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s %s (%s)",
+		    j ? ";" : "", lab, s->out[j].why);
+	}
+	if (s->nout_all > shown && n < sizeof(line))
+		snprintf(line + n, sizeof(line) - n, "; and %zu more rows",
+		    s->nout_all - shown);
+	note(b, L, line);
+}
+
 /* Rows: the studies (by subgroup), subtotals, overall, tests, axis. */
 static void
 body(mk_buf *b, struct layout *L)
@@ -435,6 +479,7 @@ body(mk_buf *b, struct layout *L)
 		    p);
 		note(b, L, s);
 	}
+	provenance(b, L);
 	L->y += 10;
 	axis(b, L);
 }

@@ -28,7 +28,6 @@ mk_table_new(const char *file)
 		free(t);
 		return NULL;
 	}
-	t->cache->kind = -1;
 	return t;
 }
 

@@ -149,6 +149,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    MK_PAS, MK_ZCOR, MK_IRS, MK_IRD, MK_PLN, MK_SMD, MK_RR };
 		o.measure = pick[(size + m) % (sizeof(pick) / sizeof(pick[0]))];
 		o.cc_set = (int)(size & 1);
+		o.include_retracted = (int)(size >> 1 & 1);
 		one(t, &o);
 	}
 	mk_table_free(t);

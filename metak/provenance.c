@@ -1,0 +1,118 @@
+/* provenance.c: where each study's numbers came from, in every output:
+ * the form it was read in and the conversion applied (JSON "from" and
+ * "conversion", a CSV column, the text report's data section), and the
+ * rows left out with the reason (JSON "left_out", the text report). */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+int
+mk_from_direct(mk_from f)
+{
+	return f == MK_FROM_COUNTS || f == MK_FROM_MEANS_SD ||
+	    f == MK_FROM_CORRELATION || f == MK_FROM_PROPORTION ||
+	    f == MK_FROM_TWO_RATES || f == MK_FROM_ONE_RATE ||
+	    f == MK_FROM_YI_VI || f == MK_FROM_YI_SEI;
+}
+
+int
+mk_studies_plain(const mk_studies *s)
+{
+	for (size_t i = 0; i < s->k; i++)
+		if (!mk_from_direct((mk_from)s->from[i]) || s->from[i] != s->from[0])
+			return 0;
+	return 1;
+}
+
+void
+mk_json_from(mk_buf *b, const mk_studies *s, size_t i)
+{
+	char note[256];
+
+	mk_from_note(s, i, note, sizeof(note));
+	mk_buf_printf(b, ", \"from\": \"%s\", \"conversion\": ",
+	    mk_from_name((mk_from)s->from[i]));
+	if (note[0])
+		mk_json_str(b, note);
+	else
+		mk_buf_printf(b, "null");
+}
+
+/* The label of table row r. */
+static const char *
+row_label(const mk_result *r, size_t row, char *tmp, size_t n)
+{
+	int c = mk_table_col(r->table, "study", r->opts->maps,
+	    r->opts->nmaps);
+	const char *v = mk_table_cell(r->table, row, c);
+
+	if (c >= 0 && v[0] != '\0')
+		return v;
+	snprintf(tmp, n, "line %ld", r->table->line[row]);
+	return tmp;
+}
+
+void
+mk_json_left_out(mk_buf *b, const mk_result *r)
+{
+	const mk_studies *s = r->studies;
+	char tmp[32];
+
+	mk_buf_printf(b, "\n \"left_out\": [");
+	for (size_t j = 0; j < s->nout; j++) {
+		mk_buf_printf(b, "%s\n  {\"study\": ", j ? "," : "");
+		mk_json_str(b, row_label(r, s->out[j].row, tmp, sizeof(tmp)));
+		mk_buf_printf(b, ", \"line\": %ld, \"reason\": ",
+		    r->table->line[s->out[j].row]);
+		mk_json_str(b, s->out[j].why);
+		mk_buf_printf(b, "}");
+	}
+	mk_buf_printf(b, "],");
+	if (s->nout_all > s->nout)
+		mk_buf_printf(b, " \"left_out_not_listed\": %zu,",
+		    s->nout_all - s->nout);
+}
+
+void
+mk_render_provenance_text(mk_buf *b, const mk_result *r)
+{
+	const mk_studies *s = r->studies;
+	char tmp[32], note[256], e[256];
+	size_t count[MK_FROM_YI_SEI + 1] = { 0 };
+
+	if (!mk_studies_plain(s)) {
+		int first = 1;
+		for (size_t i = 0; i < s->k; i++)
+			count[s->from[i]]++;
+		mk_buf_printf(b, "\nData:");
+		for (int f = 0; f <= MK_FROM_YI_SEI; f++)
+			if (count[f] > 0) {
+				mk_buf_printf(b, "%s %zu stud%s from %s", first ? "" :
+				    ",", count[f], count[f] == 1 ? "y" : "ies",
+				    mk_from_name((mk_from)f));
+				first = 0;
+			}
+		mk_buf_printf(b, "\n");
+		for (size_t i = 0; i < s->k; i++) {
+			mk_from_note(s, i, note, sizeof(note));
+			if (note[0] == '\0')
+				continue;
+			mk_buf_printf(b, "  %s (%s): %s\n", mk_label(row_label(r,
+			    s->row[i], tmp, sizeof(tmp)), e, sizeof(e)),
+			    mk_from_name((mk_from)s->from[i]), note);
+		}
+	}
+	if (s->nout > 0) {
+		mk_buf_printf(b, "\nLeft out (%zu row%s):\n", s->nout_all,
+		    s->nout_all == 1 ? "" : "s");
+		for (size_t j = 0; j < s->nout; j++)
+			mk_buf_printf(b, "  %s (line %ld): %s\n",
+			    mk_label(row_label(r, s->out[j].row, tmp, sizeof(tmp)),
+			    e, sizeof(e)), r->table->line[s->out[j].row],
+			    s->out[j].why);
+		if (s->nout_all > s->nout)
+			mk_buf_printf(b, "  and %zu more rows\n", s->nout_all -
+			    s->nout);
+	}
+}
