@@ -134,8 +134,11 @@ deps-check:
 run:
 	@sh tests/deps.sh
 	$(MAKE) analyses
-	@cat analyses/k2-fractures/out/any-new-fracture.txt \
-	    analyses/k2-fractures/out/published-claims.txt
+	@echo; echo "Vitamin K and fractures (analyses/k2-fractures/out/):"
+	@cat analyses/k2-fractures/out/summary.txt
+	@echo; echo "Vitamin K and bone mineral density (analyses/k2-bmd/out/):"
+	@cat analyses/k2-bmd/out/summary.txt
+	@echo; echo "Forest plots: analyses/k2-*/out/*.svg; what each pool means: analyses/k2-*/README.md"
 
 lint: all
 	sh tests/lint_man.sh man/metak.1 man/metak.5
