@@ -120,6 +120,28 @@ quantiles(void **state)
 	assert_close(sd, 6 / 1.303, 1e-12);	/* Table 2, Q = 10 */
 }
 
+/* A worked example with printed output: metaBLUE's manual (Luo.mean and
+ * Wan.std, scenario S1, X = (min 1, median 4, max 10), n = 30) prints
+ * muhat 4.356748 and sigmahat 2.205578. The mean is Luo et al. (2018)'s
+ * range estimator, which metak must give exactly. metaBLUE divides the
+ * range by Blom's approximation 2 z((n - 0.375) / (n + 0.25)) of the
+ * expected range; metak, like R meta, uses Wan et al. (2014)'s Table 1
+ * up to n = 50 (xi(30) = 4.0860), so its SD is 9 / 4.0860 = 2.2026,
+ * 0.13% from the printed value. */
+static void
+metablue_example(void **state)
+{
+	double mean, sd;
+	double q[5] = { 1, NAN, 4, NAN, 10 };
+	(void)state;
+	assert_int_equal(mk_from_quantiles(30, q, &mean, &sd), MK_ARMS_RANGE);
+	assert_close(mean, 4.356748, 0.5e-6 / 4.356748);
+	assert_close(sd, 9 / mk_wan_xi(30), 1e-12);
+	assert_close(sd, 2.205578, 0.0015);
+	assert_close(9 / (2 * gsl_cdf_ugaussian_Pinv(29.625 / 30.25)),
+	    2.205578, 1e-6);
+}
+
 static mk_table *
 table_of(const char *csv)
 {
@@ -247,6 +269,7 @@ main(void)
 		cmocka_unit_test(wan_tables),
 		cmocka_unit_test(handbook_sd),
 		cmocka_unit_test(quantiles),
+		cmocka_unit_test(metablue_example),
 		cmocka_unit_test(forms_in_one_file),
 		cmocka_unit_test(retractions),
 		cmocka_unit_test(printed_checked),
