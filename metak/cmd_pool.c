@@ -2,8 +2,25 @@
  * leave-one-out and cumulative refits; --each is cmd_each.c's. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "cli.h"
+
+/* The width of the terminal a text report goes to; 0 when it goes to a
+ * file or a pipe (the layout is then the same on every machine). */
+static int
+term_cols(const struct cli *c)
+{
+	struct winsize ws;
+
+	if (c->output != NULL || c->format != FMT_TEXT ||
+	    !isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
+}
 
 /* Options that only make sense together, or not at all together; --each
  * writes CSV unless told otherwise. */
@@ -136,7 +153,7 @@ cmd_pool(struct cli *c)
 	}
 	mk_result res = { .table = r.t, .studies = r.s, .opts = &c->o,
 	    .fit = &r.f, .sub = sg, .no_studies = c->no_studies,
-	    .plot = &c->plot };
+	    .plot = &c->plot, .cols = term_cols(c) };
 	if (c->format == FMT_JSON)
 		mk_render_json(&b, &res);
 	else if (c->format == FMT_CSV)

@@ -654,6 +654,9 @@ typedef struct mk_result {
 	const mk_plot_opts *plot;	/* NULL: defaults */
 	const char *analysis;		/* --each: JSON Lines, this name */
 	const mk_metareg *reg;		/* a meta-regression (--mods) */
+	int cols;			/* text to a terminal this wide; 0:
+					 * not a terminal (80 columns, or
+					 * wider for long labels) */
 } mk_result;
 
 void mk_render_text(mk_buf *b, const mk_result *r);

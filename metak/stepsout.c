@@ -139,23 +139,32 @@ mk_render_steps_text(mk_buf *b, const mk_result *r, const mk_step *st,
 	char tmp[32], ci[64];
 	mk_view v;
 
+	int lw = 18;	/* the widest label, never cut */
+	for (size_t j = 0; j < r->studies->k; j++) {
+		char esc[512];
+		int w = mk_utf8_width(mk_label(label(r, st[j].study, tmp,
+		    sizeof(tmp)), esc, sizeof(esc)));
+		if (w > lw)
+			lw = w;
+	}
 	mk_view_init(&v, me->id);
 	mk_buf_printf(b, "%s: %s, %zu studies\n%s (%s), %s\n\n",
 	    r->table->file, cumulative ? "cumulative meta-analysis" :
 	    "leave-one-out", r->studies->k, me->label, me->name,
 	    mk_method_get(r->fit->method)->label);
-	mk_buf_printf(b, "%-18s %4s  %-22s%8s%9s%7s%9s\n", cumulative ?
+	mk_buf_printf(b, "%-*s %4s  %-22s%8s%9s%7s%9s\n", lw, cumulative ?
 	    "Adding" : "Omitting", "k", "Estimate [CI]", "p", "tau2", "I2",
 	    "Q");
 	for (size_t j = 0; j < r->studies->k; j++) {
-		char esc[256];
+		char esc[512];
 		const char *l = mk_label(label(r, st[j].study, tmp, sizeof(tmp)),
 		    esc, sizeof(esc));
 		double n = step_n(r, st, j, cumulative);
 		snprintf(ci, sizeof(ci), "%.3f [%.3f, %.3f]",
 		    shown(&v, st[j].est, n), shown(&v, st[j].lo, n),
 		    shown(&v, st[j].hi, n));
-		mk_buf_printf(b, "%-18.18s %4zu  %-22s", l, st[j].k,
+		mk_buf_printf(b, "%s%*s %4zu  %-22s", l, lw - mk_utf8_width(l),
+		    "", st[j].k,
 		    isfinite(st[j].est) ? ci : "NA");
 		cell(b, st[j].p, 8, 4, "");
 		cell(b, st[j].tau2, 9, 4, "");
@@ -166,7 +175,7 @@ mk_render_steps_text(mk_buf *b, const mk_result *r, const mk_step *st,
 	double n = mk_studies_nhm(r->studies, NULL, r->studies->k);
 	snprintf(ci, sizeof(ci), "%.3f [%.3f, %.3f]", shown(&v, r->fit->est,
 	    n), shown(&v, r->fit->lo, n), shown(&v, r->fit->hi, n));
-	mk_buf_printf(b, "%-18s %4zu  %s\n", "All studies", r->fit->k, ci);
+	mk_buf_printf(b, "%-*s %4zu  %s\n", lw, "All studies", r->fit->k, ci);
 }
 
 void

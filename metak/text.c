@@ -1,7 +1,8 @@
 /* text.c: the human-readable report: a header naming every convention
  * used, a per-study table (ratio measures back-transformed) with a forest
- * plot drawn in plain characters within 80 columns, the pooled result,
- * heterogeneity, and subgroups with their test for differences. */
+ * plot drawn in plain characters (80 columns unless a label is longer, or
+ * a terminal's width), the pooled result, heterogeneity, and subgroups
+ * with their test for differences. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,15 +10,19 @@
 
 #include "internal.h"
 
-#define LABEL_W 22	/* study label */
+#define LABEL_W 22	/* study label, at least */
 #define EFF_W 22	/* "  0.39 [ 0.12,  1.26]" */
-#define STRIP 26	/* forest plot characters */
+#define STRIP 26	/* forest plot characters off a terminal */
+#define STRIP_MIN 10	/* ... and on one, as its width allows */
+#define STRIP_MAX 60
 
 struct ctx {
 	const mk_result *r;
 	mk_view v;
 	mk_axis ax;
 	size_t *overall;	/* table row -> index in the overall fit */
+	int lw;			/* label column: the widest label + 1 */
+	int sw;			/* forest strip width */
 };
 
 /* x, or 0 where it would print as -0.00. */
@@ -38,7 +43,8 @@ num(mk_buf *b, int dec, double x, int width)
 }
 
 /* Writes s (control characters escaped) padded to w columns, or cut to
- * w-1 and marked with '~'. */
+ * w-1 and marked with '~' (only past mk_label's 511 bytes: the label
+ * column is as wide as the widest label). */
 static void
 cell(mk_buf *b, const char *raw, int w)
 {
@@ -84,9 +90,9 @@ effect_ci(mk_buf *b, const struct ctx *c, double y, double lo, double hi,
 static int
 col(const struct ctx *c, double x)
 {
-	double p = mk_axis_pos(&c->ax, x) * (STRIP - 1);
+	double p = mk_axis_pos(&c->ax, x) * (c->sw - 1);
 
-	return (int)lround(fmin(fmax(p, -1), STRIP));
+	return (int)lround(fmin(fmax(p, -1), c->sw));
 }
 
 /* The forest strip: a CI line with its estimate (e finite), a bare
@@ -96,30 +102,30 @@ static void
 strip(mk_buf *b, const struct ctx *c, double e, double lo, double hi,
     int diamond, double n)
 {
-	char s[STRIP + 1];
+	char s[STRIP_MAX + 1];
 	int z = col(c, 0), a = col(c, mk_view_pos(&c->v, lo, n));
 	int h = col(c, mk_view_pos(&c->v, hi, n));
 	int m = col(c, mk_view_pos(&c->v, e, n));
 
-	memset(s, ' ', STRIP);
-	s[STRIP] = '\0';
-	if (c->v.null && z >= 0 && z < STRIP)
+	memset(s, ' ', (size_t)c->sw);
+	s[c->sw] = '\0';
+	if (c->v.null && z >= 0 && z < c->sw)
 		s[z] = '|';
 	if (isfinite(lo) && isfinite(hi)) {
-		for (int i = a < 0 ? 0 : a; i <= h && i < STRIP; i++)
+		for (int i = a < 0 ? 0 : a; i <= h && i < c->sw; i++)
 			s[i] = diamond ? '=' : '-';
 		if (diamond) {
-			if (a >= 0 && a < STRIP)
+			if (a >= 0 && a < c->sw)
 				s[a] = '<';
-			if (h >= 0 && h < STRIP)
+			if (h >= 0 && h < c->sw)
 				s[h] = '>';
 		} else {
 			if (a < 0)
 				s[0] = '<';
-			if (h >= STRIP)
-				s[STRIP - 1] = '>';
+			if (h >= c->sw)
+				s[c->sw - 1] = '>';
 		}
-		if (isfinite(e) && m >= 0 && m < STRIP)
+		if (isfinite(e) && m >= 0 && m < c->sw)
 			s[m] = diamond ? '#' : 'o';
 	}
 	mk_buf_printf(b, " %s", s);
@@ -132,32 +138,32 @@ strip(mk_buf *b, const struct ctx *c, double e, double lo, double hi,
 static void
 axis_rows(mk_buf *b, const struct ctx *c)
 {
-	char line[STRIP + 1], labels[STRIP + 16];
-	int last = -2;
+	char line[STRIP_MAX + 1], labels[STRIP_MAX + 16];
+	int last = -2, room = c->sw + 15;
 
-	memset(line, '-', STRIP);
-	line[STRIP] = '\0';
+	memset(line, '-', (size_t)c->sw);
+	line[c->sw] = '\0';
 	memset(labels, ' ', sizeof(labels));
-	labels[sizeof(labels) - 1] = '\0';
+	labels[room] = '\0';
 	for (int i = 0; i < c->ax.n; i++) {
 		int p = col(c, c->ax.tick[i]);
 		char v[16];
 		int n = snprintf(v, sizeof(v), "%g", c->ax.log ?
 		    exp(c->ax.tick[i]) : c->ax.tick[i]);
 		int at = p - n / 2;
-		if (p < 0 || p >= STRIP)
+		if (p < 0 || p >= c->sw)
 			continue;
 		line[p] = '+';
 		if (at < 0)
 			at = 0;
-		if (at <= last + 1 || at + n >= (int)sizeof(labels))
+		if (at <= last + 1 || at + n >= room)
 			continue;	/* would touch the previous label */
 		memcpy(labels + at, v, (size_t)n);
 		last = at + n - 1;
 	}
 	labels[last + 1 > 0 ? last + 1 : 0] = '\0';
-	mk_buf_printf(b, "%*s %s\n%*s %s\n", LABEL_W + EFF_W + 7, "", line,
-	    LABEL_W + EFF_W + 7, "", labels);
+	mk_buf_printf(b, "%*s %s\n%*s %s\n", c->lw + EFF_W + 7, "", line,
+	    c->lw + EFF_W + 7, "", labels);
 }
 
 static double
@@ -176,7 +182,7 @@ study_rows(mk_buf *b, const struct ctx *c, const mk_studies *s)
 	for (size_t i = 0; i < s->k; i++) {
 		size_t j = c->overall[s->row[i]];
 		double se = sqrt(f->vi[j]), n = mk_study_n(s, i);
-		cell(b, mk_study_label(c->r, s, i, tmp, sizeof(tmp)), LABEL_W);
+		cell(b, mk_study_label(c->r, s, i, tmp, sizeof(tmp)), c->lw);
 		effect_ci(b, c, f->yi[j], f->yi[j] - z * se, f->yi[j] + z * se,
 		    n);
 		num(b, 1, overall_weight(c, s, i), 6);
@@ -194,14 +200,14 @@ pooled_rows(mk_buf *b, const struct ctx *c, const mk_fit *f,
 	const mk_method_info *mi = mk_method_get(f->method);
 	double n = mk_studies_nhm(s, NULL, s->k);
 
-	cell(b, name, LABEL_W);
+	cell(b, name, c->lw);
 	effect_ci(b, c, f->est, f->lo, f->hi, n);
 	num(b, 1, weight, 6);
 	mk_buf_printf(b, "%%");
 	strip(b, c, f->est, f->lo, f->hi, 1, n);
 	if (mi->random && isfinite(f->pi_lo)) {
 		char pi[64];
-		cell(b, "  prediction interval", LABEL_W);
+		cell(b, "  prediction interval", c->lw);
 		snprintf(pi, sizeof(pi), "       [%6.2f, %6.2f]",
 		    tidy(mk_view_value(&c->v, f->pi_lo, n)),
 		    tidy(mk_view_value(&c->v, f->pi_hi, n)));
@@ -304,12 +310,36 @@ group_weight(const struct ctx *c, const mk_studies *s)
 	return w;
 }
 
+/* The label column fits the widest study label; the strip takes what a
+ * terminal's width leaves (r->cols), else STRIP. */
+static void
+widths(struct ctx *c)
+{
+	const mk_result *r = c->r;
+	char tmp[32], esc[512];
+	int fixed;
+
+	c->lw = LABEL_W;
+	for (size_t i = 0; !r->no_studies && i < r->studies->k; i++) {
+		const char *l = mk_study_label(r, r->studies, i, tmp,
+		    sizeof(tmp));
+		int w = mk_utf8_width(mk_label(l, esc, sizeof(esc))) + 1;
+		if (w > c->lw)
+			c->lw = w;
+	}
+	fixed = c->lw + EFF_W + 7 + 1;
+	c->sw = STRIP;
+	if (r->cols > 0)
+		c->sw = r->cols - fixed < STRIP_MIN ? STRIP_MIN :
+		    r->cols - fixed > STRIP_MAX ? STRIP_MAX : r->cols - fixed;
+}
+
 void
 mk_render_text(mk_buf *b, const mk_result *r)
 {
 	const mk_fit *f = r->fit;
 	const mk_method_info *mi = mk_method_get(f->method);
-	struct ctx c = { r, { 0 }, { 0 }, NULL };
+	struct ctx c = { r, { 0 }, { 0 }, NULL, LABEL_W, STRIP };
 	char hdr[64], e[256];
 
 	c.overall = calloc(r->table->nrow ? r->table->nrow : 1,
@@ -320,13 +350,14 @@ mk_render_text(mk_buf *b, const mk_result *r)
 	}
 	for (size_t i = 0; i < r->studies->k; i++)
 		c.overall[r->studies->row[i]] = i;
+	widths(&c);
 	mk_view_init(&c.v, r->studies->measure);
 	mk_view_axis(&c.v, &c.ax, f, r->studies, mk_studies_nhm(r->studies,
 	    NULL, r->studies->k));
 	preamble(b, r);
 	snprintf(hdr, sizeof(hdr), "%s [%g%% CI]", mk_view_unit(&c.v),
 	    f->level);
-	cell(b, "Study", LABEL_W);
+	cell(b, "Study", c.lw);
 	mk_buf_printf(b, "%-*s%7s\n", EFF_W, hdr, "Weight");
 	if (r->no_studies)
 		mk_buf_printf(b, "(%zu study rows left out: --no-studies)\n",
