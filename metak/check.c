@@ -70,11 +70,21 @@ add_row(mk_check_row **rows, size_t *n, size_t *cap, const mk_check_row *r)
 
 /* One variant: effects with this correction, fit with this method and
  * interval, compare. A variant that cannot be fitted is listed as such. */
+struct variant {
+	mk_method m;
+	mk_citype ci;
+	mk_ccto to;
+	int mhq;
+};
+
 static int
 try_one(const mk_table *t, const mk_opts *base, const mk_claim *c,
-    mk_method m, mk_citype ci, double cc, mk_ccto to, mk_check_row **rows,
-    size_t *n, size_t *cap)
+    const struct variant *va, mk_check_row **rows, size_t *n, size_t *cap)
 {
+	mk_method m = va->m;
+	mk_citype ci = va->ci;
+	mk_ccto to = va->to;
+	double cc = base->cc;
 	mk_opts o = *base;
 	mk_check_row r;
 	mk_warn w = { 0 };
@@ -88,17 +98,21 @@ try_one(const mk_table *t, const mk_opts *base, const mk_claim *c,
 	o.ci = ci;
 	o.cc = cc;
 	o.cc_to = to;
+	o.dl_mhq = va->mhq;
 	o.measure = c->measure;
 	o.no_tau2_ci = 1;
 	r.method = m;
 	r.ci = ci;
 	r.cc = cc;
 	r.cc_to = to;
+	r.mhq = va->mhq;
 	r.est = r.lo = r.hi = NAN;
 	s = mk_studies_from_table(t, &o, &w, &e);
 	if (s != NULL && s->k > 0 && mk_fit_run(s, &o, &f, &w, &e) == 0) {
 		double nhm = mk_studies_nhm(s, NULL, s->k);
 		r.k = s->k;
+		if (s->ncc == 0)
+			r.cc_to = MK_CC_NONE;	/* no study needed one */
 		r.est = as_printed(c, f.est, nhm);
 		r.lo = as_printed(c, f.lo, nhm);
 		r.hi = as_printed(c, f.hi, nhm);
@@ -116,6 +130,26 @@ try_one(const mk_table *t, const mk_opts *base, const mk_claim *c,
 	return add_row(rows, n, cap, &r);
 }
 
+/* Does any study of t need a continuity correction for c's measure? */
+static int
+has_zero_cells(const mk_table *t, const mk_opts *base, const mk_claim *c)
+{
+	mk_opts o = *base;
+	mk_warn w = { 0 };
+	mk_err e = { 0 };
+	mk_studies *s;
+	int zero;
+
+	o.measure = c->measure;
+	o.method = MK_DL;
+	o.cc_to = MK_CC_ONLY0;
+	s = mk_studies_from_table(t, &o, &w, &e);
+	zero = s == NULL || s->ncc > 0;	/* unknown: try them all */
+	mk_studies_free(s);
+	mk_warn_clear(&w);
+	return zero;
+}
+
 int
 mk_check_data(const mk_table *t, const mk_opts *base, const mk_claim *c,
     int fixed, mk_check_row **rows, size_t *n, mk_err *err)
@@ -123,6 +157,12 @@ mk_check_data(const mk_table *t, const mk_opts *base, const mk_claim *c,
 	size_t cap = 0;
 	int binary = mk_table_col(t, "events_t", base->maps, base->nmaps) >= 0
 	    && mk_table_col(t, "n_c", base->maps, base->nmaps) >= 0;
+	int mh_measure = c->measure == MK_OR || c->measure == MK_RR ||
+	    c->measure == MK_RD;
+	/* the corrections people use for zero cells: metafor's 0.5 to
+	 * tables with a zero cell, 0.5 to every table */
+	static const mk_ccto tos[] = { MK_CC_ONLY0, MK_CC_ALL };
+	int ntos = binary && !fixed && has_zero_cells(t, base, c) ? 2 : 1;
 
 	*rows = NULL;
 	*n = 0;
@@ -135,25 +175,26 @@ mk_check_data(const mk_table *t, const mk_opts *base, const mk_claim *c,
 			continue;	/* MH and Peto need 2x2 tables */
 		if (!fixed && m == MK_PETO && c->measure != MK_OR)
 			continue;
-		for (int ci = 0; ci < 2; ci++) {
-			if (fixed && (mk_citype)ci != base->ci)
-				continue;
-			if (!iv && ci == MK_CI_HKSJ)
-				continue;
-			/* the corrections people use for zero cells: metafor's
-			 * 0.5 to tables with a zero cell, 0.5 to every table */
-			static const mk_ccto tos[] = { MK_CC_ONLY0, MK_CC_ALL };
-			int ntos = binary && iv && !fixed ? 2 : 1;
-			for (int j = 0; j < ntos; j++) {
-				mk_ccto to = fixed ? base->cc_to : tos[j];
-				if (try_one(t, base, c, m, (mk_citype)ci,
-				    base->cc, to, rows, n, &cap) != 0) {
-					mk_err_set(err, t->file, 0, "",
-					    "out of memory");
-					return -1;
+		/* DL: also with tau2 from the MH Q (RevMan 5) */
+		int nq = fixed ? 1 : m == MK_DL && binary && mh_measure ? 2 : 1;
+		for (int q = 0; q < nq; q++)
+			for (int ci = 0; ci < 2; ci++) {
+				if (fixed && (mk_citype)ci != base->ci)
+					continue;
+				if (!iv && ci == MK_CI_HKSJ)
+					continue;
+				for (int j = 0; j < (iv ? ntos : 1); j++) {
+					struct variant va = { m, (mk_citype)ci,
+					    fixed ? base->cc_to : tos[j], fixed ?
+					    base->dl_mhq : q };
+					if (try_one(t, base, c, &va, rows, n,
+					    &cap) != 0) {
+						mk_err_set(err, t->file, 0, "",
+						    "out of memory");
+						return -1;
+					}
 				}
 			}
-		}
 	}
 	return 0;
 }

@@ -15,6 +15,61 @@ cc_name(const mk_check_row *r)
 	    "none" : "only0";
 }
 
+static const char *
+method_name(const mk_check_row *r)
+{
+	return r->mhq ? "DL-MHQ" : mk_method_get(r->method)->name;
+}
+
+/* A variant in a few words: the method, then what is not the default. */
+static void
+variant_name(mk_buf *b, const mk_check_row *r)
+{
+	mk_buf_printf(b, "%s%s%s", r->mhq ? "DL (MH Q)" :
+	    mk_method_get(r->method)->name, r->ci == MK_CI_HKSJ ? " hksj" :
+	    "", r->cc_to == MK_CC_ALL ? " cc all" : "");
+}
+
+/* The claim's distance from a refit, in units of its printed precision
+ * (the claim's last digits), summed over estimate and bounds. */
+static double
+distance(const mk_claim *c, const mk_check_row *r)
+{
+	return fabs(r->est - c->est) * pow(10, c->dec_est) +
+	    fabs(r->lo - c->lo) * pow(10, c->dec_lo) +
+	    fabs(r->hi - c->hi) * pow(10, c->dec_hi);
+}
+
+/* The answer in one line: which variants reproduce the claim, or the
+ * closest one. */
+static void
+answer(mk_buf *b, const mk_claim *c, const mk_check_row *rows, size_t n)
+{
+	size_t nm = 0, best = n;
+
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i].match) {
+			mk_buf_printf(b, "%s", nm++ ? ", " : "Reproduced by: ");
+			variant_name(b, &rows[i]);
+		}
+		if (rows[i].fitted && (best == n || distance(c, &rows[i]) <
+		    distance(c, &rows[best])))
+			best = i;
+	}
+	if (nm > 0) {
+		mk_buf_printf(b, "\n");
+		return;
+	}
+	if (best == n) {
+		mk_buf_printf(b, "Not reproduced: no variant could be fitted\n");
+		return;
+	}
+	mk_buf_printf(b, "Not reproduced; closest: ");
+	variant_name(b, &rows[best]);
+	mk_buf_printf(b, " %.*f [%.*f, %.*f]\n", c->dec_est, rows[best].est,
+	    c->dec_lo, rows[best].lo, c->dec_hi, rows[best].hi);
+}
+
 void
 mk_render_check_json(mk_buf *b, const mk_claim *c, const mk_check_row *rows,
     size_t n)
@@ -34,9 +89,10 @@ mk_render_check_json(mk_buf *b, const mk_claim *c, const mk_check_row *rows,
 		if (!rows[i].match)
 			continue;
 		mk_buf_printf(b, "%s{\"method\": \"%s\", \"ci\": \"%s\", "
-		    "\"cc\": \"%s\"", j++ ? ", " : "",
+		    "\"cc\": \"%s\"%s", j++ ? ", " : "",
 		    mk_method_get(rows[i].method)->name, rows[i].ci ==
-		    MK_CI_HKSJ ? "hksj" : "z", cc_name(&rows[i]));
+		    MK_CI_HKSJ ? "hksj" : "z", cc_name(&rows[i]), rows[i].mhq ?
+		    ", \"dl_q\": \"mh\"" : "");
 		mk_json_key(b, "estimate", rows[i].est, 1);
 		mk_json_key(b, "ci_low", rows[i].lo, 1);
 		mk_json_key(b, "ci_high", rows[i].hi, 1);
@@ -45,10 +101,11 @@ mk_render_check_json(mk_buf *b, const mk_claim *c, const mk_check_row *rows,
 	mk_buf_printf(b, "], \"tried\": %zu, \"results\": [", tried);
 	for (size_t i = 0; i < n; i++) {
 		mk_buf_printf(b, "%s{\"method\": \"%s\", \"ci\": \"%s\", "
-		    "\"cc\": \"%s\", \"fitted\": %s", i ? ", " : "",
+		    "\"cc\": \"%s\"%s, \"fitted\": %s", i ? ", " : "",
 		    mk_method_get(rows[i].method)->name, rows[i].ci ==
-		    MK_CI_HKSJ ? "hksj" : "z", cc_name(&rows[i]),
-		    rows[i].fitted ? "true" : "false");
+		    MK_CI_HKSJ ? "hksj" : "z", cc_name(&rows[i]), rows[i].mhq ?
+		    ", \"dl_q\": \"mh\"" : "", rows[i].fitted ? "true" :
+		    "false");
 		mk_json_key(b, "estimate", rows[i].est, 1);
 		mk_json_key(b, "ci_low", rows[i].lo, 1);
 		mk_json_key(b, "ci_high", rows[i].hi, 1);
@@ -65,6 +122,7 @@ mk_render_check_text(mk_buf *b, const char *file, const mk_claim *c,
 	size_t nm = 0;
 	const char *me = mk_measure_get(c->measure)->name;
 
+	answer(b, c, rows, n);
 	mk_buf_printf(b, "Claim: %s %.*f (%.*f to %.*f); trial data: %s\n\n",
 	    me, c->dec_est, c->est, c->dec_lo, c->lo, c->dec_hi, c->hi, file);
 	mk_buf_printf(b, "%-6s %-5s %-6s %4s  %-32s %s\n", "method", "ci",
@@ -78,7 +136,7 @@ mk_render_check_text(mk_buf *b, const char *file, const mk_claim *c,
 		else
 			snprintf(v, sizeof(v), "not fitted: %.60s", r->why);
 		mk_buf_printf(b, "%-6s %-5s %-6s %4zu  %-32s %s\n",
-		    mk_method_get(r->method)->name, r->ci == MK_CI_HKSJ ?
+		    method_name(r), r->ci == MK_CI_HKSJ ?
 		    "hksj" : "z", cc_name(r), r->k, v, r->match ? "yes" : "");
 		nm += r->match;
 	}

@@ -33,6 +33,12 @@ check_combinations(struct cli *c)
 		    "--svg, --leave-one-out, --cumulative or --format text");
 		return -1;
 	}
+	if (c->o.dl_mhq && (c->mods || c->random || c->robust ||
+	    c->o.common_tau2)) {
+		usage_error("--dl-q mh fits one mean (or one per subgroup), not "
+		    "--mods, --random, --robust or --common-tau2");
+		return -1;
+	}
 	if (c->mods == NULL && (c->predict.n || c->permutations ||
 	    c->bubble || cli_given(c, "seed"))) {
 		usage_error("--predict, --permutations, --seed and --bubble go "

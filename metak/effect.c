@@ -315,6 +315,14 @@ read_row(struct reader *R, mk_studies *s, size_t r)
 		R->err->usage = 1;
 		return -1;
 	}
+	/* double zero: no events (or only events) in both arms */
+	int dz = F->kind == MK_KIND_BINARY && (R->m == MK_OR || R->m ==
+	    MK_RR) && ((in.x[0] == 0 && in.x[2] == 0) || (in.x[0] == in.x[1]
+	    && in.x[2] == in.x[3]));
+	if (dz && o->drop00)
+		return leave_out(R, s, r, "no events (or only events) in both "
+		    "arms (--drop00)", "no events (or only events) in both "
+		    "arms; left out (--drop00)");
 	size_t i = s->k;
 	int fixed = 0, ok = 0;
 	if (F->fam != MK_FAM_ANY) {
@@ -351,6 +359,12 @@ read_row(struct reader *R, mk_studies *s, size_t r)
 		    "Wan et al. 2014; Shi et al. 2020): approximations that "
 		    "assume roughly normal data", R->t->file, R->t->line[r],
 		    label_of(R, r, tmp, sizeof(tmp)));
+	if (dz && ok && o->method != MK_MH && o->method != MK_PETO)
+		mk_warn_add(R->w, "%s:%ld: study \"%s\": no events (or only "
+		    "events) in both arms: kept with a continuity correction, "
+		    "as metafor does (--drop00 leaves it out, as RevMan and R "
+		    "meta do)", R->t->file, R->t->line[r], label_of(R, r, tmp,
+		    sizeof(tmp)));
 	s->ncc += fixed;	/* studies the correction changed */
 	if (F->kind == MK_KIND_BINARY) {
 		s->ai[i] = in.x[0];

@@ -228,6 +228,11 @@ typedef struct mk_opts {
 	double tau2_init;	/* ML/REML/EB start; NaN: Hedges (metafor) */
 	int md_pooled_var;	/* MD: pooled-SD variance sp^2 (1/n1 + 1/n2) */
 	int include_retracted;	/* keep rows marked retracted */
+	int drop00;		/* OR, RR: leave out studies with no events
+				 * (or only events) in both arms */
+	int dl_mhq;		/* DL: tau2 from Q around the Mantel-Haenszel
+				 * estimate (RevMan 5; meta's Q.Cochrane) */
+	double tau2_fixed;	/* NaN: estimate tau2; else this value */
 	mk_pitype pi;
 } mk_opts;
 
@@ -590,7 +595,8 @@ typedef struct mk_check_row {
 	mk_method method;
 	mk_citype ci;
 	double cc;
-	mk_ccto cc_to;
+	mk_ccto cc_to;		/* NONE where no study needed one */
+	int mhq;		/* DL with tau2 from the MH Q (--dl-q mh) */
 	size_t k;
 	int fitted, match;
 	double est, lo, hi;	/* natural scale */
@@ -599,7 +605,9 @@ typedef struct mk_check_row {
 
 /* Refits t with every applicable method x interval x correction (or only
  * base's method, interval and correction when fixed) and marks the rows
- * that reproduce the claim at its printed precision. */
+ * that reproduce the claim at its printed precision. Corrections are
+ * varied only where a study has a zero cell; DL is also tried with tau2
+ * from the Mantel-Haenszel Q where the data are 2x2 counts. */
 int mk_check_data(const mk_table *t, const mk_opts *base, const mk_claim *c,
     int fixed, mk_check_row **rows, size_t *n, mk_err *err);
 

@@ -201,7 +201,9 @@ mk_model_fit(const mk_design *d, const mk_opts *o, int intercept,
 		mk_err_set(err, "", 0, "", "out of memory");
 		return -1;
 	}
-	if (mi->random && mk_tau2(o->method, d, o, &m->tau2, &m->iters,
+	if (mi->random && isfinite(o->tau2_fixed))
+		m->tau2 = o->tau2_fixed;
+	else if (mi->random && mk_tau2(o->method, d, o, &m->tau2, &m->iters,
 	    err) != 0)
 		goto out;
 	if (mk_wls_at(d, m->tau2, &s, 0) != 0) {

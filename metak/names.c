@@ -108,6 +108,7 @@ mk_opts_init(mk_opts *o)
 	o->common_tau2 = 0;
 	o->no_tau2_ci = 0;
 	o->tau2_init = NAN;
+	o->tau2_fixed = NAN;
 	o->md_pooled_var = 0;
 	o->pi = MK_PI_AUTO;
 }

@@ -443,5 +443,10 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct cli *c,
 		    "not %s", mk_method_get(c->o.method)->name);
 		return EXIT_USAGE;
 	}
+	if (c->o.dl_mhq && c->o.method != MK_DL && (c->cmd != CMD_CHECK ||
+	    cli_given(c, "method"))) {
+		usage_error("--dl-q mh goes with --method DL");
+		return EXIT_USAGE;
+	}
 	return 0;
 }

@@ -55,6 +55,12 @@ static const struct choice pi_choices[] = {
 	{ NULL, 0, 0, 0 }
 };
 
+static const struct choice dlq_choices[] = {
+	{ "iv", 0, 0, 0 },
+	{ "mh", 1, 0, 0 },
+	{ NULL, 0, 0, 0 }
+};
+
 static const struct choice scale_choices[] = {
 	{ "natural", MK_SCALE_NATURAL, 0, 0 },
 	{ "log", MK_SCALE_LOG, 0, 0 },
@@ -97,6 +103,9 @@ const struct opt opt_table[] = {
 	{ "include-retracted", NULL, ALL, S_INPUT, opt_flag,
 	  F(o.include_retracted), NULL, 0, 0, "keep rows whose retracted "
 	  "column says yes (left out by default, with a warning)" },
+	{ "drop00", NULL, ALL, S_INPUT, opt_flag, F(o.drop00), NULL, 0, 0,
+	  "OR and RR: leave out studies with no events (or only events) in "
+	  "both arms, as RevMan and R meta do (metafor keeps them)" },
 	{ "md-var", NULL, ALL, S_INPUT, opt_choice, F(o.md_pooled_var),
 	  mdvar_choices, 0, 0, "MD variance from the two SDs (default) or "
 	  "from the pooled SD" },
@@ -104,6 +113,10 @@ const struct opt opt_table[] = {
 	{ "method", "X", ALL, S_MODEL, opt_method, F(o.method), NULL, 0, 0,
 	  "fixed effect, Mantel-Haenszel, Peto or a tau2 estimator "
 	  "(default REML)" },
+	{ "dl-q", NULL, ALL, S_MODEL, opt_choice, F(o.dl_mhq), dlq_choices,
+	  0, 0, "with --method DL and 2x2 counts: tau2 from the inverse-"
+	  "variance Q (default, metafor) or from the Q around the Mantel-"
+	  "Haenszel estimate (RevMan 5, R meta's Q.Cochrane)" },
 	{ "ci", NULL, ALL, S_MODEL, opt_choice, F(o.ci), ci_choices, 0, 0,
 	  "Wald z (default) or Knapp-Hartung t intervals" },
 	{ "level", "P", ALL, S_MODEL, opt_open, F(o.level), NULL, 0, 100,

@@ -288,6 +288,58 @@ fit_peto(mk_fit *f, const mk_studies *s, mk_err *err)
 	return 0;
 }
 
+/* DerSimonian-Laird with Q around the Mantel-Haenszel estimate (RevMan 5;
+ * R meta's Q.Cochrane = TRUE, Deeks, Higgins & Altman, Cochrane Handbook
+ * 10.10.4.1): tau2 = max(0, (Q_MH - (k-1)) / (sum w - sum w^2 / sum w)),
+ * w = 1/v of each study's estimate, then the inverse-variance random-
+ * effects fit at that tau2. Q, its p, I2 and H2 are Q_MH's (I2 = tau2 /
+ * (typical v + tau2) is then (Q_MH - df) / Q_MH, as RevMan prints). No
+ * interval for tau2: the Q-profile inverts the inverse-variance Q. */
+static int
+fit_dl_mhq(mk_fit *f, const mk_studies *s, const mk_opts *o, mk_err *err)
+{
+	mk_fit mh;
+	mk_opts oi = *o;
+	long double sw = 0, sw2 = 0;
+	size_t kq;
+	int bad = s->ai == NULL || (s->measure != MK_OR && s->measure != MK_RR
+	    && s->measure != MK_RD);
+
+	for (size_t i = 0; !bad && i < s->k; i++)
+		bad = s->from[i] != MK_FROM_COUNTS;
+	if (bad) {
+		mk_err_set(err, "", 0, "", "--dl-q mh needs every study as 2x2 "
+		    "counts and the measure OR, RR or RD");
+		return -1;
+	}
+	if (fit_alloc(&mh, s, o) != 0) {
+		mk_fit_free(&mh);
+		mk_err_set(err, "", 0, "", "out of memory");
+		return -1;
+	}
+	if (fit_mh(&mh, s, err) != 0) {
+		mk_fit_free(&mh);
+		return -1;
+	}
+	double q = q_around(s->yi, s->vi, s->k, mh.est, &kq);
+	mk_fit_free(&mh);
+	for (size_t i = 0; i < s->k; i++) {	/* sum w, sum w^2 */
+		if (!isfinite(s->yi[i]) || !isfinite(s->vi[i]))
+			continue;
+		sw += 1 / (long double)s->vi[i];
+		sw2 += 1 / ((long double)s->vi[i] * s->vi[i]);
+	}
+	oi.tau2_fixed = kq > 1 ? fmax(0, (q - (double)(kq - 1)) /
+	    (double)(sw - sw2 / sw)) : 0;
+	oi.no_tau2_ci = 1;	/* the Q-profile is the IV Q's, not Q_MH's */
+	if (fit_iv(f, s, &oi, err) != 0)
+		return -1;
+	f->q = q;
+	f->qdf = (double)kq - 1;
+	f->qp = kq > 1 ? gsl_cdf_chisq_Q(q, f->qdf) : NAN;
+	return 0;
+}
+
 int
 mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
     mk_err *err)
@@ -306,5 +358,7 @@ mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
 		return fit_mh(f, s, err);
 	if (o->method == MK_PETO)
 		return fit_peto(f, s, err);
+	if (o->method == MK_DL && o->dl_mhq)
+		return fit_dl_mhq(f, s, o, err);
 	return fit_iv(f, s, o, err);
 }

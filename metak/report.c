@@ -103,6 +103,8 @@ mk_render_json(mk_buf *b, const mk_result *r)
 	mk_json_str(b, mi->name);
 	mk_buf_printf(b, ", \"method\": ");
 	mk_json_str(b, mk_method_get(f->method)->name);
+	if (f->method == MK_DL && r->opts->dl_mhq)
+		mk_buf_printf(b, ", \"dl_q\": \"mh\"");
 	mk_buf_printf(b, ", \"ci\": \"%s\", \"level\": ",
 	    f->ci == MK_CI_HKSJ ? "hksj" : "z");
 	mk_buf_g15(b, f->level);

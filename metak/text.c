@@ -284,8 +284,9 @@ preamble(mk_buf *b, const mk_result *r)
 		mk_buf_printf(b, "Back-transformation: Miller (1978), at each "
 		    "study's n; pooled values at the\n  harmonic mean of n, "
 		    "%.2f\n", mk_studies_nhm(r->studies, NULL, r->studies->k));
-	mk_buf_printf(b, "Method: %s (%s)\nIntervals: %g%%, %s\n", mi->label,
-	    mi->name, f->level, f->ci == MK_CI_HKSJ ? "Knapp-Hartung t" :
+	mk_buf_printf(b, "Method: %s (%s)%s\nIntervals: %g%%, %s\n", mi->label,
+	    mi->name, f->method == MK_DL && r->opts->dl_mhq ? ", tau2 from "
+	    "the Mantel-Haenszel Q" : "", f->level, f->ci == MK_CI_HKSJ ? "Knapp-Hartung t" :
 	    "Wald z");
 	mk_kind kind = r->studies->kind;
 	if (r->studies->ncc > 0 && f->method != MK_PETO)

@@ -17,6 +17,6 @@ fi
 "$metak" check "$dir/$file" "$@" --format json | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-m = sorted({x["method"] + ("+hksj" if x["ci"] == "hksj" else "") for x in d["matches"]})
+m = sorted({x["method"] + ("+mhq" if x.get("dl_q") == "mh" else "") + ("+hksj" if x["ci"] == "hksj" else "") for x in d["matches"]})
 print("reproduced by: " + (" ".join(m) if m else "nothing (as expected)"))' >>"$out.tmp"
 mv "$out.tmp" "$out"

@@ -150,6 +150,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		o.measure = pick[(size + m) % (sizeof(pick) / sizeof(pick[0]))];
 		o.cc_set = (int)(size & 1);
 		o.include_retracted = (int)(size >> 1 & 1);
+		o.drop00 = (int)(size >> 2 & 1);
+		o.dl_mhq = o.method == MK_DL && (size >> 3 & 1);
 		one(t, &o);
 	}
 	mk_table_free(t);
