@@ -525,6 +525,10 @@ typedef struct mk_subgroups {
 	size_t n;
 	mk_group *g;
 	double q, df, p;	/* test for subgroup differences */
+	double diff_i2;		/* its I2: max(0, (Q - df) / Q), percent
+				 * (RevMan; NaN under a common tau2) */
+	mk_studies *none;	/* studies with an empty level: in the
+				 * overall fit only (NULL: none) */
 	double df2;		/* F test's second df (common tau2 + hksj) */
 	int common;		/* one tau2 for all subgroups */
 	/* with common: the mixed-effects model's tau2 and residual Q */

@@ -152,6 +152,7 @@ mk_render_json(mk_buf *b, const mk_result *r)
 		mk_json_key(b, "q", sg->q, 0);
 		mk_json_key(b, "df", sg->df, 1);
 		mk_json_key(b, "p", sg->p, 1);
+		mk_json_key(b, "i2", sg->diff_i2, 1);
 		mk_buf_printf(b, ", \"stat\": \"%s\"", isfinite(sg->df2) ?
 		    "F" : "chi2");
 		mk_json_key(b, "df2", sg->df2, 1);

@@ -24,6 +24,7 @@ mk_subgroups_free(mk_subgroups *sg)
 	}
 	free(sg->g);
 	free(sg->by);
+	mk_studies_free(sg->none);
 	free(sg);
 }
 
@@ -114,6 +115,28 @@ difference_test(mk_subgroups *sg)
 	sg->df = used > 0 ? (double)used - 1 : NAN;
 	sg->q = used > 1 ? (double)q : NAN;
 	sg->p = used > 1 ? gsl_cdf_chisq_Q(sg->q, sg->df) : NAN;
+	sg->diff_i2 = used > 1 ? (sg->q > 0 ? fmax(0, 100 * (sg->q - sg->df) /
+	    sg->q) : 0) : NAN;
+}
+
+/* The studies whose level is empty, drawn under a heading of their own. */
+static int
+ungrouped(mk_subgroups *sg, const mk_studies *s, const size_t *lev)
+{
+	unsigned char *keep;
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->k; i++)
+		n += lev[i] == SIZE_MAX;
+	if (n == 0)
+		return 0;
+	if ((keep = malloc(s->k)) == NULL)
+		return -1;
+	for (size_t i = 0; i < s->k; i++)
+		keep[i] = lev[i] == SIZE_MAX;
+	sg->none = mk_studies_subset(s, keep);
+	free(keep);
+	return sg->none == NULL ? -1 : 0;
 }
 
 /* I2 and H2 of one group's studies at a given tau2, from the group's own
@@ -252,7 +275,8 @@ mk_subgroups_run(const mk_table *t, const mk_studies *s, const char *by,
 	    warn_empty_levels(t, col, sg, &map, w) != 0 ||
 	    (parts = malloc((sg->n ? sg->n : 1) *
 	    sizeof(mk_studies *))) == NULL ||
-	    mk_studies_split(s, lev, sg->n, parts) != 0) {
+	    mk_studies_split(s, lev, sg->n, parts) != 0 ||
+	    ungrouped(sg, s, lev) != 0) {
 		mk_err_set(err, t->file, 0, "", "out of memory");
 		free(parts);
 		goto fail;
@@ -275,6 +299,7 @@ mk_subgroups_run(const mk_table *t, const mk_studies *s, const char *by,
 		    "subgroup differences", sg->by, sg->n,
 		    sg->n == 1 ? "" : "s");
 	sg->df2 = NAN;
+	sg->diff_i2 = NAN;
 	sg->common = o->common_tau2;
 	if (sg->common) {
 		if (common_fit(sg, s, lev, o, err) != 0)

@@ -468,6 +468,16 @@ body(mk_buf *b, struct layout *L)
 		het_note(b, L, &g->fit);
 		L->y += 6;
 	}
+	if (r->sub != NULL && r->sub->none != NULL) {
+		char name[160];
+		snprintf(s, sizeof(s), "%s = (empty), overall only", r->sub->by);
+		cut(name, sizeof(name), s, 40);
+		text(b, L->xlab, L->y, NULL, " font-weight=\"bold\"", name);
+		L->y += ROW;
+		for (size_t i = 0; i < r->sub->none->k; i++)
+			study_row(b, L, r->sub->none, i);
+		L->y += 6;
+	}
 	snprintf(s, sizeof(s), "Total (k = %zu, %s)", f->k, random ?
 	    "random effects" : "fixed effect");
 	pooled_row(b, L, f, s, 100, 1, L->n);
@@ -477,6 +487,9 @@ body(mk_buf *b, struct layout *L)
 		snprintf(s, sizeof(s), "Test for subgroup differences: "
 		    "Chi\xC2\xB2 = %.2f, df = %.0f (%s)", r->sub->q, r->sub->df,
 		    p);
+		if (isfinite(r->sub->diff_i2))
+			snprintf(s + strlen(s), sizeof(s) - strlen(s), ", "
+			    "I\xC2\xB2 = %.1f%%", r->sub->diff_i2);
 		note(b, L, s);
 	}
 	provenance(b, L);

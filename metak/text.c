@@ -379,6 +379,14 @@ mk_render_text(mk_buf *b, const mk_result *r)
 		het_rows(b, &g->fit);
 		mk_buf_printf(b, "\n");
 	}
+	if (r->sub != NULL && r->sub->none != NULL) {
+		char e1[256];
+		mk_buf_printf(b, "%s = (empty): in the overall analysis "
+		    "only\n", mk_label(r->sub->by, e1, sizeof(e1)));
+		if (!r->no_studies)
+			study_rows(b, &c, r->sub->none);
+		mk_buf_printf(b, "\n");
+	}
 	pooled_rows(b, &c, f, r->studies, mi->random ? "Random effects" :
 	    "Fixed effect", 100);
 	axis_rows(b, &c);
@@ -417,6 +425,8 @@ mk_render_text(mk_buf *b, const mk_result *r)
 			mk_buf_printf(b, ", ");
 		}
 		mk_buf_p(b, sg->p);
+		if (isfinite(sg->diff_i2))
+			mk_buf_printf(b, "; I2 = %.1f%%", sg->diff_i2);
 		mk_buf_printf(b, "\n");
 	}
 	mk_render_provenance_text(b, r);
