@@ -1,7 +1,13 @@
 /* columns.c: the canonical columns metak reads (events_t, mean_c, ri,
  * estimate, yi, study, retracted, ...), found in a table's header once
- * (through --map) and kept with the table, so that the many small tables
- * of --each, which share one header, are not searched again. */
+ * (through --map, else by name, else by the names spreadsheet and RevMan
+ * exports give them) and kept with the table, so that the many small
+ * tables of --each, which share one header, are not searched again; and
+ * the closest header name when one is missing. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 
 #include "internal.h"
@@ -45,4 +51,162 @@ mk_columns(const mk_table *t, const struct mk_opts *o)
 	cc->nmaps = o->nmaps;
 	cc->found = 1;
 	return cc->col;
+}
+
+/* Export spellings, compared as lower-case letters and digits only: RevMan
+ * 5's exported columns, R meta's argument names (event.e, n.e, ...), and
+ * the usual spreadsheet variants. Generic names ("Mean", "N") are left
+ * out: which arm they belong to is not in the name. */
+static const struct alias {
+	mk_colid id;
+	const char *spell;
+} aliases[] = {
+	{ MK_C_EVENTS_T, "experimentalevents" }, { MK_C_EVENTS_T, "eventsexperimental" },
+	{ MK_C_EVENTS_T, "treatmentevents" }, { MK_C_EVENTS_T, "eventstreatment" },
+	{ MK_C_EVENTS_T, "interventionevents" }, { MK_C_EVENTS_T, "evente" },
+	{ MK_C_N_T, "experimentaltotal" }, { MK_C_N_T, "totalexperimental" },
+	{ MK_C_N_T, "treatmenttotal" }, { MK_C_N_T, "interventiontotal" },
+	{ MK_C_N_T, "experimentaln" }, { MK_C_N_T, "treatmentn" }, { MK_C_N_T, "ne" },
+	{ MK_C_EVENTS_C, "controlevents" }, { MK_C_EVENTS_C, "eventscontrol" },
+	{ MK_C_EVENTS_C, "eventc" },
+	{ MK_C_N_C, "controltotal" }, { MK_C_N_C, "totalcontrol" },
+	{ MK_C_N_C, "controln" }, { MK_C_N_C, "nc" },
+	{ MK_C_ARM_T + MK_ARM_MEAN, "experimentalmean" },
+	{ MK_C_ARM_T + MK_ARM_MEAN, "treatmentmean" },
+	{ MK_C_ARM_T + MK_ARM_MEAN, "interventionmean" },
+	{ MK_C_ARM_T + MK_ARM_MEAN, "meane" },
+	{ MK_C_ARM_T + MK_ARM_SD, "experimentalsd" },
+	{ MK_C_ARM_T + MK_ARM_SD, "treatmentsd" },
+	{ MK_C_ARM_T + MK_ARM_SD, "interventionsd" },
+	{ MK_C_ARM_T + MK_ARM_SD, "sde" },
+	{ MK_C_ARM_C + MK_ARM_MEAN, "controlmean" },
+	{ MK_C_ARM_C + MK_ARM_MEAN, "meanc" },
+	{ MK_C_ARM_C + MK_ARM_SD, "controlsd" }, { MK_C_ARM_C + MK_ARM_SD, "sdc" },
+	{ MK_C_STUDY, "studyorsubgroup" }, { MK_C_STUDY, "studlab" },
+	{ MK_C_STUDY, "studyid" },
+	{ MK_C_SEI, "sete" },
+};
+
+/* s as lower-case letters and digits only, into out (n > 0). */
+static void
+squeeze(const char *s, char *out, size_t n)
+{
+	size_t j = 0;
+
+	for (; *s && j + 1 < n; s++)
+		if (isalnum((unsigned char)*s))
+			out[j++] = (char)tolower((unsigned char)*s);
+	out[j] = '\0';
+}
+
+static int
+colid(const char *name)
+{
+	for (int i = 0; i < MK_NCOLS; i++)
+		if (strcasecmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+int
+mk_alias_col(const mk_table *t, const char *name)
+{
+	int id = colid(name);
+	char h[64];
+
+	if (id < 0)
+		return -1;
+	for (size_t i = 0; i < t->ncol; i++) {
+		squeeze(t->names[i], h, sizeof(h));
+		for (size_t a = 0; a < sizeof(aliases) / sizeof(aliases[0]); a++)
+			if ((int)aliases[a].id == id && strcmp(aliases[a].spell,
+			    h) == 0)
+				return (int)i;
+	}
+	return -1;
+}
+
+int
+mk_alias_note(const mk_table *t, const int *col, char *out, size_t n)
+{
+	int any = 0;
+	size_t l = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < MK_NCOLS && l + 1 < n; i++) {
+		if (col[i] < 0 || strcasecmp(t->names[col[i]], names[i]) == 0 ||
+		    mk_alias_col(t, names[i]) != col[i])
+			continue;
+		int w = snprintf(out + l, n - l, "%s%s = \"%.60s\"", any ? ", " :
+		    "", names[i], t->names[col[i]]);
+		if (w < 0 || (size_t)w >= n - l)
+			break;
+		l += (size_t)w;
+		any = 1;
+	}
+	return any;
+}
+
+static int
+is_alias(const char *squeezed)
+{
+	for (size_t a = 0; a < sizeof(aliases) / sizeof(aliases[0]); a++)
+		if (strcmp(aliases[a].spell, squeezed) == 0)
+			return 1;
+	return 0;
+}
+
+/* Levenshtein distance of a and b (at most 63 characters each). */
+static size_t
+edits(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), row[64];
+
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+int
+mk_col_suggest(const mk_table *t, const char *name, char *out, size_t n)
+{
+	int id = colid(name);
+	char want[64], h[64];
+	size_t best = SIZE_MAX;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < t->ncol; i++) {
+		squeeze(t->names[i], h, sizeof(h));
+		if (h[0] == '\0' || colid(t->names[i]) >= 0 || is_alias(h))
+			continue;	/* read as a column of its own */
+		/* against the canonical name and each of its spellings */
+		for (size_t a = 0; a <= sizeof(aliases) / sizeof(aliases[0]);
+		    a++) {
+			if (a < sizeof(aliases) / sizeof(aliases[0]) &&
+			    (int)aliases[a].id != id)
+				continue;
+			squeeze(a < sizeof(aliases) / sizeof(aliases[0]) ?
+			    aliases[a].spell : name, want, sizeof(want));
+			size_t d = edits(want, h), lim = strlen(want) / 3;
+			if (d <= (lim > 2 ? lim : 2) && d < best) {
+				best = d;
+				snprintf(out, n, "%s", t->names[i]);
+			}
+		}
+	}
+	return out[0] != '\0';
 }

@@ -42,8 +42,27 @@ label_of(const struct reader *R, size_t r, char *tmp, size_t n)
 	return s;
 }
 
+/* The header's names, comma-separated, cut with "..." to fit. */
+static void
+header_list(const mk_table *t, char *out, size_t n)
+{
+	size_t l = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < t->ncol; i++) {
+		int w = snprintf(out + l, n - l, "%s%s", i ? ", " : "",
+		    t->names[i]);
+		if (w < 0 || (size_t)w >= n - l) {
+			snprintf(out + (n > 5 ? n - 5 : 0), 5, "...");
+			return;
+		}
+		l += (size_t)w;
+	}
+}
+
 /* The header lacks every form: when one is partly there, names the first
- * column it lacks (-1 with err); else 0. */
+ * column it lacks, the closest header name and what the header has (-1
+ * with err); else 0. */
 static int
 nearest(struct reader *R)
 {
@@ -67,9 +86,18 @@ nearest(struct reader *R)
 	}
 	for (int c = 0; best != NULL && c < nbest; c++)
 		if (R->col[best[c]] < 0) {
+			char near[80], found[200];
+			int close = mk_col_suggest(R->t, mk_col_name(best[c]),
+			    near, sizeof(near));
+			header_list(R->t, found, sizeof(found));
+			char hint[200] = "";
+			if (close)
+				snprintf(hint, sizeof(hint), "; did you mean "
+				    "\"%s\"? (--map %s=\"%s\")", near,
+				    mk_col_name(best[c]), near);
 			mk_err_set(R->err, R->t->file, 1, mk_col_name(best[c]),
-			    "missing column (needed with %s)",
-			    mk_col_name(best[0]));
+			    "missing column (needed with %s)%s; the header has "
+			    "%s", mk_col_name(best[0]), hint, found);
 			return -1;
 		}
 	return 0;
@@ -129,13 +157,16 @@ choose(struct reader *R)
 		}
 		if (nearest(R) != 0)
 			return -1;
-		mk_err_set(R->err, R->t->file, 1, "", "no known set of columns: "
+		char found[200];
+		header_list(R->t, found, sizeof(found));
+		mk_err_set(R->err, R->t->file, 1, "", "no known set of columns "
+		    "(the header has %s): "
 		    "need events_t,n_t,events_c,n_c (binary), mean_t,sd_t,"
 		    "n_t,mean_c,sd_c,n_c (continuous; or an SE, a CI or a median "
 		    "per arm), ri,ni (correlation), events,n (proportion), "
 		    "events_t,time_t,events_c,time_c (two rates), events,time "
 		    "(one rate), estimate with ci_low,ci_high, se or p "
-		    "(reported), or yi with vi or sei (generic)");
+		    "(reported), or yi with vi or sei (generic)", found);
 		return -1;
 	}
 	if (!R->measure_given && R->data == NULL) {
@@ -430,6 +461,12 @@ mk_studies_from_table(const mk_table *t, const mk_opts *o, mk_warn *w,
 	R.w = w;
 	R.err = err;
 	R.col = mk_columns(t, o);
+	char note[400];
+	if (!t->cache->noted && mk_alias_note(t, R.col, note, sizeof(note))) {
+		mk_warn_add(w, "%s: columns read under their export names: %s "
+		    "(--map NAME=COL to choose others)", t->file, note);
+		t->cache->noted = 1;
+	}
 	if (choose(&R) != 0)
 		return NULL;
 	mk_kind kind = R.data ? R.data->kind : MK_KIND_GENERIC;

@@ -93,6 +93,7 @@ typedef struct mk_colcache {
 	size_t nmaps;
 	int found;
 	int col[MK_NCOLS];	/* -1: not in the header */
+	int noted;		/* the export-name note was given */
 } mk_colcache;
 
 typedef struct mk_table {
@@ -119,6 +120,17 @@ int mk_table_check_maps(const mk_table *t, const mk_map *maps, size_t nmaps,
 /* Is name one of the canonical column names metak reads (columns.c)? */
 int mk_canonical(const char *name);
 const char *mk_col_name(mk_colid id);
+/* The column of t that a spreadsheet or RevMan export names for the
+ * canonical column `name` ("Experimental Events" for events_t, R meta's
+ * "event.e"), compared without case, spaces or punctuation; -1: none. */
+int mk_alias_col(const mk_table *t, const char *name);
+/* Writes into out the canonical columns found under export names
+ * ('events_t = "Experimental Events", ...'); 0 when there are none. */
+int mk_alias_note(const mk_table *t, const int *col, char *out, size_t n);
+/* Writes into out the header's column closest to the canonical `name`
+ * (by edit distance without case and punctuation), if one is close; 0
+ * when none is. */
+int mk_col_suggest(const mk_table *t, const char *name, char *out, size_t n);
 struct mk_opts;
 /* The column of each canonical name in t under o's --map (cached). */
 const int *mk_columns(const mk_table *t, const struct mk_opts *o);

@@ -291,7 +291,7 @@ mk_table_col(const mk_table *t, const char *name, const mk_map *maps,
 	for (size_t i = 0; i < t->ncol; i++)
 		if (strcasecmp(t->names[i], name) == 0)
 			return (int)i;
-	return -1;
+	return mk_alias_col(t, name);
 }
 
 const char *
