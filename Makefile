@@ -12,7 +12,7 @@ WARN       = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow \
 LDLIBS     = -lcsv -lgsl -lgslcblas -lm
 
 LIBSRC = metak/buf.c metak/diag.c metak/csvin.c metak/table.c \
-         metak/names.c metak/transf.c metak/strmap.c metak/numparse.c metak/studies.c metak/columns.c metak/escalc.c metak/convert.c metak/forms.c metak/effect.c metak/wls.c metak/tau2.c metak/roots.c \
+         metak/names.c metak/transf.c metak/strmap.c metak/numparse.c metak/studies.c metak/columns.c metak/escalc.c metak/binbias.c metak/convert.c metak/forms.c metak/effect.c metak/wls.c metak/tau2.c metak/roots.c \
          metak/het.c metak/model.c metak/mods.c metak/metareg.c \
          metak/permute.c metak/regout.c metak/regtext.c metak/bubble.c metak/mlm.c \
          metak/mlfit.c metak/robust.c metak/robustcl.c \
@@ -78,6 +78,7 @@ suite: all $(TESTBIN)
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_mlm.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_measures.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_dlq.json
+	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_smallstudy.json
 	sh tests/run_cli.sh $(METAK)
 	python3 tests/each_vs_pool.py $(METAK)
 	sh tests/svg_render.sh $(METAK)

@@ -436,5 +436,10 @@ mk_bias_run(const mk_studies *s, const mk_opts *o_in, int egger_rma, int r0,
 	}
 	if (egger(s, o, egger_rma, b, err) != 0 || begg(s, b, err) != 0)
 		return -1;
+	int counts = s->ai != NULL;
+	for (size_t i = 0; counts && i < s->k; i++)
+		counts = s->from[i] == MK_FROM_COUNTS;
+	if (counts && mk_bias_binary(s, b, err) != 0)
+		return -1;
 	return trimfill(s, o, r0, b, err);
 }

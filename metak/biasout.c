@@ -22,6 +22,22 @@ mk_render_bias_json(mk_buf *b, const mk_result *r, const mk_bias *bi)
 	mk_json_key(b, "intercept", bi->egger_b0, 1);
 	mk_json_key(b, "slope", bi->egger_b1, 1);
 	mk_json_key(b, "slope_se", bi->egger_se, 1);
+	if (bi->binary) {
+		mk_buf_printf(b, "},\n \"harbord\": {");
+		mk_json_key(b, "stat", bi->harbord_stat, 0);
+		mk_json_key(b, "df", bi->harbord_df, 1);
+		mk_json_key(b, "p", bi->harbord_p, 1);
+		mk_json_key(b, "intercept", bi->harbord_b0, 1);
+		mk_json_key(b, "intercept_se", bi->harbord_se, 1);
+		mk_buf_printf(b, ", \"k\": %zu},\n \"peters\": {",
+		    bi->harbord_k);
+		mk_json_key(b, "stat", bi->peters_stat, 0);
+		mk_json_key(b, "df", bi->peters_df, 1);
+		mk_json_key(b, "p", bi->peters_p, 1);
+		mk_json_key(b, "slope", bi->peters_b1, 1);
+		mk_json_key(b, "slope_se", bi->peters_se, 1);
+		mk_buf_printf(b, ", \"k\": %zu", bi->peters_k);
+	}
 	mk_buf_printf(b, "},\n \"begg\": {");
 	mk_json_key(b, "tau", bi->begg_tau, 0);
 	mk_json_key(b, "p", bi->begg_p, 1);
@@ -63,6 +79,18 @@ mk_render_bias_text(mk_buf *b, const mk_result *r, const mk_bias *bi)
 		mk_buf_printf(b, " (df = %.0f)", bi->egger_df);
 	mk_buf_printf(b, ", ");
 	mk_buf_p(b, bi->egger_p);
+	if (bi->binary) {
+		mk_buf_printf(b, "\nHarbord's score test (2x2 tables, %zu "
+		    "used):\n  intercept %.4f (its SE %.4f), t = %.3f (df = "
+		    "%.0f), ", bi->harbord_k, bi->harbord_b0, bi->harbord_se,
+		    bi->harbord_stat, bi->harbord_df);
+		mk_buf_p(b, bi->harbord_p);
+		mk_buf_printf(b, "\nPeters' test (2x2 tables, %zu used):\n  "
+		    "slope on 1/N %.4f (its SE %.4f), t = %.3f (df = %.0f), ",
+		    bi->peters_k, bi->peters_b1, bi->peters_se,
+		    bi->peters_stat, bi->peters_df);
+		mk_buf_p(b, bi->peters_p);
+	}
 	mk_buf_printf(b, "\nBegg and Mazumdar's rank correlation:\n  Kendall's "
 	    "tau = %.4f, ", bi->begg_tau);
 	mk_buf_p(b, bi->begg_p);

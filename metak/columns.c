@@ -112,7 +112,7 @@ int
 mk_alias_col(const mk_table *t, const char *name)
 {
 	int id = colid(name);
-	char h[64];
+	char h[64] = "";
 
 	if (id < 0)
 		return -1;
@@ -160,8 +160,10 @@ is_alias(const char *squeezed)
 static size_t
 edits(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), row[64];
+	size_t la = strlen(a), lb = strlen(b), row[64] = { 0 };
 
+	la = la > 63 ? 63 : la;	/* squeeze() keeps 63 */
+	lb = lb > 63 ? 63 : lb;
 	for (size_t j = 0; j <= lb; j++)
 		row[j] = j;
 	for (size_t i = 1; i <= la; i++) {
@@ -185,7 +187,7 @@ int
 mk_col_suggest(const mk_table *t, const char *name, char *out, size_t n)
 {
 	int id = colid(name);
-	char want[64], h[64];
+	char want[64] = "", h[64] = "";
 	size_t best = SIZE_MAX;
 
 	out[0] = '\0';

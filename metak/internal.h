@@ -265,4 +265,8 @@ void mk_json_from(mk_buf *b, const mk_studies *s, size_t i);
 void mk_json_left_out(mk_buf *b, const mk_result *r);
 void mk_render_provenance_text(mk_buf *b, const mk_result *r);
 
+/* Harbord's and Peters' tests when every study is a 2x2 table
+ * (binbias.c). */
+int mk_bias_binary(const mk_studies *s, mk_bias *b, mk_err *err);
+
 #endif

@@ -654,6 +654,12 @@ typedef struct mk_bias {
 	int side_right;
 	double *fill_y, *fill_v;	/* the filled studies (k0) */
 	mk_fit tf_fit;		/* the fit of the filled data */
+	/* 2x2 data only (binary set; binbias.c): Harbord's test on the
+	 * intercept, Peters' on the slope, each over the tables it can use */
+	int binary;
+	double harbord_b0, harbord_se, harbord_stat, harbord_df, harbord_p;
+	double peters_b1, peters_se, peters_stat, peters_df, peters_p;
+	size_t harbord_k, peters_k;
 } mk_bias;
 
 int mk_bias_run(const mk_studies *s, const mk_opts *o, int egger_rma, int r0,
