@@ -537,7 +537,9 @@ render(mk_buf *b, const mk_result *r, const mk_metareg *g,
 	if (po && po->title)
 		snprintf(title, sizeof(title), "%s", po->title);
 	else
-		snprintf(title, sizeof(title), "%s: %s (%s)", r->table->file,
+		snprintf(title, sizeof(title), "%s: %s (%s)",
+		    strrchr(r->table->file, '/') ? strrchr(r->table->file,
+		    '/') + 1 : r->table->file,	/* the file name, not its path */
 		    mk_measure_get(r->studies->measure)->label, g ?
 		    "multilevel model" : mk_method_get(r->fit->method)->label);
 	mk_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
