@@ -672,6 +672,7 @@ void mk_bias_free(mk_bias *b);
 typedef struct mk_plot_opts {
 	const char *title;
 	const char *favours_left, *favours_right;
+	const char *label_t, *label_c;	/* the arms' headings */
 } mk_plot_opts;
 
 typedef struct mk_result {

@@ -222,6 +222,12 @@ const struct opt opt_table[] = {
 	{ "favours-right", "TEXT", CMD_POOL, S_PLOT, opt_string,
 	  F(plot.favours_right), NULL, 0, 0, "label under the right of the "
 	  "axis (default \"Favours control\")" },
+	{ "label-t", "TEXT", CMD_POOL, S_PLOT, opt_string, F(plot.label_t),
+	  NULL, 0, 0, "heading of the treatment arm's columns (default "
+	  "\"Treatment\")" },
+	{ "label-c", "TEXT", CMD_POOL, S_PLOT, opt_string, F(plot.label_c),
+	  NULL, 0, 0, "heading of the control arm's columns (default "
+	  "\"Control\")" },
 	/* ---- other ---- */
 	{ "help", NULL, ALL, S_OTHER, NULL, 0, NULL, 0, 0,
 	  "show this help" },

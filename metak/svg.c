@@ -28,6 +28,7 @@ struct layout {
 	double ytop;		/* first study row, for the null line */
 	double wmax;
 	size_t *overall;	/* table row -> index in the overall fit */
+	double colw;		/* width of a data column */
 };
 
 /* At most max code points of s, with "..." when cut. */
@@ -298,6 +299,16 @@ subtotal_weight(const struct layout *L, const mk_studies *s)
 	return w;
 }
 
+/* The heading over the treatment (a = 0) or control (1) arm's columns. */
+static const char *
+arm_label(const mk_result *r, int a)
+{
+	const mk_plot_opts *po = r->plot;
+	const char *l = po ? (a ? po->label_c : po->label_t) : NULL;
+
+	return l ? l : a ? "Control" : "Treatment";
+}
+
 static void
 columns(struct layout *L)
 {
@@ -318,8 +329,19 @@ columns(struct layout *L)
 	L->xlab = 10;
 	double x = L->xlab + maxlab * CHAR + 10;
 	L->nraw = r->studies->nraw;
+	L->colw = NUMW;
+	int arms;
+	(void)mk_kind_heads(r->studies->kind, &arms);
+	if (L->nraw >= 2 && arms == 2) {	/* wide enough for the headings */
+		int half = L->nraw / 2;
+		for (int a = 0; a < 2; a++) {
+			double need = (mk_utf8_width(arm_label(r, a)) * CHAR +
+			    12) / half;
+			L->colw = need > L->colw ? need : L->colw;
+		}
+	}
 	for (int c = 0; c < L->nraw; c++) {
-		x += NUMW;
+		x += L->colw;
 		L->xraw[c] = x;
 	}
 	L->xweight = x + 56;
@@ -340,10 +362,10 @@ header(mk_buf *b, struct layout *L)
 
 	if (L->nraw >= 2 && arms == 2) {
 		int half = L->nraw / 2;
-		text(b, (L->xraw[0] - NUMW + L->xraw[half - 1]) / 2 + 4, L->y,
-		    "middle", bold, "Treatment");
-		text(b, (L->xraw[half] - NUMW + L->xraw[L->nraw - 1]) / 2 + 4,
-		    L->y, "middle", bold, "Control");
+		text(b, (L->xraw[0] - L->colw + L->xraw[half - 1]) / 2 + 4,
+		    L->y, "middle", bold, arm_label(r, 0));
+		text(b, (L->xraw[half] - L->colw + L->xraw[L->nraw - 1]) / 2 +
+		    4, L->y, "middle", bold, arm_label(r, 1));
 	}
 	snprintf(eff, sizeof(eff), "%s, %s%s", mk_view_unit(&L->v), mi->name,
 	    r->fit->ci == MK_CI_HKSJ ? " (HKSJ)" : "");
