@@ -11,14 +11,7 @@
 # It writes dz.csv: random trials drawn with a fixed seed, with double-zero
 # and all-event studies forced in (test input, not data about anything).
 suppressMessages(library(metafor))
-num <- function(x) formatC(x, digits = 15, format = "g")
-cases <- character()
-add <- function(id, file, args, expect) {
-  expect <- expect[sapply(expect, function(x) length(x) == 1 && is.finite(x))]
-  kv <- paste(sprintf('"%s": %s', names(expect), sapply(expect, num)), collapse = ",\n    ")
-  cases[length(cases) + 1] <<- sprintf('  {"id": "%s", "file": "%s", "args": [%s],\n   "expect": {\n    %s}}',
-    id, file, paste(sprintf('"%s"', args), collapse = ", "), kv)
-}
+source("cases.R")
 ctl <- list(threshold = 1e-14, tol = 1e-14, maxiter = 10000)
 set.seed(20261124)
 k <- 14
@@ -68,6 +61,4 @@ for (measure in c("OR", "RR")) {
   dlq("dz.csv", d, measure, drop00 = TRUE)
   for (method in c("REML", "DL", "FE")) drop("dz.csv", d, measure, method)
 }
-cat('{\n "generator": "metafor ', as.character(packageVersion("metafor")), '",\n',
-    ' "tolerance": {"rel": 1e-06, "abs": 1e-09},\n "cases": [\n', sep = "")
-cat(paste(cases, collapse = ",\n"), "\n ]\n}\n", sep = "")
+emit(sprintf("metafor %s", packageVersion("metafor")))

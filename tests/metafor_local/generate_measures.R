@@ -10,14 +10,7 @@
 # It writes props.csv, rates1.csv, rates2.csv and cors.csv: random data
 # drawn with a fixed seed (test input, not data about anything).
 suppressMessages(library(metafor))
-num <- function(x) formatC(x, digits = 15, format = "g")
-cases <- character()
-add <- function(id, file, args, expect) {
-  expect <- expect[sapply(expect, function(x) length(x) == 1 && is.finite(x))]
-  kv <- paste(sprintf('"%s": %s', names(expect), sapply(expect, num)), collapse = ",\n    ")
-  cases[length(cases) + 1] <<- sprintf('  {"id": "%s", "file": "%s", "args": [%s],\n   "expect": {\n    %s}}',
-    id, file, paste(sprintf('"%s"', args), collapse = ", "), kv)
-}
+source("cases.R")
 ctl <- list(threshold = 1e-14, tol = 1e-14, maxiter = 10000)
 set.seed(20261124)
 k <- 10
@@ -120,5 +113,4 @@ for (m in c("PFT", "PLO")) {
   }
   add(sprintf("props/%s/REML/by-grp", m), "props.csv", c("--measure", m, "--by", "grp"), ex)
 }
-cat(sprintf('{\n "generator": "metafor %s",\n "tolerance": {"rel": 1e-06, "abs": 1e-09},\n "cases": [\n%s\n]}\n',
-    packageVersion("metafor"), paste(cases, collapse = ",\n")))
+emit(sprintf("metafor %s", packageVersion("metafor")))

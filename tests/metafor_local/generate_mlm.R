@@ -9,14 +9,7 @@
 # It writes nested.csv (a random data set drawn with a fixed seed: test
 # input, not data about anything).
 suppressMessages({library(metafor); library(clubSandwich)})
-num <- function(x) formatC(x, digits = 15, format = "g")
-cases <- character()
-add <- function(id, file, args, expect) {
-  expect <- expect[sapply(expect, function(x) length(x) == 1 && is.finite(x))]
-  kv <- paste(sprintf('"%s": %s', names(expect), sapply(expect, num)), collapse = ",\n    ")
-  cases[length(cases) + 1] <<- sprintf('  {"id": "%s", "file": "%s", "args": [%s],\n   "expect": {\n    %s}}',
-    id, file, paste(sprintf('"%s"', args), collapse = ", "), kv)
-}
+source("cases.R")
 set.seed(20261124)
 # five nested levels: region > site > study > outcome > time; one site with
 # 60 rows, one study of a single row
@@ -187,5 +180,5 @@ for (m in c("REML", "FE")) {
           if (type == "cr1") c("--robust-type", "cr1")), ex)
   }
 }
-cat(sprintf('{\n "generator": "metafor %s, clubSandwich %s",\n "tolerance": {"rel": 1e-06, "abs": 1e-09},\n "cases": [\n%s\n]}\n',
-    packageVersion("metafor"), packageVersion("clubSandwich"), paste(cases, collapse = ",\n")))
+emit(sprintf("metafor %s, clubSandwich %s", packageVersion("metafor"),
+             packageVersion("clubSandwich")))

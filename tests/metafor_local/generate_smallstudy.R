@@ -10,14 +10,7 @@
 #     left out; the test is on the slope.
 # Run from this folder: Rscript generate_smallstudy.R > expected_smallstudy.json
 suppressMessages(library(metafor))
-num <- function(x) formatC(x, digits = 15, format = "g")
-cases <- character()
-add <- function(id, file, args, expect) {
-  expect <- expect[sapply(expect, function(x) length(x) == 1 && is.finite(x))]
-  kv <- paste(sprintf('"%s": %s', names(expect), sapply(expect, num)), collapse = ",\n    ")
-  cases[length(cases) + 1] <<- sprintf('  {"id": "%s", "file": "%s", "command": "bias", "args": [%s],\n   "expect": {\n    %s}}',
-    id, file, paste(sprintf('"%s"', args), collapse = ", "), kv)
-}
+source("cases.R")
 for (file in c("bcg.csv", "li2007.csv", "random_binary_12.csv", "random_binary_25.csv", "dz.csv")) {
   d <- read.csv(file)
   d[, 2:5] <- lapply(d[, 2:5], as.numeric)   # products overflow R integers
@@ -35,7 +28,7 @@ for (file in c("bcg.csv", "li2007.csv", "random_binary_12.csv", "random_binary_2
     ninv <- 1 / N
     ps <- summary(lm(es$yi[p] ~ ninv[p], weights = w[p]))$coefficients
     add(sprintf("%s/%s/harbord-peters", sub(".csv", "", file), measure), file,
-        c("--measure", measure, "--method", "FE"),
+        c("--measure", measure, "--method", "FE"), command = "bias", expect =
         list("harbord.intercept" = hs[1, 1], "harbord.intercept_se" = hs[1, 2],
              "harbord.stat" = hs[1, 3], "harbord.p" = hs[1, 4], "harbord.df" = sum(h) - 2,
              "harbord.k" = sum(h),
@@ -43,6 +36,4 @@ for (file in c("bcg.csv", "li2007.csv", "random_binary_12.csv", "random_binary_2
              "peters.stat" = ps[2, 3], "peters.p" = ps[2, 4], "peters.k" = sum(p)))
   }
 }
-cat('{\n "generator": "R ', as.character(getRversion()), ' lm(), metafor ', as.character(packageVersion("metafor")), '",\n',
-    ' "tolerance": {"rel": 1e-06, "abs": 1e-09},\n "cases": [\n', sep = "")
-cat(paste(cases, collapse = ",\n"), "\n ]\n}\n", sep = "")
+emit(sprintf("R %s lm(), metafor %s", getRversion(), packageVersion("metafor")))
