@@ -1,6 +1,6 @@
-/* check.h: what every cmocka test file includes: cmocka itself and a
+/* check.h: what every cmocka test file includes: cmocka itself, a
  * relative-tolerance assertion for doubles (cmocka 1.1's own float
- * assertion truncates to float). */
+ * assertion truncates to float) and a table parsed from CSV text. */
 #ifndef METAK_CHECK_H
 #define METAK_CHECK_H
 
@@ -32,5 +32,16 @@
 		fail();							\
 	}								\
 } while (0)
+
+/* The table of csv (file name "t.csv"); fails the test if it does not
+ * parse. Unused in some test files, hence the attribute. */
+__attribute__((unused)) static mk_table *
+table_of(const char *csv)
+{
+	mk_err e;
+	mk_table *t = mk_table_parse("t.csv", csv, strlen(csv), &e);
+	assert_non_null(t);
+	return t;
+}
 
 #endif

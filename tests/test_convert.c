@@ -142,15 +142,6 @@ metablue_example(void **state)
 	    2.205578, 1e-6);
 }
 
-static mk_table *
-table_of(const char *csv)
-{
-	mk_err e;
-	mk_table *t = mk_table_parse("t.csv", csv, strlen(csv), &e);
-	assert_non_null(t);
-	return t;
-}
-
 /* Each form of one file read as its conversion says: two arms with SD,
  * SE, CI and median/quartiles give the same MD machinery; a reported
  * estimate with CI, SE or p. */

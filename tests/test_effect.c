@@ -74,15 +74,6 @@ hedges_j(void **state)
 	assert_true(mk_hedges_j(1e6) < 1 && mk_hedges_j(1e6) > 0.999999);
 }
 
-static mk_table *
-table_of(const char *csv)
-{
-	mk_err e;
-	mk_table *t = mk_table_parse("t.csv", csv, strlen(csv), &e);
-	assert_non_null(t);
-	return t;
-}
-
 /* normand1999 study 3: g = -2.3176, v = 0.04581 (METHODS.md 1.7, run with
  * metafor 3.8-1: vtype "LS"). */
 static void

@@ -125,7 +125,7 @@ fit_scaled(const double *y, const double *v, const double *mod, size_t k,
 	memset(st, 0, sizeof(*st));
 	if (with_mod) {
 		const char *mods[] = { "m" };
-		mk_regspec spec = { mods, 1, NULL, 0, 0, 1 };
+		mk_regspec spec = { .mods = mods, .nmods = 1, .seed = 1 };
 		mk_metareg *r = mk_metareg_run(t, s, &o, &spec, &w, &e);
 		assert_non_null(r);
 		st->p_n = r->p;
