@@ -9,7 +9,7 @@ WARN       = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow \
              -Wconversion -Wno-sign-conversion -Wmissing-prototypes \
              -Wstrict-prototypes -Wpointer-arith -Wformat=2 -Wundef \
              -Wcast-qual -Wvla
-LDLIBS     = -lcsv -lgsl -lgslcblas -lm
+LDLIBS     = -lcsv -lgsl -lgslcblas -lm -lpthread
 
 LIBSRC = metak/buf.c metak/diag.c metak/csvin.c metak/table.c \
          metak/names.c metak/transf.c metak/strmap.c metak/numparse.c metak/studies.c metak/columns.c metak/escalc.c metak/binbias.c metak/convert.c metak/forms.c metak/effect.c metak/wls.c metak/tau2.c metak/roots.c \
@@ -18,7 +18,7 @@ LIBSRC = metak/buf.c metak/diag.c metak/csvin.c metak/table.c \
          metak/mlfit.c metak/robust.c metak/robustcl.c \
          metak/pool.c metak/subgroup.c metak/report.c metak/provenance.c metak/text.c \
          metak/axis.c metak/view.c metak/svg.c metak/bias.c metak/biasout.c \
-         metak/funnel.c metak/each.c metak/sens.c metak/stepsout.c \
+         metak/funnel.c metak/each.c metak/sens.c metak/sums.c metak/stepsout.c \
          metak/check.c metak/checkout.c
 LIBOBJ = $(LIBSRC:metak/%.c=build/obj/%.o)
 # the command line: prints, exits, and is not part of the library
@@ -47,7 +47,7 @@ $(B)/metak: $(CLIOBJ:build/%=$(B)/%) $(B)/libmetak.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLIOBJ:build/%=$(B)/%) $(B)/libmetak.a $(LDLIBS)
 
 # ---- tests ---------------------------------------------------------------
-TESTS = test_effect test_pool test_csv test_buf test_model test_convert
+TESTS = test_effect test_pool test_csv test_buf test_model test_convert test_sens
 TESTBIN = $(TESTS:%=$(B)/tests/%)
 
 $(B)/tests/%: tests/%.c tests/check.h $(B)/libmetak.a
@@ -61,9 +61,10 @@ check: deps-check
 	$(MAKE) suite
 	$(MAKE) static
 	$(MAKE) asan-suite
+	$(MAKE) tsan-suite
 	$(MAKE) valgrind-suite
 	$(MAKE) fuzz-suite FUZZ_SECONDS=30
-	@echo "check: 5 passed, 0 failed (suite, static, asan, valgrind, fuzz)"
+	@echo "check: 6 passed, 0 failed (suite, static, asan, tsan, valgrind, fuzz)"
 
 # every test of the built metak in $(B); METAK is what the scripts run
 METAK ?= $(B)/metak
@@ -81,6 +82,7 @@ suite: all $(TESTBIN)
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_smallstudy.json
 	sh tests/run_cli.sh $(METAK)
 	python3 tests/each_vs_pool.py $(METAK)
+	sh tests/jobs_identical.sh $(METAK)
 	sh tests/svg_render.sh $(METAK)
 	sh tests/man_examples.sh $(METAK)
 	sh tests/lint_man.sh man/metak.1 man/metak.5
@@ -96,6 +98,15 @@ asan-suite:
 	$(MAKE) suite B=build/asan CC=clang \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined"
+
+# the threaded paths (--jobs) under ThreadSanitizer: a data race fails
+tsan: deps-check
+	$(MAKE) tsan-suite
+tsan-suite:
+	$(MAKE) all B=build/tsan CC=clang CFLAGS="-O1 -g -fsanitize=thread" \
+	    LDFLAGS="-fsanitize=thread"
+	TSAN_OPTIONS="halt_on_error=1 exitcode=66" sh tests/jobs_identical.sh build/tsan/metak
+	@echo "tsan: jobs_identical clean"
 
 # the whole suite under valgrind memcheck (any error or leak fails)
 valgrind: deps-check
@@ -171,5 +182,5 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all run analyses bench check suite asan asan-suite valgrind valgrind-suite \
+.PHONY: tsan tsan-suite all run analyses bench check suite asan asan-suite valgrind valgrind-suite \
 	fuzz fuzz-suite static deps-check lint install uninstall clean

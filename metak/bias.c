@@ -51,7 +51,7 @@ sei_line(const mk_studies *s, const mk_opts *o, mk_model *m, mk_err *err)
 		x[2 * i] = 1;
 		x[2 * i + 1] = sqrt(s->vi[i]);
 	}
-	mk_design d = { s->k, 2, s->yi, s->vi, x };
+	mk_design d = { s->k, 2, s->yi, s->vi, x, NULL };
 	lo.no_tau2_ci = 1;
 	rc = mk_model_fit(&d, &lo, 1, m, err);
 	free(x);

@@ -45,6 +45,7 @@ struct cli {
 	const char *by, *output, *svg, *funnel, *each, *order;
 	int no_studies, egger_rma, r0, contours, loo, cumulative;
 	size_t shard_i, shard_n;
+	int jobs;			/* threads (0: every core) */
 	const char *claim[4];		/* estimate, ci-low, ci-high, p */
 	int scale;			/* mk_scale */
 	mk_plot_opts plot;

@@ -30,16 +30,42 @@ each_flush(struct each_out *e)
 	e->buf.len = 0;
 }
 
+/* On a worker thread: the analysis's row (CSV) or line (JSON Lines). */
 static void
-each_row(void *ud, const char *analysis, const mk_table *t,
-    const mk_studies *s, const mk_fit *f, const mk_err *why, mk_warn *w)
+each_render(const void *ud, mk_buf *out, const char *analysis,
+    const mk_table *t, const mk_studies *s, const mk_fit *f, const mk_err *why)
+{
+	const struct cli *c = ((const struct each_out *)ud)->c;
+	size_t k = s ? s->k : 0;
+
+	if (f == NULL) {
+		char msg[sizeof(why->column) + sizeof(why->msg) + 2];
+		snprintf(msg, sizeof(msg), "%s%s%s", why->column,
+		    why->column[0] ? ": " : "", why->msg);
+		if (c->format == FMT_JSON)
+			mk_render_each_json_error(out, analysis, k, msg);
+		else
+			mk_render_each_csv(out, analysis, NULL, k);
+	} else if (c->format == FMT_JSON) {
+		mk_result r = { .table = t, .studies = s, .opts = &c->o,
+		    .fit = f, .no_studies = 1, .analysis = analysis };
+		mk_render_json(out, &r);
+	} else {
+		mk_render_each_csv(out, analysis, f, k);
+	}
+}
+
+/* On this thread, in file order: warnings and failures to stderr, the
+ * rendered text to the output. */
+static void
+each_emit(void *ud, const char *analysis, const mk_buf *out,
+    const mk_err *why, const mk_warn *w)
 {
 	struct each_out *e = ud;
-	size_t k = s ? s->k : 0;
 
 	print_warnings(w);
 	e->n++;
-	if (f == NULL) {
+	if (why != NULL) {
 		e->failed++;
 		fprintf(stderr, "%s: ", prog);
 		if (why->file[0])
@@ -47,20 +73,10 @@ each_row(void *ud, const char *analysis, const mk_table *t,
 		fprintf(stderr, "analysis \"%s\": %s%s%s\n", analysis,
 		    why->column[0] ? why->column : "", why->column[0] ? ": " :
 		    "", why->msg);
-		char msg[sizeof(why->column) + sizeof(why->msg) + 2];
-		snprintf(msg, sizeof(msg), "%s%s%s", why->column,
-		    why->column[0] ? ": " : "", why->msg);
-		if (e->c->format == FMT_JSON)
-			mk_render_each_json_error(&e->buf, analysis, k, msg);
-		else
-			mk_render_each_csv(&e->buf, analysis, NULL, k);
-	} else if (e->c->format == FMT_JSON) {
-		mk_result r = { .table = t, .studies = s, .opts = &e->c->o,
-		    .fit = f, .no_studies = 1, .analysis = analysis };
-		mk_render_json(&e->buf, &r);
-	} else {
-		mk_render_each_csv(&e->buf, analysis, f, k);
 	}
+	if (out->oom)
+		e->io_error = 1;
+	mk_buf_put(&e->buf, out->data ? out->data : "", out->len);
 	if (e->buf.len > 65536)
 		each_flush(e);
 	if (e->tty && e->n % 1000 == 0)
@@ -90,8 +106,11 @@ cmd_each(struct cli *c)
 		mk_render_each_header(&e.buf);
 		c->o.no_tau2_ci = 1;	/* not among the CSV's columns */
 	}
-	rc = mk_each_run(c->file, &c->o, c->each, c->where.v, c->where.n,
-	    c->shard_i, c->shard_n, each_row, &e, &err);
+	mk_each_spec sp = { .column = c->each, .where = c->where.v,
+	    .nwhere = c->where.n, .shard_i = c->shard_i,
+	    .shard_n = c->shard_n, .jobs = (size_t)c->jobs };
+	mk_each_cb cb = { .render = each_render, .emit = each_emit, .ud = &e };
+	rc = mk_each_run(c->file, &c->o, &sp, &cb, &err);
 	if (rc == 0)
 		each_flush(&e);
 	if (e.tty && e.n >= 1000)

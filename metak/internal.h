@@ -21,6 +21,39 @@ int mk_q_typical(const mk_design *d, double *q, double *tv);
 int mk_q_root(const mk_design *d, double target, double lo, double hi,
     double scale, double *root);
 
+/* The sums of one-mean fits on subsets of the studies (sums.c): power
+ * sums sum u^q y^r, u = 1/(v + base), about three bases of tau2 (0, t0
+ * the full fit's, t1 another start), y taken about shift; the subset is
+ * rows [0, n) of y and v except skip. mk_design.sums makes wls.c and
+ * tau2.c read them instead of passing over y and v. */
+#define MK_SUMS_Q 28
+#define MK_SUMS_BASES 3
+struct mk_sums {
+	const double *y, *v;
+	size_t n, skip;
+	double shift;
+	double base[MK_SUMS_BASES], umax[MK_SUMS_BASES];	/* umax: a bound
+						 * on u over the rows */
+	long double p[MK_SUMS_BASES][MK_SUMS_Q][3];
+	long double logs[MK_SUMS_BASES];	/* sum log(v + base) */
+	long double sv;			/* sum v */
+};
+typedef struct mk_wls mk_wls;
+void mk_sums_init(mk_sums *s, const double *y, const double *v,
+    double shift, double t0, double t1);
+void mk_sums_add(mk_sums *s, size_t i, int sign);
+size_t mk_sums_k(const mk_sums *s);
+/* sum log(v + tau2) over the subset */
+long double mk_sums_log(const mk_sums *s, double tau2);
+double mk_sums_vscale(const mk_sums *s);
+int mk_sums_wls(const mk_sums *s, double tau2, mk_wls *out);
+int mk_sums_ols(const mk_sums *s, mk_wls *out);
+
+/* The one-mean model's results as a fit of k studies, without the
+ * per-study weights (pool.c). */
+void mk_fit_from_model(mk_fit *f, const mk_model *m, const mk_opts *o,
+    size_t k);
+
 /* Weighted least squares at one tau2 (wls.c): coefficients b, (X'WX)^-1,
  * RSS = sum w r^2, yPPy = sum w^2 r^2, sum w, sum w^2, and with
  * MK_WLS_TRACES tr P and tr PP; log det X'WX. mk_wls_ols is the unit-

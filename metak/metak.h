@@ -368,11 +368,15 @@ int mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
 /* ---- the linear mixed model (wls.c, tau2.c, het.c, model.c) --------- */
 
 /* The design of y = X b + u + e, u ~ N(0, tau2), e_i ~ N(0, v_i): k rows,
- * X k x p row-major; x NULL (with p = 1) is one mean, a column of ones. */
+ * X k x p row-major; x NULL (with p = 1) is one mean, a column of ones.
+ * sums (refits of one mean, sens.c): the rows' sums come from there, and
+ * y and v are NULL. */
+typedef struct mk_sums mk_sums;
 typedef struct mk_design {
 	size_t k, p;
 	const double *y, *v;
 	const double *x;
+	const mk_sums *sums;
 } mk_design;
 
 /* A variance component of a multilevel model. */
@@ -561,13 +565,22 @@ typedef struct mk_step {
 	double q, qdf, qp, tau2, i2, h2;
 } mk_step;
 
+/* How the refits run: on jobs threads (0 or 1: the calling one), with
+ * progress(ud, done, total) called now and then on the calling thread
+ * (NULL: never). The steps do not depend on jobs. */
+typedef struct mk_sens_ctl {
+	size_t jobs;
+	void (*progress)(void *ud, size_t done, size_t total);
+	void *ud;
+} mk_sens_ctl;
+
 /* Leave-one-out: k refits, each without one study (metafor leave1out). */
-int mk_leave1out(const mk_studies *s, const mk_opts *o, mk_step **out,
-    mk_err *err);
+int mk_leave1out(const mk_studies *s, const mk_opts *o,
+    const mk_sens_ctl *ctl, mk_step **out, mk_err *err);
 /* Cumulative: k refits of the first 1, 2, ..., k studies in order (a
  * permutation of 0..k-1; NULL: file order), as metafor's cumul(). */
 int mk_cumulative(const mk_studies *s, const size_t *order, const mk_opts *o,
-    mk_step **out, mk_err *err);
+    const mk_sens_ctl *ctl, mk_step **out, mk_err *err);
 
 /* The studies ordered by a column: numerically when every value is a
  * number, else as text; ties keep file order. *order is malloc'd. */
@@ -576,21 +589,43 @@ int mk_order_by(const mk_table *t, const mk_studies *s, const char *column,
 
 /* ---- many analyses from one file (each.c) ----------------------------- */
 
-/* Called once per analysis (in file order) that the shard selects: f is
- * NULL when the analysis could not be fitted and why says why; w holds
- * that analysis's warnings (cleared after the call). */
-typedef void (*mk_each_fn)(void *ud, const char *analysis, const mk_table *t,
-    const mk_studies *s, const mk_fit *f, const mk_err *why, mk_warn *w);
+/* What --each does with each analysis. render runs on a worker thread
+ * (any of them, in no set order): it may only read ud and write out. emit
+ * runs on the thread that called mk_each_run, once per analysis in file
+ * order, with what render wrote; why is NULL when the analysis was fitted,
+ * else says why not; w holds the analysis's warnings. */
+typedef struct mk_each_cb {
+	void (*render)(const void *ud, mk_buf *out, const char *analysis,
+	    const mk_table *t, const mk_studies *s, const mk_fit *f,
+	    const mk_err *why);
+	void (*emit)(void *ud, const char *analysis, const mk_buf *out,
+	    const mk_err *why, const mk_warn *w);
+	void *ud;
+} mk_each_cb;
 
-/* Streams path, one fit per run of equal values of column: memory grows
- * with the largest analysis (and 8 bytes per analysis name seen, to catch
- * non-contiguous input). Rows failing a where condition (COLUMN=VALUE)
- * are skipped first. Only analyses whose number (0-based, in file order)
- * is shard_i modulo shard_n are fitted. Errors in the file itself
- * (shape, an analysis that comes back later) stop it: -1 with err. */
-int mk_each_run(const char *path, const mk_opts *o, const char *column,
-    const mk_map *where, size_t nwhere, size_t shard_i, size_t shard_n,
-    mk_each_fn fn, void *ud, mk_err *err);
+/* Which analyses, and on how many threads. Rows failing a where condition
+ * (COLUMN=VALUE, all must hold) are skipped first. Only analyses whose
+ * number (0-based, in file order) is shard_i modulo shard_n are fitted. */
+typedef struct mk_each_spec {
+	const char *column;
+	const mk_map *where;
+	size_t nwhere;
+	size_t shard_i, shard_n;
+	size_t jobs;		/* threads fitting (0 or 1: this one) */
+} mk_each_spec;
+
+/* Streams path, one fit per run of equal values of the spec's column.
+ * Memory grows with the largest analysis times a few batches per thread
+ * (and 8 bytes per analysis name seen, to catch non-contiguous input),
+ * not with the number of analyses; what emit sees does not depend on
+ * jobs. Errors in the file itself (shape, an analysis that comes back
+ * later) stop it: the analyses complete before the bad row are still
+ * emitted, then -1 with err. */
+int mk_each_run(const char *path, const mk_opts *o, const mk_each_spec *sp,
+    const mk_each_cb *cb, mk_err *err);
+
+/* The number of processors online (at least 1): --jobs' default. */
+size_t mk_cores(void);
 
 /* ---- checking a published pooled result (check.c) ---------------------- */
 

@@ -46,7 +46,7 @@ mk_metareg_free(mk_metareg *r)
 static int
 pseudo_r2(mk_metareg *r, const mk_opts *o, mk_err *err)
 {
-	mk_design d0 = { r->k, 1, r->y, r->v, NULL };
+	mk_design d0 = { r->k, 1, r->y, r->v, NULL, NULL };
 	mk_opts o0 = *o;
 	double t0;
 	int it;
@@ -136,7 +136,7 @@ mk_metareg_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 		    "coefficients but only %zu studies", r->p, r->k);
 		goto fail;
 	}
-	mk_design d = { r->k, r->p, r->y, r->v, r->x };
+	mk_design d = { r->k, r->p, r->y, r->v, r->x, NULL };
 	if (mk_model_fit(&d, o, 1, &r->fit, err) != 0 ||
 	    pseudo_r2(r, o, err) != 0 || predictions(r, o, spec, err) != 0)
 		goto fail;

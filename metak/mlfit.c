@@ -307,7 +307,7 @@ mk_mlm_fit(mk_metareg *r, const size_t *gid, const size_t *ng, size_t L,
     const char *const *names, const mk_opts *o, double rho, mk_warn *w,
     mk_err *err)
 {
-	mk_design d = { r->k, r->p, r->y, r->v, r->x };
+	mk_design d = { r->k, r->p, r->y, r->v, r->x, NULL };
 	mk_model *mo = &r->fit;
 	mk_ml m;
 	mk_mlstate st;

@@ -36,7 +36,7 @@ model_alloc(mk_model *m, const mk_design *d)
 	size_t p = d->p;
 
 	m->b = calloc(p * p + 7 * p, sizeof(double));
-	m->w = calloc(d->k ? d->k : 1, sizeof(double));
+	m->w = calloc(d->k && d->sums == NULL ? d->k : 1, sizeof(double));
 	if (m->b == NULL || m->w == NULL)
 		return -1;
 	m->vb = m->b + p;
@@ -146,7 +146,12 @@ fit_stats(mk_model *m, const mk_design *d, mk_wls *s, double rss,
 	double parms = p + (random ? 1 : 0), n;
 	long double slog = 0, slogv = 0;
 
-	for (size_t i = 0; i < d->k; i++) {	/* sum log(v + tau2), log v */
+	if (d->sums != NULL) {
+		slog = mk_sums_log(d->sums, m->tau2);
+		slogv = mk_sums_log(d->sums, 0);
+	}
+	for (size_t i = 0; d->sums == NULL && i < d->k; i++) {	/* sum log(v +
+							 * tau2), log v */
 		slog += log(d->v[i] + m->tau2);
 		slogv += log(d->v[i]);
 	}
@@ -212,8 +217,8 @@ mk_model_fit(const mk_design *d, const mk_opts *o, int intercept,
 		    "design is singular (collinear moderators?)");
 		goto out;
 	}
-	for (size_t i = 0; i < d->k; i++)
-		m->w[i] = 1 / (d->v[i] + m->tau2);
+	for (size_t i = 0; d->sums == NULL && i < d->k; i++)
+		m->w[i] = 1 / (d->v[i] + m->tau2);	/* (none for refits) */
 	memcpy(m->b, s.b, p * sizeof(double));
 	double rss = s.rss, logdet = s.logdet, dfr = (double)d->k - (double)p;
 	m->s2w = 1;

@@ -428,6 +428,8 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct cli *c,
 	}
 	if (c->shard_n == 0)
 		c->shard_n = 1;
+	if (c->jobs == 0)
+		c->jobs = (int)(mk_cores() > 1024 ? 1024 : mk_cores());
 	const char *paths[] = { c->output ? c->output : "-", c->svg, c->funnel,
 	    c->bubble };
 	const char *names[] = { c->output ? "--output" : "standard output",

@@ -179,6 +179,10 @@ const struct opt opt_table[] = {
 	  "streamed; CSV (default) or JSON Lines" },
 	{ "shard", "I/N", CMD_POOL, S_EACH, opt_shard, 0, NULL, 0, 0,
 	  "with --each: fit only the analyses numbered I modulo N" },
+	{ "jobs", "N", CMD_POOL, S_EACH, opt_integer, F(jobs), NULL, 1, 1024,
+	  "threads fitting the analyses of --each and the refits of "
+	  "--leave-one-out and --cumulative (default: every core); the "
+	  "output does not depend on N" },
 	/* ---- small-study tests ---- */
 	{ "egger-model", NULL, CMD_BIAS, S_BIAS, opt_choice, F(egger_rma),
 	  egger_choices, 0, 0, "Egger's test by weighted regression "

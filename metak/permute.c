@@ -51,7 +51,7 @@ static void
 refit(struct counts *c)
 {
 	const mk_metareg *r = c->r;
-	mk_design d = { r->k, r->p, c->ycur, r->v, c->xcur };
+	mk_design d = { r->k, r->p, c->ycur, r->v, c->xcur, NULL };
 	mk_model m;
 	mk_err e;
 

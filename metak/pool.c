@@ -99,6 +99,39 @@ percent(double *w, size_t k)
 		w[i] = t > 0 ? (double)(100 * w[i] / t) : NAN;
 }
 
+void
+mk_fit_from_model(mk_fit *f, const mk_model *m, const mk_opts *o, size_t k)
+{
+	double one = 1, se;
+	int random = mk_method_get(o->method)->random;
+
+	f->est = m->b[0];
+	f->se = m->se[0];
+	f->lo = m->lo[0];
+	f->hi = m->hi[0];
+	f->stat = m->stat[0];
+	f->p = m->pval[0];
+	f->tdf = m->df;
+	f->tau2 = m->tau2;
+	f->tau = sqrt(m->tau2);
+	f->iters = m->iters;
+	f->tau2_boundary = random && m->tau2 == 0;
+	f->q = k > 1 ? m->qe : 0;
+	f->qdf = m->qe_df;
+	f->qp = m->qe_p;
+	f->i2 = m->i2;
+	f->h2 = m->h2;
+	f->tau2_lo = m->tau2_lo;
+	f->tau2_hi = m->tau2_hi;
+	f->tau2_capped = m->tau2_capped;
+	f->i2_lo = 100 * m->tau2_lo / (m->vt + m->tau2_lo);
+	f->i2_hi = 100 * m->tau2_hi / (m->vt + m->tau2_hi);
+	f->pi_lo = f->pi_hi = NAN;
+	if (random)
+		mk_model_predict(m, o->pi, &one, &f->est, &se, &f->lo, &f->hi,
+		    &f->pi_lo, &f->pi_hi);
+}
+
 /* Inverse variance, fixed or random effects: the model with one mean
  * (model.c), its intercept the pooled estimate; Wald z, or Knapp &
  * Hartung (2003, Stat Med 22:2693) t with k-1 df. The prediction interval
@@ -106,41 +139,16 @@ percent(double *w, size_t k)
 static int
 fit_iv(mk_fit *f, const mk_studies *s, const mk_opts *o, mk_err *err)
 {
-	double one = 1, se;
-	int random = mk_method_get(o->method)->random;
-	mk_design d = { s->k, 1, s->yi, s->vi, NULL };
+	mk_design d = { s->k, 1, s->yi, s->vi, NULL, NULL };
 	mk_model m;
 
 	if (mk_model_fit(&d, o, 1, &m, err) != 0) {
 		mk_model_free(&m);
 		return -1;
 	}
-	f->est = m.b[0];
-	f->se = m.se[0];
-	f->lo = m.lo[0];
-	f->hi = m.hi[0];
-	f->stat = m.stat[0];
-	f->p = m.pval[0];
-	f->tdf = m.df;
-	f->tau2 = m.tau2;
-	f->tau = sqrt(m.tau2);
-	f->iters = m.iters;
-	f->tau2_boundary = random && m.tau2 == 0;
-	f->q = s->k > 1 ? m.qe : 0;
-	f->qdf = m.qe_df;
-	f->qp = m.qe_p;
-	f->i2 = m.i2;
-	f->h2 = m.h2;
-	f->tau2_lo = m.tau2_lo;
-	f->tau2_hi = m.tau2_hi;
-	f->tau2_capped = m.tau2_capped;
-	f->i2_lo = 100 * m.tau2_lo / (m.vt + m.tau2_lo);
-	f->i2_hi = 100 * m.tau2_hi / (m.vt + m.tau2_hi);
+	mk_fit_from_model(f, &m, o, s->k);
 	memcpy(f->weight, m.w, s->k * sizeof(double));
 	percent(f->weight, s->k);
-	if (random)
-		mk_model_predict(&m, o->pi, &one, &f->est, &se, &f->lo, &f->hi,
-		    &f->pi_lo, &f->pi_hi);
 	mk_model_free(&m);
 	return 0;
 }

@@ -144,7 +144,7 @@ ungrouped(mk_subgroups *sg, const mk_studies *s, const size_t *lev)
 static void
 group_i2(mk_fit *f, const mk_studies *gs)
 {
-	mk_design d = { gs->k, 1, gs->yi, gs->vi, NULL };
+	mk_design d = { gs->k, 1, gs->yi, gs->vi, NULL, NULL };
 	double q, tv;
 
 	f->i2 = f->h2 = NAN;
@@ -201,7 +201,7 @@ common_fit(mk_subgroups *sg, const mk_studies *all, const size_t *lev,
 			x[k * G + lev[i]] = 1;
 		k++;
 	}
-	mk_design d = { k, G, y, v, x };
+	mk_design d = { k, G, y, v, x, NULL };
 	if (mk_model_fit(&d, o, 1, &m, err) != 0)
 		goto out;
 	sg->tau2 = m.tau2;

@@ -17,6 +17,8 @@ mk_vscale(const mk_design *d)
 {
 	long double s = 0;
 
+	if (d->sums != NULL)
+		return mk_sums_vscale(d->sums);
 	for (size_t i = 0; i < d->k; i++)	/* sum 1/v */
 		s += 1.0L / d->v[i];
 	return s > 0 ? (double)((long double)d->k / s) : 1;
@@ -85,26 +87,43 @@ equation(double tau2, void *p)
 }
 
 /* Paule & Mandel (1982): the root of Q(tau2) = k - p. By default the
- * root itself (Newton from 0, mk_q_root); with o->pm_tol > 0, as metafor
+ * root itself (Newton from 0, or from a warm start o->tau2_init when Q is
+ * above the target there, mk_q_root); with o->pm_tol > 0, as metafor
  * finds it: Brent's method on [0, max(100, 10 mad^2)] to that absolute
  * tolerance (beyond that end the bracket is widened). */
 static int
 paule_mandel(struct lik *l, const mk_opts *o, double vscale, double *t,
     int *iters)
 {
-	double hi = mk_tau2_search_max(l->d->y, l->d->k), fhi;
-	double f0 = equation(0, l);
+	double hi, fhi, f0 = equation(0, l);
 
-	if (!isfinite(hi) || l->failed)
+	if (l->failed)
 		return -1;
 	if (!(o->pm_tol > 0)) {
+		double lo = 0, w = o->tau2_init;
 		hi = vscale;
+		if (w > 0 && isfinite(w)) {	/* a warm start (refits) */
+			if (equation(w, l) > 0) {
+				lo = w;		/* above: try just above */
+				hi = w * (1 + 1.0 / 1024);
+			} else {		/* below: try just below */
+				hi = w;
+				w *= 1 - 1.0 / 1024;
+				if (equation(w, l) > 0)
+					lo = w;
+			}
+		}
+		if (hi <= lo)
+			hi = 2 * lo;
 		while (equation(hi, l) > 0 && isfinite(hi))
 			hi *= 4;
 		if (!isfinite(hi) || l->failed)
 			return -1;
-		return mk_q_root(l->d, l->target, 0, hi, vscale, t);
+		return mk_q_root(l->d, l->target, lo, hi, vscale, t);
 	}
+	hi = mk_tau2_search_max(l->d->y, l->d->k);	/* (rows, not sums) */
+	if (!isfinite(hi))
+		return -1;
 	while ((fhi = equation(hi, l)) > 0) {
 		hi *= 4;
 		if (!isfinite(hi))
@@ -130,7 +149,10 @@ ll_drop(const mk_design *d, mk_wls *s, double tau2, int reml)
 	ld0 = s->logdet;
 	if (mk_wls_at(d, tau2, s, 0) != 0)
 		return NAN;
-	for (size_t i = 0; i < d->k; i++)	/* sum log((v + tau2) / v) */
+	if (d->sums != NULL)
+		slog = mk_sums_log(d->sums, tau2) - mk_sums_log(d->sums, 0);
+	for (size_t i = 0; d->sums == NULL && i < d->k; i++)	/* sum log((v +
+							 * tau2) / v) */
 		slog += log1p(tau2 / d->v[i]);
 	return (double)((slog + s->rss - rss0 + (reml ? s->logdet - ld0 :
 	    0)) / 2);
@@ -202,10 +224,13 @@ sidik_jonkman(const mk_design *d, mk_wls *s)
 	long double ybar = 0, ss = 0;
 	double kk = (double)d->k;
 
-	for (size_t i = 0; i < d->k; i++)	/* mean of y */
+	if (d->sums != NULL && mk_sums_ols(d->sums, s) == 0)
+		ss = s->rss;
+	for (size_t i = 0; d->sums == NULL && i < d->k; i++)	/* mean of y */
 		ybar += d->y[i];
 	ybar /= kk;
-	for (size_t i = 0; i < d->k; i++)	/* sum of squares about it */
+	for (size_t i = 0; d->sums == NULL && i < d->k; i++)	/* sum of
+							 * squares about it */
 		ss += (d->y[i] - ybar) * (d->y[i] - ybar);
 	double t0 = (double)(ss / kk);
 	if (mk_wls_at(d, t0, s, 0) != 0)

@@ -248,6 +248,8 @@ mk_wls_at(const mk_design *d, double tau2, mk_wls *s, unsigned what)
 	size_t p = d->p;
 	double *a = s->tmp;
 
+	if (d->sums != NULL)
+		return mk_sums_wls(d->sums, tau2, s);
 	if (p == 1)
 		return wls_one(d, tau2, s);
 
@@ -310,6 +312,8 @@ mk_wls_ols(const mk_design *d, mk_wls *s)
 	size_t p = d->p, tri = p * (p + 1) / 2;
 	double *a = s->tmp;
 
+	if (d->sums != NULL)
+		return mk_sums_ols(d->sums, s);
 	if (d->x == NULL)
 		return ols_mean(d, s);
 

@@ -42,7 +42,7 @@ traces_match_dense(void **state)
 	double x[K * P] = { 1, 2, 0, 1, 5, 1, 1, 1, 0, 1, 7, 1, 1, 3, 0,
 	    1, 4, 1 };
 	double tau2 = 0.07, w[K], A[P][P] = { { 0 } }, Ai[P][P], Pm[K][K];
-	mk_design d = { K, P, y, v, x };
+	mk_design d = { K, P, y, v, x, NULL };
 	mk_wls s;
 
 	for (int i = 0; i < K; i++)
