@@ -18,7 +18,7 @@ LIBSRC = metak/buf.c metak/diag.c metak/csvin.c metak/table.c \
          metak/mlfit.c metak/robust.c metak/robustcl.c \
          metak/pool.c metak/subgroup.c metak/report.c metak/provenance.c metak/text.c \
          metak/axis.c metak/view.c metak/svg.c metak/bias.c metak/biasout.c \
-         metak/funnel.c metak/each.c metak/sens.c metak/sums.c metak/stepsout.c \
+         metak/funnel.c metak/each.c metak/sens.c metak/sums.c metak/textw.c metak/rowsort.c metak/stepsout.c \
          metak/check.c metak/checkout.c
 LIBOBJ = $(LIBSRC:metak/%.c=build/obj/%.o)
 # the command line: prints, exits, and is not part of the library
@@ -84,6 +84,7 @@ suite: all $(TESTBIN)
 	python3 tests/each_vs_pool.py $(METAK)
 	sh tests/jobs_identical.sh $(METAK)
 	sh tests/svg_render.sh $(METAK)
+	sh tests/svg_bbox.sh
 	sh tests/man_examples.sh $(METAK)
 	sh tests/lint_man.sh man/metak.1 man/metak.5
 	sh tests/man_options.sh $(METAK) man/metak.1

@@ -40,8 +40,8 @@ ratio() { awk -v a="$1" -v b="$2" -v s="${3:-1}" -v t="$4" \
 echo "== machine: $(nproc) cores, $(awk '/model name/{$1=$2=$3="";print;exit}' /proc/cpuinfo)"
 echo "== 1. one fit of k = 1,000,000 studies ($(wc -c <"$out/k1e6.csv") bytes)"
 run "awk, one pass (sum of yi)" awk -F, 'NR>1{s+=$2} END{print s}' "$out/k1e6.csv"; awk1=$last
-run "metak pool --method REML --no-studies" "$metak" pool "$out/k1e6.csv" --no-studies --format json; m1=$last
-ratio "$awk1" "$m1" 1 "metak REML time / awk time (target <= 1)" | sed 's/x$//'
+run "metak pool --method REML --no-studies" "$metak" pool "$out/k1e6.csv" --no-studies --format json; m1e6=$last
+ratio "$awk1" "$m1e6" 1 "metak REML time / awk time (target <= 1)" | sed 's/x$//'
 run "metak pool --method PM --no-studies" "$metak" pool "$out/k1e6.csv" --method PM --no-studies --format json; mpm=$last
 run "metak pool --method DL --no-studies" "$metak" pool "$out/k1e6.csv" --method DL --no-studies --format json; mdl=$last
 if [ $have_sm = 1 ]; then
@@ -57,9 +57,11 @@ if [ $have_r = 1 ]; then
 	ratio "$m" "$r" 1 "metak faster than metafor at k = 2,000 by"
 fi
 
-echo "== 2. 100,000 analyses of 10 studies each (--each)"
-run "metak --each, REML (CSV)" "$metak" pool "$out/each1e5.csv" --each analysis --output "$out/each.out"; mr=$last
-run "metak --each, DL (CSV)" "$metak" pool "$out/each1e5.csv" --each analysis --method DL --output "$out/each.out"; md=$last
+echo "== 2. 100,000 analyses of 10 studies each (--each; $(nproc) cores)"
+run "metak --each, REML (CSV), --jobs 1" "$metak" pool "$out/each1e5.csv" --each analysis --jobs 1 --output "$out/each.out"; m1=$last
+run "metak --each, REML (CSV), every core" "$metak" pool "$out/each1e5.csv" --each analysis --output "$out/each.out"; mr=$last
+ratio "$mr" "$m1" 1 "every core faster than --jobs 1 by (target >= 1.6 on 2 cores)"
+run "metak --each, DL (CSV), every core" "$metak" pool "$out/each1e5.csv" --each analysis --method DL --output "$out/each.out"; md=$last
 if [ $have_sm = 1 ]; then
 	run "statsmodels loop, DL, 10,000 analyses" /usr/bin/python3 bench/sm_each.py "$out/each1e4.csv" chi2; s=$last
 	ratio "$md" "$s" 10 "metak DL faster per analysis than the statsmodels loop by (target >= 50)"
@@ -69,8 +71,12 @@ if [ $have_r = 1 ]; then
 	ratio "$mr" "$r" 100 "metak REML faster per analysis than the metafor loop by"
 fi
 
-echo "== 3. leave-one-out"
+echo "== 3. leave-one-out and cumulative"
 run "metak --leave-one-out, REML, k = 10,000" "$metak" pool "$out/k1e4.csv" --leave-one-out --format csv; ml=$last
+ratio "$m1e6" "$ml" 1 "leave-one-out k = 10^4 time / one REML pool of k = 10^6 (target <= 3)" | sed 's/x$//'
+run "metak --leave-one-out, REML, k = 10,000, --jobs 1" "$metak" pool "$out/k1e4.csv" --leave-one-out --format csv --jobs 1
+run "metak --leave-one-out, PM, k = 10,000" "$metak" pool "$out/k1e4.csv" --leave-one-out --method PM --format csv
+run "metak --cumulative, REML, k = 10,000" "$metak" pool "$out/k1e4.csv" --cumulative --format csv
 if [ $have_r = 1 ]; then
 	run "metak --leave-one-out, REML, k = 300" "$metak" pool "$out/k300.csv" --leave-one-out --format csv; m=$last
 	run "R metafor leave1out(), REML, k = 300" Rscript bench/metafor_fit.R "$out/k300.csv" REML loo; r=$last

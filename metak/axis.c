@@ -1,7 +1,8 @@
 /* axis.c: the effect axis shared by the SVG and text forest plots: a range
  * that holds the estimates and the line of no effect, "nice" tick values
- * (1-2-5 steps; on the log scale 0.01 0.02 0.05 ... 100), and the mapping
- * from the analysis scale to a position in [0, 1]. */
+ * (1-2-5 steps; on the log scale symmetric about 1, 0.1 0.2 0.5 1 2 5 10),
+ * the user's range and ticks (--xlim, --at), and the mapping from the
+ * analysis scale to a position in [0, 1]. */
 #include <math.h>
 
 #include "internal.h"
@@ -15,12 +16,41 @@ nice_step(double span, int want)
 	return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
 }
 
-/* lo/hi are on the analysis scale (log for ratio measures). */
+/* The 1-2-5 values 0.001 ... 1000; symmetric about 1 on the log scale
+ * (1/2 = 0.5, 1/5 = 0.2). */
+static const double logticks[] = { 0.001, 0.002, 0.005, 0.01, 0.02, 0.05,
+    0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000 };
+#define NLOG (sizeof(logticks) / sizeof(logticks[0]))
+
+/* Ticks of a log axis over [lo, hi] (analysis scale): the 1-2-5 values
+ * inside; when more than 9, the decades and the two ends. */
+static void
+log_ticks(mk_axis *ax)
+{
+	int count = 0;
+
+	ax->n = 0;
+	for (size_t i = 0; i < NLOG; i++)
+		count += log(logticks[i]) >= ax->lo - 1e-9 &&
+		    log(logticks[i]) <= ax->hi + 1e-9;
+	for (size_t i = 0; i < NLOG && ax->n < MK_AXIS_MAXTICKS; i++) {
+		double t = log(logticks[i]);
+		if (t < ax->lo - 1e-9 || t > ax->hi + 1e-9)
+			continue;
+		if (count > 9 && fabs(t - ax->lo) > 1e-9 && fabs(t - ax->hi) >
+		    1e-9 && fabs(log10(logticks[i]) - round(log10(logticks[i])))
+		    > 1e-9)
+			continue;
+		ax->tick[ax->n++] = t;
+	}
+}
+
+/* lo/hi are on the analysis scale (log for ratio measures). A log axis is
+ * symmetric about 1: from 1/T to T, T the first of 2, 5, 10, 20, ... that
+ * holds both ends (at most 1000). */
 void
 mk_axis_make(mk_axis *ax, double lo, double hi, int logscale)
 {
-	static const double logticks[] = { 0.001, 0.002, 0.005, 0.01, 0.02,
-	    0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000 };
 	double null = 0;
 
 	ax->log = logscale;
@@ -36,34 +66,63 @@ mk_axis_make(mk_axis *ax, double lo, double hi, int logscale)
 	}
 	ax->n = 0;
 	if (logscale) {
-		lo = fmax(lo, log(0.001));
-		hi = fmin(hi, log(1000));
-		/* widen to the nearest ticks outside the range */
-		double a = logticks[0], b = logticks[18];
-		for (int i = 0; i < 19; i++)
-			if (log(logticks[i]) <= lo + 1e-12)
-				a = logticks[i];
-		for (int i = 18; i >= 0; i--)
-			if (log(logticks[i]) >= hi - 1e-12)
-				b = logticks[i];
-		ax->lo = log(a);
-		ax->hi = log(b);
-		int count = 0;
-		for (int i = 0; i < 19; i++)
-			count += logticks[i] >= a && logticks[i] <= b;
-		int skip = count > 7 ? 3 : 1;	/* keep 1, 10, 100 ... */
-		for (int i = 0; i < 19 && ax->n < MK_AXIS_MAXTICKS; i++) {
-			double t = logticks[i];
-			if (t < a || t > b)
-				continue;
-			if (skip == 3 && t != a && t != b &&
-			    fabs(log10(t) - round(log10(t))) > 1e-9)
-				continue;	/* decades and the two ends */
-			ax->tick[ax->n++] = log(t);
-		}
+		double m = fmax(-lo, hi), T = 1000;
+		for (size_t i = NLOG / 2 + 1; i < NLOG; i++)
+			if (log(logticks[i]) >= m - 1e-12) {
+				T = logticks[i];
+				break;
+			}
+		ax->lo = -log(T);
+		ax->hi = log(T);
+		log_ticks(ax);
 		return;
 	}
 	mk_axis_linear(ax, lo, hi);
+}
+
+int
+mk_axis_user(mk_axis *ax, const double *xlim, const double *at, int nat)
+{
+	if (xlim == NULL && nat <= 0)
+		return 0;
+	if (xlim != NULL) {
+		ax->lo = ax->log ? log(xlim[0]) : xlim[0];
+		ax->hi = ax->log ? log(xlim[1]) : xlim[1];
+	} else {
+		ax->lo = INFINITY;
+		ax->hi = -INFINITY;
+		for (int i = 0; i < nat; i++) {
+			double t = ax->log ? log(at[i]) : at[i];
+			ax->lo = fmin(ax->lo, t);
+			ax->hi = fmax(ax->hi, t);
+		}
+		if (!(ax->hi > ax->lo)) {	/* one tick: a unit around it */
+			ax->lo -= 1;
+			ax->hi += 1;
+		}
+	}
+	ax->n = 0;
+	if (nat > 0) {
+		for (int i = 0; i < nat && ax->n < MK_AXIS_MAXTICKS; i++) {
+			double t = ax->log ? log(at[i]) : at[i];
+			if (t >= ax->lo - 1e-9 && t <= ax->hi + 1e-9)
+				ax->tick[ax->n++] = t;
+		}
+	} else if (ax->log) {
+		log_ticks(ax);
+	} else {
+		double lo = ax->lo, hi = ax->hi;	/* nice ticks inside */
+		mk_axis_linear(ax, lo, hi);
+		int n = 0;
+		for (int i = 0; i < ax->n; i++)
+			if (ax->tick[i] >= lo - 1e-9 * fabs(hi - lo) &&
+			    ax->tick[i] <= hi + 1e-9 * fabs(hi - lo))
+				ax->tick[n++] = ax->tick[i];
+		ax->n = n;
+		ax->lo = lo;
+		ax->hi = hi;
+	}
+	return 1;
 }
 
 void

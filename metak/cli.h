@@ -102,6 +102,13 @@ int opt_pair(struct cli *, const struct opt *, char *);
 int opt_pair_value(struct cli *, const struct opt *, char *);
 int opt_shard(struct cli *, const struct opt *, char *);
 int opt_list(struct cli *, const struct opt *, char *);
+int opt_xlim(struct cli *, const struct opt *, char *);
+int opt_at(struct cli *, const struct opt *, char *);
+int opt_sort(struct cli *, const struct opt *, char *);
+/* The plot options that depend on the data (a log axis needs positive
+ * --xlim and --at; --sort COLUMN must exist): 0, or -1 after a usage
+ * error. */
+int plot_check(const struct cli *c, const mk_table *t, mk_measure m);
 
 /* A command: its name, runner and the texts of its --help. */
 struct command {

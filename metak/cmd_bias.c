@@ -15,6 +15,10 @@ cmd_bias(struct cli *c)
 	memset(&bi, 0, sizeof(bi));
 	if (load_and_fit(c, &r) != 0)
 		goto done;
+	if (plot_check(c, r.t, r.s->measure) != 0) {
+		rc = EXIT_USAGE;
+		goto done;
+	}
 	if (mk_bias_run(r.s, &c->o, c->egger_rma, c->r0, &bi, &r.err) != 0)
 		goto done;
 	mk_result res = { .table = r.t, .studies = r.s, .opts = &c->o,

@@ -52,6 +52,10 @@ cmd_metareg(struct cli *c)
 	}
 	if (load_studies(c, &r) != 0)
 		goto done;
+	if (plot_check(c, r.t, r.s->measure) != 0) {
+		rc = EXIT_USAGE;
+		goto done;
+	}
 	g = c->random ? mk_mlm_run(r.t, r.s, &c->o, &ml, &r.w, &r.err) :
 	    mk_metareg_run(r.t, r.s, &c->o, &spec, &r.w, &r.err);
 	if (g == NULL)

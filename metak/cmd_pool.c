@@ -177,6 +177,10 @@ cmd_pool(struct cli *c)
 		return cmd_metareg(c);
 	if (load_and_fit(c, &r) != 0)
 		goto done;
+	if (plot_check(c, r.t, r.s->measure) != 0) {
+		rc = EXIT_USAGE;
+		goto done;
+	}
 	if (c->loo || c->cumulative) {
 		rc = run_steps(c, &r);
 		goto done;

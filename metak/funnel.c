@@ -2,9 +2,11 @@
  * standard error (0 at the top), the pooled estimate with its pseudo 95%
  * confidence region, optional significance contours around the null at
  * p = 0.10, 0.05 and 0.01 (Peters et al. 2008, J Clin Epidemiol 61:991),
- * and the studies trim-and-fill imputed drawn open. Deterministic. */
+ * each zone shaded and keyed, and the studies trim-and-fill imputed drawn
+ * open (unless hidden). Deterministic. */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -41,6 +43,18 @@ cone(mk_buf *b, const struct frame *f, double c, double z, const char *style)
 	    fy(f, f->semax), fx(f, c + z * f->semax), fy(f, f->semax), style);
 }
 
+/* A p-value zone's key: a swatch (outlined, so white shows) and its
+ * words; returns the x after it. */
+static double
+key(mk_buf *b, double x, double y, const char *fill, const char *words)
+{
+	mk_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"8\" "
+	    "fill=\"%s\" stroke=\"#808080\" stroke-width=\"0.5\"/><text "
+	    "x=\"%.1f\" y=\"%.1f\">%s</text>\n", x, y - 7, fill, x + 13, y,
+	    words);
+	return x + 13 + mk_text_px(words, 9, 0) + 12;
+}
+
 void
 mk_render_funnel(mk_buf *b, const mk_result *r, const mk_bias *bi,
     int contours)
@@ -48,9 +62,12 @@ mk_render_funnel(mk_buf *b, const mk_result *r, const mk_bias *bi,
 	const mk_studies *s = r->studies;
 	const mk_fit *fit = r->fit;
 	const mk_measure_info *me = mk_measure_get(s->measure);
+	const mk_plot_opts *po = r->plot;
+	int imputed = bi != NULL && bi->k0 > 0 && !(po && po->no_imputed);
 	struct frame f;
+	mk_axis ya;
 	double lo = INFINITY, hi = -INFINITY, z95 = mk_crit(95, NAN);
-	char v[64];
+	char v[64], title[512];
 
 	f.semax = 0;
 	for (size_t i = 0; i < s->k; i++) {
@@ -58,13 +75,14 @@ mk_render_funnel(mk_buf *b, const mk_result *r, const mk_bias *bi,
 		lo = fmin(lo, s->yi[i]);
 		hi = fmax(hi, s->yi[i]);
 	}
-	for (size_t j = 0; bi && j < bi->k0; j++) {
+	for (size_t j = 0; imputed && j < bi->k0; j++) {
 		lo = fmin(lo, bi->fill_y[j]);
 		hi = fmax(hi, bi->fill_y[j]);
 	}
-	f.semax *= 1.05;
 	if (!(f.semax > 0))
 		f.semax = 1;
+	mk_axis_linear(&ya, 0, f.semax * 1.02);	/* round ticks from 0 */
+	f.semax = ya.hi;
 	lo = fmin(lo, fit->est - z95 * f.semax);
 	hi = fmax(hi, fit->est + z95 * f.semax);
 	if (contours) {
@@ -72,23 +90,72 @@ mk_render_funnel(mk_buf *b, const mk_result *r, const mk_bias *bi,
 		hi = fmax(hi, 2.576 * f.semax);
 	}
 	mk_axis_make(&f.ax, lo, hi, me->log_scale);
+	if (po != NULL)
+		mk_axis_user(&f.ax, po->xlim_set ? po->xlim : NULL, po->at,
+		    po->nat);
+
+	const char *base = strrchr(r->table->file, '/');
+	if (po && po->title)
+		snprintf(title, sizeof(title), "%s", po->title);
+	else
+		snprintf(title, sizeof(title), "Funnel plot: %s", base ? base + 1 :
+		    r->table->file);
+	/* the title wrapped to the canvas: at spaces, else where it must */
+	size_t lines[32], nl = 0;
+	for (const char *p = title; *p && nl < 32; nl++) {
+		char tmp[512];
+		size_t n = strlen(p), best = 0, fit_n = 0;
+		for (size_t i = 1; i <= n; i++) {
+			if (i < n && (p[i] & 0xC0) == 0x80)
+				continue;
+			memcpy(tmp, p, i);
+			tmp[i] = '\0';
+			if (mk_text_px(tmp, 14, 1) > W - 2 * 20)
+				break;
+			fit_n = i;
+			if (i == n || p[i] == ' ')
+				best = i;
+		}
+		lines[nl] = best ? best : fit_n ? fit_n : 1;
+		p += lines[nl];
+		while (*p == ' ')
+			p++, lines[nl]++;
+	}
+	double dy = nl > 1 ? 18.0 * (double)(nl - 1) : 0;
 
 	mk_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
 	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\""
-	    "Helvetica, Arial, sans-serif\" font-size=\"11\">\n<title>"
-	    "Funnel plot: ", W, H, W, H);
-	mk_buf_xml(b, r->table->file);
+	    "Helvetica, Arial, sans-serif\" font-size=\"11\">\n<title>", W,
+	    H + dy, W, H + dy);
+	mk_buf_xml(b, title);
 	mk_buf_printf(b, "</title>\n<rect width=\"100%%\" height=\"100%%\" "
-	    "fill=\"white\"/>\n<text x=\"%.1f\" y=\"24\" font-size=\"14\" "
-	    "font-weight=\"bold\">Funnel plot: ", L);
-	mk_buf_xml(b, r->table->file);
-	mk_buf_printf(b, "</text>\n<svg x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+	    "fill=\"white\"/>\n");
+	const char *p = title;
+	for (size_t i = 0; i < nl; i++) {
+		char line[512];
+		size_t n = lines[i] < sizeof(line) ? lines[i] : sizeof(line) - 1;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		while (n > 0 && line[n - 1] == ' ')
+			line[--n] = '\0';
+		mk_buf_printf(b, "<text x=\"20\" y=\"%.1f\" font-size=\"14\" "
+		    "font-weight=\"bold\">", 24 + 18.0 * (double)i);
+		mk_buf_xml(b, line);
+		mk_buf_printf(b, "</text>\n");
+		p += lines[i];
+	}
+	if (dy > 0)
+		mk_buf_printf(b, "<g transform=\"translate(0 %.1f)\">\n", dy);
+	mk_buf_printf(b, "<svg x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 	    "height=\"%.1f\" viewBox=\"%.1f %.1f %.1f %.1f\">\n", L, T,
 	    W - L - R, H - T - B, L, T, W - L - R, H - T - B);
-	if (contours) {	/* p < 0.01 outside, then 0.01-0.05, 0.05-0.10 */
-		cone(b, &f, 0, 2.5758293035489, "fill=\"#d9d9d9\"");
-		cone(b, &f, 0, 1.95996398454005, "fill=\"#a6a6a6\"");
+	if (contours) {	/* p < 0.01 everywhere, then the cones inside it */
+		mk_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		    "height=\"%.1f\" fill=\"%s\"/>\n", L, T, W - L - R,
+		    H - T - B, "#8c8c8c");
+		cone(b, &f, 0, 2.5758293035489, "fill=\"#b3b3b3\"");
+		cone(b, &f, 0, 1.95996398454005, "fill=\"#d9d9d9\"");
 		cone(b, &f, 0, 1.64485362695147, "fill=\"white\"");
 	}
 	cone(b, &f, fit->est, z95, "fill=\"none\" stroke=\"black\" "
@@ -100,27 +167,32 @@ mk_render_funnel(mk_buf *b, const mk_result *r, const mk_bias *bi,
 		mk_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" "
 		    "fill=\"black\"/>\n", fx(&f, s->yi[i]),
 		    fy(&f, sqrt(s->vi[i])));
-	for (size_t j = 0; bi && j < bi->k0; j++)
+	for (size_t j = 0; imputed && j < bi->k0; j++)
 		mk_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3.5\" "
 		    "fill=\"white\" stroke=\"black\"/>\n", fx(&f, bi->fill_y[j]),
 		    fy(&f, sqrt(bi->fill_v[j])));
 	mk_buf_printf(b, "</svg>\n<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 	    "height=\"%.1f\" fill=\"none\" stroke=\"black\"/>\n", L, T,
 	    W - L - R, H - T - B);
-	for (int i = 0; i < f.ax.n; i++) {	/* x ticks */
+	double right = -INFINITY;	/* x ticks; labels never touch */
+	for (int i = 0; i < f.ax.n; i++) {
 		double x = fx(&f, f.ax.tick[i]);
 		snprintf(v, sizeof(v), "%g", me->log_scale ?
 		    exp(f.ax.tick[i]) : f.ax.tick[i]);
+		double w = mk_text_px(v, 11, 0);
 		mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-		    "y2=\"%.1f\" stroke=\"black\"/>\n<text x=\"%.1f\" "
-		    "y=\"%.1f\" text-anchor=\"middle\">%s</text>\n", x, H - B,
-		    x, H - B + 5, x, H - B + 18, v);
+		    "y2=\"%.1f\" stroke=\"black\"/>\n", x, H - B, x, H - B + 5);
+		if (x - w / 2 < right + 4)
+			continue;
+		mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor="
+		    "\"middle\">%s</text>\n", x, H - B + 18, v);
+		right = x + w / 2;
 	}
-	for (int i = 0; i <= 4; i++) {	/* y ticks: 0 .. semax */
-		double se = f.semax * i / 4;
+	for (int i = 0; i < ya.n; i++) {	/* y ticks: 0 .. semax */
+		double se = ya.tick[i];
 		mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 		    "y2=\"%.1f\" stroke=\"black\"/>\n<text x=\"%.1f\" "
-		    "y=\"%.1f\" text-anchor=\"end\">%.3g</text>\n", L - 5,
+		    "y=\"%.1f\" text-anchor=\"end\">%g</text>\n", L - 5,
 		    fy(&f, se), L, fy(&f, se), L - 8, fy(&f, se) + 4, se);
 	}
 	mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
@@ -128,17 +200,20 @@ mk_render_funnel(mk_buf *b, const mk_result *r, const mk_bias *bi,
 	    me->log_scale ? " (log scale)" : "");
 	mk_buf_printf(b, "<text transform=\"translate(18,%.1f) rotate(-90)\" "
 	    "text-anchor=\"middle\">Standard error</text>\n", (T + H - B) / 2);
-	if (contours)
-		mk_buf_printf(b, "<g font-size=\"9\"><rect x=\"%.1f\" y=\"%.1f\" "
-		    "width=\"10\" height=\"8\" fill=\"#a6a6a6\"/><text x=\"%.1f\" "
-		    "y=\"%.1f\">0.05 &lt; p &lt; 0.10</text><rect x=\"%.1f\" "
-		    "y=\"%.1f\" width=\"10\" height=\"8\" fill=\"#d9d9d9\"/>"
-		    "<text x=\"%.1f\" y=\"%.1f\">0.01 &lt; p &lt; 0.05</text>"
-		    "</g>\n", W - 200, 34.0, W - 186, 41.0, W - 100, 34.0,
-		    W - 86, 41.0);
-	if (bi && bi->k0 > 0)
+	if (contours) {	/* every zone in the key, the white one too */
+		double x = L;
+		mk_buf_printf(b, "<g font-size=\"9\">\n");
+		x = key(b, x, T - 6, "white", "p &gt; 0.10");
+		x = key(b, x, T - 6, "#d9d9d9", "0.05 &lt; p &lt; 0.10");
+		x = key(b, x, T - 6, "#b3b3b3", "0.01 &lt; p &lt; 0.05");
+		key(b, x, T - 6, "#8c8c8c", "p &lt; 0.01");
+		mk_buf_printf(b, "</g>\n");
+	}
+	if (imputed)
 		mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"9\">"
 		    "open circles: %zu studies imputed by trim and fill</text>"
 		    "\n", L, H - 8, bi->k0);
+	if (dy > 0)
+		mk_buf_printf(b, "</g>\n");
 	mk_buf_printf(b, "</svg>\n");
 }

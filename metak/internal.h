@@ -185,6 +185,12 @@ void mk_fmt_g15(char *out, double x);
 void mk_buf_g15(mk_buf *b, double x);
 /* Display columns of UTF-8 text (code points). */
 int mk_utf8_width(const char *s);
+/* The order of the study rows of s in r's forest plot (r->plot->sort):
+ * ord[0..k) indices into s; 0, or -1 (memory; ord then file order). */
+int mk_study_order(const mk_result *r, const mk_studies *s, size_t *ord);
+/* The drawn width in px of s at font size px (bold or not), for layout:
+ * Helvetica's widths with room for a wider fallback font (textw.c). */
+double mk_text_px(const char *s, double size, int bold);
 /* "p = 0.0123", "p < 0.0001" or "p = NA", as the text reports print it. */
 void mk_buf_p(mk_buf *b, double p);
 /* A CSV field, quoted when it holds a comma, quote or line break. */
@@ -208,6 +214,9 @@ typedef struct mk_axis {
 } mk_axis;
 
 void mk_axis_make(mk_axis *ax, double lo, double hi, int logscale);
+/* The user's range xlim[2] (NULL: none) and ticks at (natural scale; log
+ * taken for a log axis) in place of the chosen ones; 1 if any given. */
+int mk_axis_user(mk_axis *ax, const double *xlim, const double *at, int nat);
 /* A linear axis over [lo, hi] with nice ticks, not forced through 0. */
 void mk_axis_linear(mk_axis *ax, double lo, double hi);
 /* How reports show a measure's values (view.c): printed on the natural
@@ -236,7 +245,8 @@ const char *mk_view_unit(const mk_view *v);
 void mk_view_note(char *out, size_t n, mk_measure m);
 /* The axis a forest plot of fit f over studies s shows (n: the pooled
  * values' sample size for PFT). */
-void mk_view_axis(const mk_view *v, mk_axis *ax, const mk_fit *f,
+void mk_view_axis(const mk_view *v, mk_axis *ax, const mk_plot_opts *po,
+    const mk_fit *f,
     const mk_studies *s, double n);
 /* Position of x in the shown range, 0 at lo and 1 at hi (may be outside). */
 double mk_axis_pos(const mk_axis *ax, double x);

@@ -704,11 +704,22 @@ void mk_bias_free(mk_bias *b);
 /* ---- rendering (report.c) ---------------------------------------------- */
 
 /* Labels of a forest plot; NULL picks the default. */
+#define MK_PLOT_MAXAT 16
 typedef struct mk_plot_opts {
 	const char *title;
 	const char *favours_left, *favours_right;
 	const char *label_t, *label_c;	/* the arms' headings */
+	int xlim_set;			/* xlim holds the axis' range */
+	double xlim[2];			/* natural scale */
+	double at[MK_PLOT_MAXAT];	/* ticks, natural scale */
+	int nat;
+	int sort;			/* mk_sort: the study rows' order */
+	const char *sort_col;		/* MK_SORT_COLUMN: by this column */
+	int no_imputed;			/* funnel: trim-and-fill points hidden */
 } mk_plot_opts;
+
+typedef enum { MK_SORT_FILE, MK_SORT_EFFECT, MK_SORT_WEIGHT, MK_SORT_YEAR,
+    MK_SORT_COLUMN } mk_sort;
 
 typedef struct mk_result {
 	const mk_table *table;

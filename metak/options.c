@@ -249,6 +249,101 @@ bad:
 	return -1;
 }
 
+/* Finite numbers separated by commas into out[0..max); -1 with a usage
+ * error when one is not a number or there are too many. */
+static int
+numbers(const struct opt *o, const char *arg, double *out, int max, int *n)
+{
+	const char *p = arg;
+
+	*n = 0;
+	for (;;) {
+		char *end;
+		errno = 0;
+		double x = strtod(p, &end);
+		if (end == p || errno != 0 || !isfinite(x) || (*end != ',' &&
+		    *end != '\0')) {
+			usage_error("--%s: expected numbers separated by commas, "
+			    "got \"%s\"", o->name, arg);
+			return -1;
+		}
+		if (*n == max) {
+			usage_error("--%s: at most %d numbers", o->name, max);
+			return -1;
+		}
+		out[(*n)++] = x;
+		if (*end == '\0')
+			return 0;
+		p = end + 1;
+	}
+}
+
+/* --xlim LO,HI: the plots' axis range, LO < HI (natural scale). */
+int
+opt_xlim(struct cli *c, const struct opt *o, char *arg)
+{
+	int n;
+
+	if (numbers(o, arg, c->plot.xlim, 2, &n) != 0)
+		return -1;
+	if (n != 2 || !(c->plot.xlim[0] < c->plot.xlim[1])) {
+		usage_error("--%s: expected LO,HI with LO < HI, got \"%s\"",
+		    o->name, arg);
+		return -1;
+	}
+	c->plot.xlim_set = 1;
+	return 0;
+}
+
+/* --at X,Y,...: the plots' axis ticks, increasing. */
+int
+opt_at(struct cli *c, const struct opt *o, char *arg)
+{
+	if (numbers(o, arg, c->plot.at, MK_PLOT_MAXAT, &c->plot.nat) != 0)
+		return -1;
+	for (int i = 1; i < c->plot.nat; i++)
+		if (!(c->plot.at[i] > c->plot.at[i - 1])) {
+			usage_error("--%s: the ticks must increase, got \"%s\"",
+			    o->name, arg);
+			return -1;
+		}
+	return 0;
+}
+
+/* --sort effect|weight|year|COLUMN */
+int
+opt_sort(struct cli *c, const struct opt *o, char *arg)
+{
+	(void)o;
+	c->plot.sort = strcmp(arg, "effect") == 0 ? MK_SORT_EFFECT :
+	    strcmp(arg, "weight") == 0 ? MK_SORT_WEIGHT :
+	    strcmp(arg, "year") == 0 ? MK_SORT_YEAR : MK_SORT_COLUMN;
+	c->plot.sort_col = arg;
+	return 0;
+}
+
+int
+plot_check(const struct cli *c, const mk_table *t, mk_measure m)
+{
+	const mk_plot_opts *po = &c->plot;
+	int logscale = mk_measure_get(m)->log_scale;
+
+	if (logscale && ((po->xlim_set && !(po->xlim[0] > 0)) ||
+	    (po->nat > 0 && !(po->at[0] > 0)))) {
+		usage_error("--%s: %s is drawn on a log axis: its values must be "
+		    "positive", po->xlim_set && !(po->xlim[0] > 0) ? "xlim" :
+		    "at", mk_measure_get(m)->name);
+		return -1;
+	}
+	if (po->sort == MK_SORT_COLUMN && mk_table_col(t, po->sort_col,
+	    c->o.maps, c->o.nmaps) < 0) {
+		usage_error("--sort: \"%s\" is neither effect, weight, year nor "
+		    "a column of %s", po->sort_col, t->file);
+		return -1;
+	}
+	return 0;
+}
+
 int
 opt_list(struct cli *c, const struct opt *o, char *arg)
 {

@@ -193,7 +193,11 @@ const struct opt opt_table[] = {
 	{ "funnel", "FILE", CMD_BIAS, S_BIAS, opt_string, F(funnel), NULL, 0,
 	  0, "write a funnel plot (SVG) to FILE" },
 	{ "contours", NULL, CMD_BIAS, S_BIAS, opt_flag, F(contours), NULL, 0,
-	  0, "shade the funnel at p = 0.10, 0.05, 0.01" },
+	  0, "shade the funnel's zones p > 0.10, 0.05-0.10, 0.01-0.05 and "
+	  "< 0.01, with a key" },
+	{ "no-imputed", NULL, CMD_BIAS, S_BIAS, opt_flag,
+	  F(plot.no_imputed), NULL, 0, 0, "leave the studies trim and fill "
+	  "imputes out of the funnel plot" },
 	/* ---- the claim of metak check ---- */
 	{ "estimate", "X", CMD_CHECK, S_CLAIM, opt_string, F(claim[0]), NULL,
 	  0, 0, "the pooled estimate as printed" },
@@ -218,8 +222,19 @@ const struct opt opt_table[] = {
 	/* ---- plots ---- */
 	{ "svg", "FILE", CMD_POOL, S_PLOT, opt_string, F(svg), NULL, 0, 0,
 	  "write a forest plot (SVG) to FILE" },
-	{ "title", "TEXT", CMD_POOL, S_PLOT, opt_string, F(plot.title), NULL,
-	  0, 0, "the forest plot's title" },
+	{ "title", "TEXT", CMD_POOL | CMD_BIAS, S_PLOT, opt_string,
+	  F(plot.title), NULL, 0, 0, "the forest or funnel plot's title "
+	  "(default: the file's name), wrapped to the plot's width" },
+	{ "xlim", "LO,HI", CMD_POOL | CMD_BIAS, S_PLOT, opt_xlim, 0, NULL, 0,
+	  0, "the plots' effect axis from LO to HI, on the natural scale "
+	  "(ratios: positive); intervals beyond end in arrows" },
+	{ "at", "X[,Y...]", CMD_POOL | CMD_BIAS, S_PLOT, opt_at, 0, NULL, 0,
+	  0, "the effect axis' ticks, increasing, on the natural scale; "
+	  "without --xlim the axis spans them" },
+	{ "sort", "KEY", CMD_POOL, S_PLOT, opt_sort, 0, NULL, 0, 0,
+	  "the forest plot's study rows by effect (smallest first), weight "
+	  "(largest first), year (a year column, else the year in the study's "
+	  "name) or a column; ties and rows without a value keep file order" },
 	{ "favours-left", "TEXT", CMD_POOL, S_PLOT, opt_string,
 	  F(plot.favours_left), NULL, 0, 0, "label under the left of the "
 	  "axis (default \"Favours treatment\")" },

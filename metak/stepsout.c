@@ -203,6 +203,9 @@ mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
 		mk_axis_linear(&ax, v.lim_lo, v.lim_hi);
 	else
 		mk_axis_make(&ax, lo, hi, v.log);
+	if (r->plot != NULL)
+		mk_axis_user(&ax, r->plot->xlim_set ? r->plot->xlim : NULL,
+		    r->plot->at, r->plot->nat);
 	h = top + row * (double)(k + 1) + 60;
 	mk_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "

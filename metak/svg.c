@@ -11,7 +11,6 @@
 #include "internal.h"
 
 #define ROW 18.0	/* row height */
-#define CHAR 6.6	/* average glyph width at 11px, for layout */
 #define NUMW 48.0	/* a numeric data column */
 #define PLOTW 300.0
 #define FONT "Helvetica, Arial, sans-serif"
@@ -29,38 +28,72 @@ struct layout {
 	double wmax;
 	size_t *overall;	/* table row -> index in the overall fit */
 	double colw;		/* width of a data column */
+	double xmin, xmax;	/* the extent of the text drawn so far */
 };
 
-/* At most max code points of s, with "..." when cut. */
-static void
-cut(char *out, size_t n, const char *s, int max)
+/* The size and weight a text element's style attributes ask for. */
+static double
+style_px(const char *style, int *bold)
 {
-	int cols = 0;
-	size_t i = 0;
+	const char *fs = style ? strstr(style, "font-size=\"") : NULL;
 
-	if (mk_utf8_width(s) <= max) {
-		snprintf(out, n, "%s", s);
-		return;
-	}
-	while (s[i] && cols < max - 1 && i + 4 < n) {
-		i++;
-		while ((s[i] & 0xC0) == 0x80)
-			i++;
-		cols++;
-	}
-	memcpy(out, s, i);
-	snprintf(out + i, n - i, "\xE2\x80\xA6");	/* an ellipsis */
+	*bold = style != NULL && strstr(style, "bold") != NULL;
+	return fs ? atof(fs + 11) : 11;
 }
 
+/* A text element; its measured extent widens L's. */
 static void
-text(mk_buf *b, double x, double y, const char *anchor, const char *style,
-    const char *s)
+text(struct layout *L, mk_buf *b, double x, double y, const char *anchor,
+    const char *style, const char *s)
 {
+	int bold;
+	double size = style_px(style, &bold), w = mk_text_px(s, size, bold);
+	double x0 = anchor == NULL ? x : strcmp(anchor, "end") == 0 ? x - w :
+	    x - w / 2;
+
+	L->xmin = fmin(L->xmin, x0);
+	L->xmax = fmax(L->xmax, x0 + w);
 	mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\"%s%s%s%s>", x, y,
 	    anchor ? " text-anchor=\"" : "", anchor ? anchor : "",
 	    anchor ? "\"" : "", style ? style : "");
 	mk_buf_xml(b, s);
 	mk_buf_printf(b, "</text>\n");
+}
+
+/* The length of the longest start of s, up to a break, that fits in
+ * maxw px: after "; " if one fits, else before a space, else as many
+ * code points as fit (at least one). */
+static size_t
+fit_prefix(const char *s, double maxw, double size, int bold)
+{
+	char tmp[1024];
+	size_t n = strlen(s), semi = 0, space = 0, cp = 0;
+
+	if (n < sizeof(tmp) && mk_text_px(s, size, bold) <= maxw)
+		return n;
+	for (size_t i = 1; i <= n && i < sizeof(tmp); i++) {
+		if (i < n && (s[i] & 0xC0) == 0x80)
+			continue;	/* inside a code point */
+		memcpy(tmp, s, i);
+		tmp[i] = '\0';
+		if (mk_text_px(tmp, size, bold) > maxw)
+			break;
+		cp = i;
+		if (i < n && s[i] == ' ' && s[i - 1] == ';')
+			semi = i;
+		else if (i < n && s[i] == ' ')
+			space = i;
+	}
+	if (semi)
+		return semi;
+	if (space)
+		return space;
+	if (cp)
+		return cp;
+	size_t one = 1;
+	while (one < n && (s[one] & 0xC0) == 0x80)
+		one++;
+	return one;
 }
 
 static double
@@ -142,40 +175,24 @@ pvalue(char *out, size_t n, double p)
 		snprintf(out, n, "P = %.*f", p < 0.001 ? 5 : p < 0.01 ? 3 : 2, p);
 }
 
-/* Writes a line of text that may be long, wrapped at "; " to fit before
- * the plot area; advances L->y. */
+/* Writes a line of text that may be long, wrapped (at "; " where it can)
+ * to the plot's width; advances L->y. */
 static void
 note(mk_buf *b, struct layout *L, const char *s)
 {
-	int max = (int)((L->xplot - L->xlab - 8) / CHAR);
-	char line[512];
+	double max = L->width - 10 - (L->xlab + 8);
+	char line[1024];
 	const char *p = s;
 
 	while (*p) {
-		const char *end = p + strlen(p), *q = p, *best = NULL;
-		if (mk_utf8_width(p) > max)
-			while ((q = strstr(q, "; ")) != NULL) {
-				char tmp[512];
-				size_t len = (size_t)(q - p) + 1;
-				if (len >= sizeof(tmp))
-					break;
-				memcpy(tmp, p, len);
-				tmp[len] = '\0';
-				if (mk_utf8_width(tmp) > max)
-					break;
-				best = q + 1;
-				q += 2;
-			}
-		if (mk_utf8_width(p) > max && best != NULL)
-			end = best;
-		size_t len = (size_t)(end - p);
+		size_t len = fit_prefix(p, max, 10, 0);
 		if (len >= sizeof(line))
 			len = sizeof(line) - 1;
 		memcpy(line, p, len);
 		line[len] = '\0';
-		text(b, L->xlab + 8, L->y, NULL, " font-size=\"10\"", line);
+		text(L, b, L->xlab + 8, L->y, NULL, " font-size=\"10\"", line);
 		L->y += ROW - 4;
-		p = end;
+		p += len;
 		while (*p == ' ')
 			p++;
 	}
@@ -202,13 +219,17 @@ het_note(mk_buf *b, struct layout *L, const mk_fit *f)
 		    isfinite(f->i2) ? f->i2 : 0);
 	note(b, L, s);
 	pvalue(p, sizeof(p), f->p);
-	snprintf(s, sizeof(s), "Test for overall effect: %s = %.2f (%s)",
-	    isfinite(f->tdf) ? "t" : "Z", fabs(f->stat), p);
+	if (isfinite(f->tdf))
+		snprintf(s, sizeof(s), "Test for overall effect: t = %.2f, "
+		    "df = %.0f (%s)", fabs(f->stat), f->tdf, p);
+	else
+		snprintf(s, sizeof(s), "Test for overall effect: Z = %.2f (%s)",
+		    fabs(f->stat), p);
 	note(b, L, s);
 }
 
 static void
-raw_cells(mk_buf *b, const struct layout *L, const mk_studies *s, size_t i)
+raw_cells(mk_buf *b, struct layout *L, const mk_studies *s, size_t i)
 {
 	char v[32];
 
@@ -216,7 +237,7 @@ raw_cells(mk_buf *b, const struct layout *L, const mk_studies *s, size_t i)
 		if (isnan(s->raw[c][i]))
 			continue;	/* not given as the data themselves */
 		snprintf(v, sizeof(v), "%g", s->raw[c][i]);
-		text(b, L->xraw[c], L->y, "end", NULL, v);
+		text(L, b, L->xraw[c], L->y, "end", NULL, v);
 	}
 }
 
@@ -225,21 +246,20 @@ study_row(mk_buf *b, struct layout *L, const mk_studies *s, size_t i)
 {
 	const mk_fit *f = L->r->fit;
 	size_t j = L->overall[s->row[i]];
-	char label[160], tmp[32], ci[96], w[32];
+	char tmp[32], ci[96], w[32];
 	double y = L->y, z = mk_crit(f->level, NAN), se = sqrt(f->vi[j]);
 	double nn = mk_study_n(s, i);
 
-	cut(label, sizeof(label), mk_study_label(L->r, s, i, tmp,
-	    sizeof(tmp)), 40);
-	text(b, L->xlab, y, NULL, NULL, label);
+	text(L, b, L->xlab, y, NULL, NULL, mk_study_label(L->r, s, i, tmp,
+	    sizeof(tmp)));
 	raw_cells(b, L, s, i);
 	w[0] = '\0';
 	if (isfinite(f->weight[j]))
 		snprintf(w, sizeof(w), "%.1f%%", f->weight[j]);
-	text(b, L->xweight, y, "end", NULL, w);
+	text(L, b, L->xweight, y, "end", NULL, w);
 	fmt_ci(ci, sizeof(ci), L, f->yi[j], f->yi[j] - z * se,
 	    f->yi[j] + z * se, nn);
-	text(b, L->xeffect, y, "end", NULL, ci);
+	text(L, b, L->xeffect, y, "end", NULL, ci);
 	if (isfinite(f->yi[j]) && isfinite(f->weight[j])) {
 		double yc = y - 4, side = 4 + 10 * sqrt(f->weight[j] / L->wmax);
 		ci_line(b, L, f->yi[j] - z * se, f->yi[j] + z * se, yc, nn);
@@ -252,30 +272,75 @@ study_row(mk_buf *b, struct layout *L, const mk_studies *s, size_t i)
 	L->y += ROW;
 }
 
+/* In the data columns headed `head` ("Total", "Events"), the sum over
+ * the studies s; a column is left empty when a study lacks its value. */
+static int
+arm_sums(mk_buf *b, struct layout *L, const mk_studies *s, const char *head,
+    int bold)
+{
+	int arms, shown = 0;
+	const char *const *heads = mk_kind_heads(s->kind, &arms);
+	char v[48];
+
+	for (int c = 0; c < L->nraw && c < s->nraw; c++) {
+		long double t = 0;
+		int all = s->k > 0;
+		if (strcmp(heads[c], head) != 0)
+			continue;
+		for (size_t i = 0; i < s->k; i++)
+			if (isfinite(s->raw[c][i]))
+				t += s->raw[c][i];
+			else
+				all = 0;
+		if (!all)
+			continue;
+		snprintf(v, sizeof(v), "%.15g", (double)t);
+		text(L, b, L->xraw[c], L->y, "end", bold ?
+		    " font-weight=\"bold\"" : NULL, v);
+		shown = 1;
+	}
+	return shown;
+}
+
 /* The pooled row of fit f (nn: its studies' sample size for PFT). */
 static void
 pooled_row(mk_buf *b, struct layout *L, const mk_fit *f, const char *name,
-    double weight, int bold, double nn)
+    double weight, int bold, double nn, const mk_studies *s)
 {
 	char ci[96], w[32];
 
-	text(b, L->xlab, L->y, NULL, bold ? " font-weight=\"bold\"" : NULL,
+	text(L, b, L->xlab, L->y, NULL, bold ? " font-weight=\"bold\"" : NULL,
 	    name);
+	if (s != NULL) {	/* RevMan's totals: participants, then events */
+		arm_sums(b, L, s, "Total", 1);
+		arm_sums(b, L, s, "Time", 1);
+	}
 	snprintf(w, sizeof(w), "%.1f%%", weight);
-	text(b, L->xweight, L->y, "end", " font-weight=\"bold\"", w);
+	text(L, b, L->xweight, L->y, "end", " font-weight=\"bold\"", w);
 	fmt_ci(ci, sizeof(ci), L, f->est, f->lo, f->hi, nn);
-	text(b, L->xeffect, L->y, "end", " font-weight=\"bold\"", ci);
+	text(L, b, L->xeffect, L->y, "end", " font-weight=\"bold\"", ci);
 	diamond(b, L, f->est, f->lo, f->hi, L->y - 4, bold ? "black" :
 	    "#7f7f7f", nn);
 	L->y += ROW;
+	if (s != NULL) {
+		mk_buf row = { 0 };
+		if (arm_sums(&row, L, s, "Events", 0)) {
+			text(L, b, L->xlab, L->y, NULL, NULL, "Total events");
+			mk_buf_put(b, row.data, row.len);
+			L->y += ROW;
+		}
+		if (row.oom)
+			b->oom = 1;
+		mk_buf_free(&row);
+	}
 	if (mk_method_get(f->method)->random && f->k > 1 &&
 	    isfinite(f->pi_lo)) {
 		char pi[96];
-		text(b, L->xlab + 8, L->y, NULL, " font-size=\"10\"",
+		text(L, b, L->xlab + 8, L->y, NULL, " font-size=\"10\"",
 		    "Prediction interval");
 		snprintf(pi, sizeof(pi), "[%.2f, %.2f]", shown(L, f->pi_lo, nn),
 		    shown(L, f->pi_hi, nn));
-		text(b, L->xeffect, L->y, "end", " font-size=\"10\"", pi);
+		text(L, b, L->xeffect, L->y, "end", " font-size=\"10\"", pi);
 		double yc = L->y - 4;
 		ci_line(b, L, f->pi_lo, f->pi_hi, yc, nn);
 		double x0 = fmax(at(L, f->pi_lo, nn), L->xplot);
@@ -313,21 +378,28 @@ static void
 columns(struct layout *L)
 {
 	const mk_result *r = L->r;
-	int maxlab = 17;	/* "Study or subgroup" */
-	char tmp[32];
+	double labw = mk_text_px("Study or subgroup", 11, 1);
+	char tmp[32], s[512];
 
-	for (size_t i = 0; i < r->studies->k; i++) {
-		int n = mk_utf8_width(mk_study_label(r, r->studies, i, tmp,
-		    sizeof(tmp)));
-		maxlab = n > maxlab ? n : maxlab;
-	}
+	for (size_t i = 0; i < r->studies->k; i++)
+		labw = fmax(labw, mk_text_px(mk_study_label(r, r->studies, i,
+		    tmp, sizeof(tmp)), 11, 0));
 	for (size_t j = 0; r->sub && j < r->sub->n; j++) {
-		int n = mk_utf8_width(r->sub->g[j].level) + mk_utf8_width(r->sub->by) + 3;
-		maxlab = n > maxlab ? n : maxlab;
+		snprintf(s, sizeof(s), "%s = %s", r->sub->by, r->sub->g[j].level);
+		labw = fmax(labw, mk_text_px(s, 11, 1));
 	}
-	maxlab = maxlab > 40 ? 40 : maxlab;
+	if (r->sub && r->sub->none) {
+		snprintf(s, sizeof(s), "%s = (empty), overall only", r->sub->by);
+		labw = fmax(labw, mk_text_px(s, 11, 1));
+	}
+	const mk_metareg *g = r->reg;
+	for (size_t c = 0; g && g->fit.comp && c < g->nclusters; c++) {
+		snprintf(s, sizeof(s), "%s = %s", g->fit.comp[0].name,
+		    g->cluster_name[c] ? g->cluster_name[c] : "");
+		labw = fmax(labw, mk_text_px(s, 11, 1));
+	}
 	L->xlab = 10;
-	double x = L->xlab + maxlab * CHAR + 10;
+	double x = L->xlab + labw + 10;
 	L->nraw = r->studies->nraw;
 	L->colw = NUMW;
 	int arms;
@@ -335,7 +407,7 @@ columns(struct layout *L)
 	if (L->nraw >= 2 && arms == 2) {	/* wide enough for the headings */
 		int half = L->nraw / 2;
 		for (int a = 0; a < 2; a++) {
-			double need = (mk_utf8_width(arm_label(r, a)) * CHAR +
+			double need = (mk_text_px(arm_label(r, a), 11, 1) +
 			    12) / half;
 			L->colw = need > L->colw ? need : L->colw;
 		}
@@ -362,23 +434,23 @@ header(mk_buf *b, struct layout *L)
 
 	if (L->nraw >= 2 && arms == 2) {
 		int half = L->nraw / 2;
-		text(b, (L->xraw[0] - L->colw + L->xraw[half - 1]) / 2 + 4,
+		text(L, b, (L->xraw[0] - L->colw + L->xraw[half - 1]) / 2 + 4,
 		    L->y, "middle", bold, arm_label(r, 0));
-		text(b, (L->xraw[half] - L->colw + L->xraw[L->nraw - 1]) / 2 +
+		text(L, b, (L->xraw[half] - L->colw + L->xraw[L->nraw - 1]) / 2 +
 		    4, L->y, "middle", bold, arm_label(r, 1));
 	}
 	snprintf(eff, sizeof(eff), "%s, %s%s", mk_view_unit(&L->v), mi->name,
 	    r->fit->ci == MK_CI_HKSJ ? " (HKSJ)" : "");
-	text(b, L->xeffect, L->y, "end", bold, eff);
-	text(b, L->xplot + PLOTW / 2, L->y, "middle", bold, eff);
+	text(L, b, L->xeffect, L->y, "end", bold, eff);
+	text(L, b, L->xplot + PLOTW / 2, L->y, "middle", bold, eff);
 	L->y += ROW - 2;
-	text(b, L->xlab, L->y, NULL, bold, "Study or subgroup");
+	text(L, b, L->xlab, L->y, NULL, bold, "Study or subgroup");
 	for (int c = 0; c < L->nraw; c++)
-		text(b, L->xraw[c], L->y, "end", bold, sub[c]);
-	text(b, L->xweight, L->y, "end", bold, "Weight");
+		text(L, b, L->xraw[c], L->y, "end", bold, sub[c]);
+	text(L, b, L->xweight, L->y, "end", bold, "Weight");
 	snprintf(eff, sizeof(eff), "%g%% CI", r->fit->level);
-	text(b, L->xeffect, L->y, "end", bold, eff);
-	text(b, L->xplot + PLOTW / 2, L->y, "middle", bold, eff);
+	text(L, b, L->xeffect, L->y, "end", bold, eff);
+	text(L, b, L->xplot + PLOTW / 2, L->y, "middle", bold, eff);
 	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 	    "y2=\"%.1f\" stroke=\"black\"/>\n", L->xlab, L->y + 5,
 	    L->width - 20, L->y + 5);
@@ -399,21 +471,26 @@ axis(mk_buf *b, struct layout *L)
 		    px(L, 0), L->ytop - 14, px(L, 0), y);
 	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 	    "y2=\"%.1f\" stroke=\"black\"/>\n", x0, y, x1, y);
+	double right = -INFINITY;	/* of the last label drawn */
 	for (int i = 0; i < L->ax.n; i++) {
 		double x = px(L, L->ax.tick[i]);
 		mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 		    "y2=\"%.1f\" stroke=\"black\"/>\n", x, y, x, y + 4);
 		snprintf(v, sizeof(v), "%g", L->ax.log ? exp(L->ax.tick[i]) :
 		    L->ax.tick[i]);
-		text(b, x, y + 15, "middle", " font-size=\"10\"", v);
+		double w = mk_text_px(v, 10, 0);
+		if (x - w / 2 < right + 4)
+			continue;	/* labels never touch: this one unlabelled */
+		text(L, b, x, y + 15, "middle", " font-size=\"10\"", v);
+		right = x + w / 2;
 	}
 	/* "favours" labels where two groups are compared, or when given */
 	if (L->v.compare || (po && po->favours_left))
-		text(b, px(L, 0) - 6, y + 30, "end", " font-size=\"10\"",
+		text(L, b, px(L, 0) - 6, y + 30, "end", " font-size=\"10\"",
 		    po && po->favours_left ? po->favours_left :
 		    "Favours treatment");
 	if (L->v.compare || (po && po->favours_right))
-		text(b, px(L, 0) + 6, y + 30, NULL, " font-size=\"10\"",
+		text(L, b, px(L, 0) + 6, y + 30, NULL, " font-size=\"10\"",
 		    po && po->favours_right ? po->favours_right :
 		    "Favours control");
 	L->y = y + 42;
@@ -461,6 +538,22 @@ provenance(mk_buf *b, struct layout *L)
 	note(b, L, line);
 }
 
+/* The rows of studies s, in the order --sort asks for. */
+static void
+study_rows(mk_buf *b, struct layout *L, const mk_studies *s)
+{
+	size_t *ord = malloc((s->k ? s->k : 1) * sizeof(size_t));
+
+	if (ord == NULL || mk_study_order(L->r, s, ord) != 0) {
+		free(ord);
+		b->oom = 1;
+		return;
+	}
+	for (size_t i = 0; i < s->k; i++)
+		study_row(b, L, s, ord[i]);
+	free(ord);
+}
+
 /* Rows: the studies (by subgroup), subtotals, overall, tests, axis. */
 static void
 body(mk_buf *b, struct layout *L)
@@ -471,38 +564,30 @@ body(mk_buf *b, struct layout *L)
 	char s[256], p[32];
 
 	L->ytop = L->y;
-	if (r->sub == NULL) {
-		for (size_t i = 0; i < r->studies->k; i++)
-			study_row(b, L, r->studies, i);
-	}
+	if (r->sub == NULL)
+		study_rows(b, L, r->studies);
 	for (size_t j = 0; r->sub && j < r->sub->n; j++) {
 		const mk_group *g = &r->sub->g[j];
-		char name[160];
 		snprintf(s, sizeof(s), "%s = %s", r->sub->by, g->level);
-		cut(name, sizeof(name), s, 40);
-		text(b, L->xlab, L->y, NULL, " font-weight=\"bold\"", name);
+		text(L, b, L->xlab, L->y, NULL, " font-weight=\"bold\"", s);
 		L->y += ROW;
-		for (size_t i = 0; i < g->studies->k; i++)
-			study_row(b, L, g->studies, i);
+		study_rows(b, L, g->studies);
 		snprintf(s, sizeof(s), "Subtotal (k = %zu)", g->fit.k);
 		pooled_row(b, L, &g->fit, s, subtotal_weight(L, g->studies), 0,
-		    mk_studies_nhm(g->studies, NULL, g->studies->k));
+		    mk_studies_nhm(g->studies, NULL, g->studies->k), g->studies);
 		het_note(b, L, &g->fit);
 		L->y += 6;
 	}
 	if (r->sub != NULL && r->sub->none != NULL) {
-		char name[160];
 		snprintf(s, sizeof(s), "%s = (empty), overall only", r->sub->by);
-		cut(name, sizeof(name), s, 40);
-		text(b, L->xlab, L->y, NULL, " font-weight=\"bold\"", name);
+		text(L, b, L->xlab, L->y, NULL, " font-weight=\"bold\"", s);
 		L->y += ROW;
-		for (size_t i = 0; i < r->sub->none->k; i++)
-			study_row(b, L, r->sub->none, i);
+		study_rows(b, L, r->sub->none);
 		L->y += 6;
 	}
 	snprintf(s, sizeof(s), "Total (k = %zu, %s)", f->k, random ?
 	    "random effects" : "fixed effect");
-	pooled_row(b, L, f, s, 100, 1, L->n);
+	pooled_row(b, L, f, s, 100, 1, L->n, r->studies);
 	het_note(b, L, f);
 	if (r->sub != NULL) {
 		pvalue(p, sizeof(p), r->sub->p);
@@ -532,6 +617,7 @@ render(mk_buf *b, const mk_result *r, const mk_metareg *g,
 	size_t nrow = r->table->nrow ? r->table->nrow : 1;
 
 	memset(&L, 0, sizeof(L));
+	L.xmin = INFINITY;
 	L.r = r;
 	L.overall = calloc(nrow, sizeof(size_t));
 	if (L.overall == NULL) {
@@ -546,7 +632,7 @@ render(mk_buf *b, const mk_result *r, const mk_metareg *g,
 	mk_view_init(&L.v, r->studies->measure);
 	L.n = g ? mk_studies_nhm(r->studies, g->study, g->k) :
 	    mk_studies_nhm(r->studies, NULL, r->studies->k);
-	mk_view_axis(&L.v, &L.ax, r->fit, r->studies, L.n);
+	mk_view_axis(&L.v, &L.ax, r->plot, r->fit, r->studies, L.n);
 	columns(&L);
 	L.y = 56;
 	header(&body_buf, &L);
@@ -564,16 +650,43 @@ render(mk_buf *b, const mk_result *r, const mk_metareg *g,
 		    '/') + 1 : r->table->file,	/* the file name, not its path */
 		    mk_measure_get(r->studies->measure)->label, g ?
 		    "multilevel model" : mk_method_get(r->fit->method)->label);
+	/* the canvas holds all the text drawn, and the title wrapped to it */
+	double dx = L.xmin < 10 ? 10 - L.xmin : 0;
+	double width = fmax(L.width, L.xmax + 10) + dx;
+	size_t lines[64], nl = 0;
+	for (const char *p = title; *p && nl < 64; nl++) {
+		lines[nl] = fit_prefix(p, width - 2 * L.xlab, 14, 1);
+		p += lines[nl];
+		while (*p == ' ')
+			p++, lines[nl]++;
+	}
+	double dy = nl > 1 ? (double)(nl - 1) * 18 : 0;
 	mk_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
 	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"%s\" "
-	    "font-size=\"11\">\n<title>", L.width, L.y, L.width, L.y, FONT);
+	    "font-size=\"11\">\n<title>", ceil(width), L.y + dy, ceil(width),
+	    L.y + dy, FONT);
 	mk_buf_xml(b, title);
 	mk_buf_printf(b, "</title>\n<rect width=\"100%%\" height=\"100%%\" "
 	    "fill=\"white\"/>\n");
-	text(b, L.xlab, 24, NULL, " font-size=\"14\" font-weight=\"bold\"",
-	    title);
+	const char *p = title;
+	for (size_t i = 0; i < nl; i++) {
+		char line[256];
+		size_t len = lines[i] < sizeof(line) ? lines[i] : sizeof(line) - 1;
+		memcpy(line, p, len);
+		line[len] = '\0';
+		while (len > 0 && line[len - 1] == ' ')
+			line[--len] = '\0';
+		text(&L, b, L.xlab, 24 + 18 * (double)i, NULL,
+		    " font-size=\"14\" font-weight=\"bold\"", line);
+		p += lines[i];
+	}
+	if (dx > 0 || dy > 0)
+		mk_buf_printf(b, "<g transform=\"translate(%.1f %.1f)\">\n", dx,
+		    dy);
 	mk_buf_put(b, body_buf.data ? body_buf.data : "", body_buf.len);
+	if (dx > 0 || dy > 0)
+		mk_buf_printf(b, "</g>\n");
 	if (body_buf.oom)
 		b->oom = 1;
 	mk_buf_free(&body_buf);
@@ -597,11 +710,9 @@ body_ml(mk_buf *b, struct layout *L, const mk_metareg *g, const mk_fit *f)
 
 	L->ytop = L->y;
 	for (size_t c = 0; c < g->nclusters; c++) {
-		char name[160];
 		snprintf(s, sizeof(s), "%s = %s", m->comp[0].name,
 		    g->cluster_name[c] ? g->cluster_name[c] : "");
-		cut(name, sizeof(name), s, 40);
-		text(b, L->xlab, L->y, NULL, " font-weight=\"bold\"", name);
+		text(L, b, L->xlab, L->y, NULL, " font-weight=\"bold\"", s);
 		L->y += ROW;
 		for (size_t i = 0; i < g->k; i++)
 			if (g->cluster[i] == c)
@@ -609,7 +720,7 @@ body_ml(mk_buf *b, struct layout *L, const mk_metareg *g, const mk_fit *f)
 		L->y += 4;
 	}
 	snprintf(s, sizeof(s), "Total (k = %zu)", g->k);
-	pooled_row(b, L, f, s, 100, 1, L->n);
+	pooled_row(b, L, f, s, 100, 1, L->n, NULL);
 	len = (size_t)snprintf(s, sizeof(s), "Variance components:");
 	for (size_t l = 0; l < m->ncomp && len < sizeof(s); l++)
 		len += (size_t)snprintf(s + len, sizeof(s) - len, "%s "

@@ -353,7 +353,7 @@ mk_render_text(mk_buf *b, const mk_result *r)
 		c.overall[r->studies->row[i]] = i;
 	widths(&c);
 	mk_view_init(&c.v, r->studies->measure);
-	mk_view_axis(&c.v, &c.ax, f, r->studies, mk_studies_nhm(r->studies,
+	mk_view_axis(&c.v, &c.ax, r->plot, f, r->studies, mk_studies_nhm(r->studies,
 	    NULL, r->studies->k));
 	preamble(b, r);
 	snprintf(hdr, sizeof(hdr), "%s [%g%% CI]", mk_view_unit(&c.v),

@@ -40,13 +40,16 @@ mk_view_pos(const mk_view *v, double x, double n)
  * interval (n: the pooled values' sample size for PFT); a fixed natural
  * range for proportions and correlations. */
 void
-mk_view_axis(const mk_view *v, mk_axis *ax, const mk_fit *f,
-    const mk_studies *s, double n)
+mk_view_axis(const mk_view *v, mk_axis *ax, const mk_plot_opts *po,
+    const mk_fit *f, const mk_studies *s, double n)
 {
 	double lo = INFINITY, hi = -INFINITY, z = 1.959963984540054;
 
 	if (v->fixed) {
 		mk_axis_linear(ax, v->lim_lo, v->lim_hi);
+		if (po != NULL)
+			mk_axis_user(ax, po->xlim_set ? po->xlim : NULL, po->at,
+			    po->nat);
 		return;
 	}
 	for (size_t i = 0; i < f->k; i++) {
@@ -69,6 +72,8 @@ mk_view_axis(const mk_view *v, mk_axis *ax, const mk_fit *f,
 			hi = fmax(hi, mk_view_pos(v, ends[i], n));
 		}
 	mk_axis_make(ax, lo, hi, v->log);
+	if (po != NULL)
+		mk_axis_user(ax, po->xlim_set ? po->xlim : NULL, po->at, po->nat);
 }
 
 const char *
