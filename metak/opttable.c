@@ -223,8 +223,8 @@ const struct opt opt_table[] = {
 	{ "svg", "FILE", CMD_POOL, S_PLOT, opt_string, F(svg), NULL, 0, 0,
 	  "write a forest plot (SVG) to FILE" },
 	{ "title", "TEXT", CMD_POOL | CMD_BIAS, S_PLOT, opt_string,
-	  F(plot.title), NULL, 0, 0, "the forest or funnel plot's title "
-	  "(default: the file's name), wrapped to the plot's width" },
+	  F(plot.title), NULL, 0, 0, "the plot's title (forest, leave-one-"
+	  "out, cumulative or funnel; default: the file's name)" },
 	{ "xlim", "LO,HI", CMD_POOL | CMD_BIAS, S_PLOT, opt_xlim, 0, NULL, 0,
 	  0, "the plots' effect axis from LO to HI, on the natural scale "
 	  "(ratios: positive); intervals beyond end in arrows" },

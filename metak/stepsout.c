@@ -183,8 +183,7 @@ mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
     int cumulative)
 {
 	const mk_measure_info *me = mk_measure_get(r->studies->measure);
-	double row = 18, xlab = 10, xtext = 330, xplot = 350, pw = 300;
-	double top = 70, h, w = xplot + pw + 20;
+	double row = 18, xlab = 10, pw = 300, top = 70, h;
 	size_t k = r->studies->k;
 	double lo = INFINITY, hi = -INFINITY;
 	double nall = mk_studies_nhm(r->studies, NULL, k);
@@ -206,21 +205,35 @@ mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
 	if (r->plot != NULL)
 		mk_axis_user(&ax, r->plot->xlim_set ? r->plot->xlim : NULL,
 		    r->plot->at, r->plot->nat);
+	/* columns from the widths of what they hold: labels, then the CI */
+	double labw = mk_text_px(cumulative ? "Adding (in order)" : "Omitting",
+	    11, 1);
+	for (size_t j = 0; j < k; j++)
+		labw = fmax(labw, mk_text_px(label(r, st[j].study, tmp,
+		    sizeof(tmp)), 11, 0));
+	snprintf(s, sizeof(s), "%s [%g%% CI]", mk_view_unit(&v), r->fit->level);
+	double xtext = xlab + labw + 10 + fmax(130, mk_text_px(s, 11, 1));
+	double xplot = xtext + 20, w = xplot + pw + 20;
+	char title[512];
+	const char *base = strrchr(r->table->file, '/');
+	if (r->plot && r->plot->title)
+		snprintf(title, sizeof(title), "%s", r->plot->title);
+	else
+		snprintf(title, sizeof(title), "%s meta-analysis: %s", cumulative ?
+		    "Cumulative" : "Leave-one-out", base ? base + 1 :
+		    r->table->file);
+	w = fmax(w, xlab + mk_text_px(title, 14, 1) + 10);
 	h = top + row * (double)(k + 1) + 60;
 	mk_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
 	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\""
 	    "Helvetica, Arial, sans-serif\" font-size=\"11\">\n<title>",
-	    w, h, w, h);
-	snprintf(s, sizeof(s), "%s meta-analysis: ", cumulative ?
-	    "Cumulative" : "Leave-one-out");
-	mk_buf_xml(b, s);
-	mk_buf_xml(b, r->table->file);
+	    ceil(w), h, ceil(w), h);
+	mk_buf_xml(b, title);
 	mk_buf_printf(b, "</title>\n<rect width=\"100%%\" height=\"100%%\" "
 	    "fill=\"white\"/>\n<text x=\"%.1f\" y=\"24\" font-size=\"14\" "
 	    "font-weight=\"bold\">", xlab);
-	mk_buf_xml(b, s);
-	mk_buf_xml(b, r->table->file);
+	mk_buf_xml(b, title);
 	mk_buf_printf(b, "</text>\n<text x=\"%.1f\" y=\"52\" font-weight="
 	    "\"bold\">%s</text>\n<text x=\"%.1f\" y=\"52\" text-anchor=\"end\" "
 	    "font-weight=\"bold\">%s [%g%% CI]</text>\n", xlab, cumulative ?
@@ -263,14 +276,19 @@ mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
 		    xplot + pw * mk_axis_pos(&ax, 0), yb);
 	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
 	    "stroke=\"black\"/>\n", xplot, yb, xplot + pw, yb);
+	double right = -INFINITY;	/* labels never touch */
 	for (int i = 0; i < ax.n; i++) {
 		double x = xplot + pw * mk_axis_pos(&ax, ax.tick[i]);
 		snprintf(s, sizeof(s), "%g", ax.log ? exp(ax.tick[i]) :
 		    ax.tick[i]);
+		double tw = mk_text_px(s, 10, 0);
 		mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-		    "y2=\"%.1f\" stroke=\"black\"/>\n<text x=\"%.1f\" y=\"%.1f\" "
-		    "text-anchor=\"middle\" font-size=\"10\">%s</text>\n", x, yb,
-		    x, yb + 4, x, yb + 16, s);
+		    "y2=\"%.1f\" stroke=\"black\"/>\n", x, yb, x, yb + 4);
+		if (x - tw / 2 < right + 4)
+			continue;
+		mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor="
+		    "\"middle\" font-size=\"10\">%s</text>\n", x, yb + 16, s);
+		right = x + tw / 2;
 	}
 	mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\">dashed "
 	    "grey line: all %zu studies</text>\n</svg>\n", xplot, yb + 36, k);
