@@ -100,27 +100,8 @@ mk_render_funnel(mk_buf *b, const mk_result *r, const mk_bias *bi,
 	else
 		snprintf(title, sizeof(title), "Funnel plot: %s", base ? base + 1 :
 		    r->table->file);
-	/* the title wrapped to the canvas: at spaces, else where it must */
-	size_t lines[32], nl = 0;
-	for (const char *p = title; *p && nl < 32; nl++) {
-		char tmp[512];
-		size_t n = strlen(p), best = 0, fit_n = 0;
-		for (size_t i = 1; i <= n; i++) {
-			if (i < n && (p[i] & 0xC0) == 0x80)
-				continue;
-			memcpy(tmp, p, i);
-			tmp[i] = '\0';
-			if (mk_text_px(tmp, 14, 1) > W - 2 * 20)
-				break;
-			fit_n = i;
-			if (i == n || p[i] == ' ')
-				best = i;
-		}
-		lines[nl] = best ? best : fit_n ? fit_n : 1;
-		p += lines[nl];
-		while (*p == ' ')
-			p++, lines[nl]++;
-	}
+	mk_buf tb = { 0 };	/* the title, wrapped to the canvas */
+	size_t nl = mk_svg_title(&tb, title, 20, W - 2 * 20);
 	double dy = nl > 1 ? 18.0 * (double)(nl - 1) : 0;
 
 	mk_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -131,20 +112,10 @@ mk_render_funnel(mk_buf *b, const mk_result *r, const mk_bias *bi,
 	mk_buf_xml(b, title);
 	mk_buf_printf(b, "</title>\n<rect width=\"100%%\" height=\"100%%\" "
 	    "fill=\"white\"/>\n");
-	const char *p = title;
-	for (size_t i = 0; i < nl; i++) {
-		char line[512];
-		size_t n = lines[i] < sizeof(line) ? lines[i] : sizeof(line) - 1;
-		memcpy(line, p, n);
-		line[n] = '\0';
-		while (n > 0 && line[n - 1] == ' ')
-			line[--n] = '\0';
-		mk_buf_printf(b, "<text x=\"20\" y=\"%.1f\" font-size=\"14\" "
-		    "font-weight=\"bold\">", 24 + 18.0 * (double)i);
-		mk_buf_xml(b, line);
-		mk_buf_printf(b, "</text>\n");
-		p += lines[i];
-	}
+	mk_buf_put(b, tb.data ? tb.data : "", tb.len);
+	if (tb.oom)
+		b->oom = 1;
+	mk_buf_free(&tb);
 	if (dy > 0)
 		mk_buf_printf(b, "<g transform=\"translate(0 %.1f)\">\n", dy);
 	mk_buf_printf(b, "<svg x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "

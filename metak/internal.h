@@ -191,6 +191,13 @@ int mk_study_order(const mk_result *r, const mk_studies *s, size_t *ord);
 /* The drawn width in px of s at font size px (bold or not), for layout:
  * Helvetica's widths with room for a wider fallback font (textw.c). */
 double mk_text_px(const char *s, double size, int bold);
+/* The length of the longest start of s, up to a break, that fits in maxw
+ * px: after "; " if one fits, else before a space, else as many code
+ * points as fit (at least one). */
+size_t mk_text_fit(const char *s, double maxw, double size, int bold);
+/* A plot's title as bold 14 px lines from (x, 24), 18 px apart, wrapped
+ * to maxw; the number of lines. */
+size_t mk_svg_title(mk_buf *b, const char *title, double x, double maxw);
 /* "p = 0.0123", "p < 0.0001" or "p = NA", as the text reports print it. */
 void mk_buf_p(mk_buf *b, double p);
 /* A CSV field, quoted when it holds a comma, quote or line break. */

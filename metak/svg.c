@@ -60,42 +60,6 @@ text(struct layout *L, mk_buf *b, double x, double y, const char *anchor,
 	mk_buf_printf(b, "</text>\n");
 }
 
-/* The length of the longest start of s, up to a break, that fits in
- * maxw px: after "; " if one fits, else before a space, else as many
- * code points as fit (at least one). */
-static size_t
-fit_prefix(const char *s, double maxw, double size, int bold)
-{
-	char tmp[1024];
-	size_t n = strlen(s), semi = 0, space = 0, cp = 0;
-
-	if (n < sizeof(tmp) && mk_text_px(s, size, bold) <= maxw)
-		return n;
-	for (size_t i = 1; i <= n && i < sizeof(tmp); i++) {
-		if (i < n && (s[i] & 0xC0) == 0x80)
-			continue;	/* inside a code point */
-		memcpy(tmp, s, i);
-		tmp[i] = '\0';
-		if (mk_text_px(tmp, size, bold) > maxw)
-			break;
-		cp = i;
-		if (i < n && s[i] == ' ' && s[i - 1] == ';')
-			semi = i;
-		else if (i < n && s[i] == ' ')
-			space = i;
-	}
-	if (semi)
-		return semi;
-	if (space)
-		return space;
-	if (cp)
-		return cp;
-	size_t one = 1;
-	while (one < n && (s[one] & 0xC0) == 0x80)
-		one++;
-	return one;
-}
-
 static double
 px(const struct layout *L, double v)
 {
@@ -185,7 +149,7 @@ note(mk_buf *b, struct layout *L, const char *s)
 	const char *p = s;
 
 	while (*p) {
-		size_t len = fit_prefix(p, max, 10, 0);
+		size_t len = mk_text_fit(p, max, 10, 0);
 		if (len >= sizeof(line))
 			len = sizeof(line) - 1;
 		memcpy(line, p, len);
@@ -653,13 +617,8 @@ render(mk_buf *b, const mk_result *r, const mk_metareg *g,
 	/* the canvas holds all the text drawn, and the title wrapped to it */
 	double dx = L.xmin < 10 ? 10 - L.xmin : 0;
 	double width = fmax(L.width, L.xmax + 10) + dx;
-	size_t lines[64], nl = 0;
-	for (const char *p = title; *p && nl < 64; nl++) {
-		lines[nl] = fit_prefix(p, width - 2 * L.xlab, 14, 1);
-		p += lines[nl];
-		while (*p == ' ')
-			p++, lines[nl]++;
-	}
+	mk_buf tb = { 0 };
+	size_t nl = mk_svg_title(&tb, title, L.xlab, width - 2 * L.xlab);
 	double dy = nl > 1 ? (double)(nl - 1) * 18 : 0;
 	mk_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
@@ -669,18 +628,10 @@ render(mk_buf *b, const mk_result *r, const mk_metareg *g,
 	mk_buf_xml(b, title);
 	mk_buf_printf(b, "</title>\n<rect width=\"100%%\" height=\"100%%\" "
 	    "fill=\"white\"/>\n");
-	const char *p = title;
-	for (size_t i = 0; i < nl; i++) {
-		char line[256];
-		size_t len = lines[i] < sizeof(line) ? lines[i] : sizeof(line) - 1;
-		memcpy(line, p, len);
-		line[len] = '\0';
-		while (len > 0 && line[len - 1] == ' ')
-			line[--len] = '\0';
-		text(&L, b, L.xlab, 24 + 18 * (double)i, NULL,
-		    " font-size=\"14\" font-weight=\"bold\"", line);
-		p += lines[i];
-	}
+	mk_buf_put(b, tb.data ? tb.data : "", tb.len);
+	if (tb.oom)
+		b->oom = 1;
+	mk_buf_free(&tb);
 	if (dx > 0 || dy > 0)
 		mk_buf_printf(b, "<g transform=\"translate(%.1f %.1f)\">\n", dx,
 		    dy);

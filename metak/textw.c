@@ -2,7 +2,10 @@
  * the advance widths of Helvetica (Adobe's AFM, per 1000 em) for ASCII,
  * an em-wide allowance for CJK and other wide code points and 0.65 em for
  * the rest, scaled up to cover the wider fonts a browser may fall back to
- * (DejaVu Sans is about 12% wider than Helvetica). */
+ * (DejaVu Sans is about 12% wider than Helvetica); where lines break to
+ * fit a width, and a plot's title written wrapped. */
+#include <string.h>
+
 #include "internal.h"
 
 /* Helvetica, code points 32..126 */
@@ -72,4 +75,63 @@ mk_text_px(const char *s, double size, int bold)
 		p += len;
 	}
 	return em / 1000 * size * FALLBACK * (bold ? BOLD : 1);
+}
+
+size_t
+mk_text_fit(const char *s, double maxw, double size, int bold)
+{
+	char tmp[1024];
+	size_t n = strlen(s), semi = 0, space = 0, cp = 0;
+
+	if (n < sizeof(tmp) && mk_text_px(s, size, bold) <= maxw)
+		return n;
+	for (size_t i = 1; i <= n && i < sizeof(tmp); i++) {
+		if (i < n && (s[i] & 0xC0) == 0x80)
+			continue;	/* inside a code point */
+		memcpy(tmp, s, i);
+		tmp[i] = '\0';
+		if (mk_text_px(tmp, size, bold) > maxw)
+			break;
+		cp = i;
+		if (i < n && s[i] == ' ' && s[i - 1] == ';')
+			semi = i;
+		else if (i < n && s[i] == ' ')
+			space = i;
+	}
+	if (semi)
+		return semi;
+	if (space)
+		return space;
+	if (cp)
+		return cp;
+	size_t one = 1;
+	while (one < n && (s[one] & 0xC0) == 0x80)
+		one++;
+	return one;
+}
+
+size_t
+mk_svg_title(mk_buf *b, const char *title, double x, double maxw)
+{
+	const char *p = title;
+	size_t nl = 0;
+	char line[1024];
+
+	while (*p) {
+		size_t n = mk_text_fit(p, maxw, 14, 1);
+		size_t len = n < sizeof(line) ? n : sizeof(line) - 1;
+		memcpy(line, p, len);
+		line[len] = '\0';
+		while (len > 0 && line[len - 1] == ' ')
+			line[--len] = '\0';
+		mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"14\" "
+		    "font-weight=\"bold\">", x, 24 + 18 * (double)nl);
+		mk_buf_xml(b, line);
+		mk_buf_printf(b, "</text>\n");
+		nl++;
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	return nl;
 }
