@@ -178,9 +178,15 @@ study_rows(mk_buf *b, const struct ctx *c, const mk_studies *s)
 	const mk_fit *f = c->r->fit;
 	double z = mk_crit(f->level, NAN);
 	char tmp[32];
+	size_t *ord = malloc((s->k ? s->k : 1) * sizeof(size_t));
 
-	for (size_t i = 0; i < s->k; i++) {
-		size_t j = c->overall[s->row[i]];
+	if (ord == NULL || mk_study_order(c->r, s, ord) != 0) {
+		free(ord);
+		b->oom = 1;
+		return;
+	}
+	for (size_t o = 0; o < s->k; o++) {	/* in --sort's order */
+		size_t i = ord[o], j = c->overall[s->row[i]];
 		double se = sqrt(f->vi[j]), n = mk_study_n(s, i);
 		cell(b, mk_study_label(c->r, s, i, tmp, sizeof(tmp)), c->lw);
 		effect_ci(b, c, f->yi[j], f->yi[j] - z * se, f->yi[j] + z * se,
@@ -190,6 +196,7 @@ study_rows(mk_buf *b, const struct ctx *c, const mk_studies *s)
 		strip(b, c, f->yi[j], f->yi[j] - z * se, f->yi[j] + z * se,
 		    0, n);
 	}
+	free(ord);
 }
 
 /* The pooled rows of fit f over studies s. */
