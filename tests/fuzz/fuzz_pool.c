@@ -91,13 +91,15 @@ one(const mk_table *t, const mk_opts *o)
 			mk_render_funnel(&b, &r, &bi, 1);
 		mk_bias_free(&bi);
 		mk_step *st = NULL;
-		if (s->k <= 40 && mk_leave1out(s, o, &st, &err) == 0) {
+		mk_sens_ctl two = { 2, NULL, NULL };	/* the threaded path */
+		if (s->k <= 40 && mk_leave1out(s, o, &two, &st, &err) == 0) {
 			mk_render_steps_json(&b, &r, st, 0);
 			mk_render_steps_svg(&b, &r, st, 0);
 		}
 		free(st);
 		st = NULL;
-		if (s->k <= 40 && mk_cumulative(s, NULL, o, &st, &err) == 0)
+		if (s->k <= 40 && mk_cumulative(s, NULL, o, &two, &st, &err) ==
+		    0)
 			mk_render_steps_text(&b, &r, st, 1);
 		free(st);
 		mk_check_row *rows = NULL;
