@@ -4,6 +4,7 @@
  * the user's range and ticks (--xlim, --at), and the mapping from the
  * analysis scale to a position in [0, 1]. */
 #include <math.h>
+#include <stdio.h>
 
 #include "internal.h"
 
@@ -145,6 +146,18 @@ mk_axis_linear(mk_axis *ax, double lo, double hi)
 	for (double t = ax->lo; t <= ax->hi + step / 2 &&
 	    ax->n < MK_AXIS_MAXTICKS; t += step)
 		ax->tick[ax->n++] = fabs(t) < step * 1e-9 ? 0 : t;
+}
+
+int
+mk_axis_label(const mk_axis *ax, int i, double x, double size,
+    double *right, char *out, size_t n)
+{
+	snprintf(out, n, "%g", ax->log ? exp(ax->tick[i]) : ax->tick[i]);
+	double w = mk_text_px(out, size, 0);
+	if (x - w / 2 < *right + 4)
+		return 0;	/* it would touch the one before: unlabelled */
+	*right = x + w / 2;
+	return 1;
 }
 
 double

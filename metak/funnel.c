@@ -148,16 +148,11 @@ mk_render_funnel(mk_buf *b, const mk_result *r, const mk_bias *bi,
 	double right = -INFINITY;	/* x ticks; labels never touch */
 	for (int i = 0; i < f.ax.n; i++) {
 		double x = fx(&f, f.ax.tick[i]);
-		snprintf(v, sizeof(v), "%g", me->log_scale ?
-		    exp(f.ax.tick[i]) : f.ax.tick[i]);
-		double w = mk_text_px(v, 11, 0);
 		mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 		    "y2=\"%.1f\" stroke=\"black\"/>\n", x, H - B, x, H - B + 5);
-		if (x - w / 2 < right + 4)
-			continue;
-		mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor="
-		    "\"middle\">%s</text>\n", x, H - B + 18, v);
-		right = x + w / 2;
+		if (mk_axis_label(&f.ax, i, x, 11, &right, v, sizeof(v)))
+			mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-"
+			    "anchor=\"middle\">%s</text>\n", x, H - B + 18, v);
 	}
 	for (int i = 0; i < ya.n; i++) {	/* y ticks: 0 .. semax */
 		double se = ya.tick[i];

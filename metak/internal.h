@@ -224,6 +224,12 @@ void mk_axis_make(mk_axis *ax, double lo, double hi, int logscale);
 /* The user's range xlim[2] (NULL: none) and ticks at (natural scale; log
  * taken for a log axis) in place of the chosen ones; 1 if any given. */
 int mk_axis_user(mk_axis *ax, const double *xlim, const double *at, int nat);
+/* Tick i's label ("%g", natural scale) into out, and 1 when it may be
+ * drawn centred at x (size px) without touching the label before it, whose
+ * right end *right holds (updated); 0: leave this tick unlabelled. Start
+ * *right at -INFINITY. */
+int mk_axis_label(const mk_axis *ax, int i, double x, double size,
+    double *right, char *out, size_t n);
 /* A linear axis over [lo, hi] with nice ticks, not forced through 0. */
 void mk_axis_linear(mk_axis *ax, double lo, double hi);
 /* How reports show a measure's values (view.c): printed on the natural

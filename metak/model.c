@@ -149,11 +149,12 @@ fit_stats(mk_model *m, const mk_design *d, mk_wls *s, double rss,
 	if (d->sums != NULL) {
 		slog = mk_sums_log(d->sums, m->tau2);
 		slogv = mk_sums_log(d->sums, 0);
-	}
-	for (size_t i = 0; d->sums == NULL && i < d->k; i++) {	/* sum log(v +
-							 * tau2), log v */
-		slog += log(d->v[i] + m->tau2);
-		slogv += log(d->v[i]);
+	} else {
+		for (size_t i = 0; i < d->k; i++) {	/* sum log(v + tau2),
+							 * sum log v */
+			slog += log(d->v[i] + m->tau2);
+			slogv += log(d->v[i]);
+		}
 	}
 	m->reml_fit = m->method == MK_REML;
 	if (m->reml_fit) {

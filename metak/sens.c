@@ -261,13 +261,11 @@ sums_setup(struct sens *z, double *y, double *v, double est, double t)
 	z->shift = est;
 	z->t0 = isfinite(t) ? t : 0;
 	z->t1 = z->t0;
-	if (z->o->method == MK_SJ) {	/* its start, var(y) (k-1)/k */
-		mk_sums_init(&z->full, y, v, z->shift, 0, 0);
-		for (size_t j = 0; j < z->k; j++)
-			mk_sums_add(&z->full, j, 1);
-		z->full.n = z->k;
+	if (z->o->method == MK_SJ) {	/* its start, var(y) (k-1)/k: the
+					 * unweighted fit's RSS / k */
+		mk_design d = { z->k, 1, y, v, NULL, NULL };
 		mk_wls w;
-		if (mk_wls_init(&w, 1) == 0 && mk_sums_ols(&z->full, &w) == 0)
+		if (mk_wls_init(&w, 1) == 0 && mk_wls_ols(&d, &w) == 0)
 			z->t1 = w.rss / (double)z->k;
 		mk_wls_free(&w);
 	}

@@ -222,8 +222,10 @@ mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
 		snprintf(title, sizeof(title), "%s meta-analysis: %s", cumulative ?
 		    "Cumulative" : "Leave-one-out", base ? base + 1 :
 		    r->table->file);
-	w = fmax(w, xlab + mk_text_px(title, 14, 1) + 10);
-	h = top + row * (double)(k + 1) + 60;
+	mk_buf tb = { 0 };	/* the title, wrapped to the plot's width */
+	size_t nl = mk_svg_title(&tb, title, xlab, w - 2 * xlab);
+	double dy = nl > 1 ? 18 * (double)(nl - 1) : 0;
+	h = top + row * (double)(k + 1) + 60 + dy;
 	mk_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
 	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\""
@@ -231,10 +233,13 @@ mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
 	    ceil(w), h, ceil(w), h);
 	mk_buf_xml(b, title);
 	mk_buf_printf(b, "</title>\n<rect width=\"100%%\" height=\"100%%\" "
-	    "fill=\"white\"/>\n<text x=\"%.1f\" y=\"24\" font-size=\"14\" "
-	    "font-weight=\"bold\">", xlab);
-	mk_buf_xml(b, title);
-	mk_buf_printf(b, "</text>\n<text x=\"%.1f\" y=\"52\" font-weight="
+	    "fill=\"white\"/>\n");
+	mk_buf_put(b, tb.data ? tb.data : "", tb.len);
+	if (tb.oom)
+		b->oom = 1;
+	mk_buf_free(&tb);
+	mk_buf_printf(b, "<g transform=\"translate(0 %.1f)\">\n", dy);
+	mk_buf_printf(b, "<text x=\"%.1f\" y=\"52\" font-weight="
 	    "\"bold\">%s</text>\n<text x=\"%.1f\" y=\"52\" text-anchor=\"end\" "
 	    "font-weight=\"bold\">%s [%g%% CI]</text>\n", xlab, cumulative ?
 	    "Adding (in order)" : "Omitting", xtext, mk_view_unit(&v),
@@ -279,17 +284,14 @@ mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
 	double right = -INFINITY;	/* labels never touch */
 	for (int i = 0; i < ax.n; i++) {
 		double x = xplot + pw * mk_axis_pos(&ax, ax.tick[i]);
-		snprintf(s, sizeof(s), "%g", ax.log ? exp(ax.tick[i]) :
-		    ax.tick[i]);
-		double tw = mk_text_px(s, 10, 0);
 		mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 		    "y2=\"%.1f\" stroke=\"black\"/>\n", x, yb, x, yb + 4);
-		if (x - tw / 2 < right + 4)
-			continue;
-		mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor="
-		    "\"middle\" font-size=\"10\">%s</text>\n", x, yb + 16, s);
-		right = x + tw / 2;
+		if (mk_axis_label(&ax, i, x, 10, &right, s, sizeof(s)))
+			mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-"
+			    "anchor=\"middle\" font-size=\"10\">%s</text>\n", x,
+			    yb + 16, s);
 	}
 	mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\">dashed "
-	    "grey line: all %zu studies</text>\n</svg>\n", xplot, yb + 36, k);
+	    "grey line: all %zu studies</text>\n</g>\n</svg>\n", xplot, yb + 36,
+	    k);
 }

@@ -440,13 +440,8 @@ axis(mk_buf *b, struct layout *L)
 		double x = px(L, L->ax.tick[i]);
 		mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 		    "y2=\"%.1f\" stroke=\"black\"/>\n", x, y, x, y + 4);
-		snprintf(v, sizeof(v), "%g", L->ax.log ? exp(L->ax.tick[i]) :
-		    L->ax.tick[i]);
-		double w = mk_text_px(v, 10, 0);
-		if (x - w / 2 < right + 4)
-			continue;	/* labels never touch: this one unlabelled */
-		text(L, b, x, y + 15, "middle", " font-size=\"10\"", v);
-		right = x + w / 2;
+		if (mk_axis_label(&L->ax, i, x, 10, &right, v, sizeof(v)))
+			text(L, b, x, y + 15, "middle", " font-size=\"10\"", v);
 	}
 	/* "favours" labels where two groups are compared, or when given */
 	if (L->v.compare || (po && po->favours_left))

@@ -151,9 +151,9 @@ ll_drop(const mk_design *d, mk_wls *s, double tau2, int reml)
 		return NAN;
 	if (d->sums != NULL)
 		slog = mk_sums_log(d->sums, tau2) - mk_sums_log(d->sums, 0);
-	for (size_t i = 0; d->sums == NULL && i < d->k; i++)	/* sum log((v +
-							 * tau2) / v) */
-		slog += log1p(tau2 / d->v[i]);
+	else
+		for (size_t i = 0; i < d->k; i++)	/* sum log((v + tau2)/v) */
+			slog += log1p(tau2 / d->v[i]);
 	return (double)((slog + s->rss - rss0 + (reml ? s->logdet - ld0 :
 	    0)) / 2);
 }
@@ -224,14 +224,17 @@ sidik_jonkman(const mk_design *d, mk_wls *s)
 	long double ybar = 0, ss = 0;
 	double kk = (double)d->k;
 
-	if (d->sums != NULL && mk_sums_ols(d->sums, s) == 0)
+	if (d->sums != NULL) {	/* one mean: its unweighted fit's RSS */
+		if (mk_sums_ols(d->sums, s) != 0)
+			return NAN;
 		ss = s->rss;
-	for (size_t i = 0; d->sums == NULL && i < d->k; i++)	/* mean of y */
-		ybar += d->y[i];
-	ybar /= kk;
-	for (size_t i = 0; d->sums == NULL && i < d->k; i++)	/* sum of
-							 * squares about it */
-		ss += (d->y[i] - ybar) * (d->y[i] - ybar);
+	} else {
+		for (size_t i = 0; i < d->k; i++)	/* mean of y */
+			ybar += d->y[i];
+		ybar /= kk;
+		for (size_t i = 0; i < d->k; i++)	/* squares about it */
+			ss += (d->y[i] - ybar) * (d->y[i] - ybar);
+	}
 	double t0 = (double)(ss / kk);
 	if (mk_wls_at(d, t0, s, 0) != 0)
 		return NAN;
