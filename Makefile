@@ -11,22 +11,14 @@ WARN       = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow \
              -Wcast-qual -Wvla
 LDLIBS     = -lcsv -lgsl -lgslcblas -lm -lpthread
 
-LIBSRC = metak/buf.c metak/diag.c metak/csvin.c metak/table.c \
-         metak/names.c metak/transf.c metak/strmap.c metak/numparse.c metak/studies.c metak/columns.c metak/escalc.c metak/binbias.c metak/convert.c metak/forms.c metak/effect.c metak/wls.c metak/tau2.c metak/roots.c \
-         metak/het.c metak/model.c metak/mods.c metak/metareg.c \
-         metak/permute.c metak/regout.c metak/regtext.c metak/bubble.c metak/mlm.c \
-         metak/mlfit.c metak/robust.c metak/robustcl.c \
-         metak/pool.c metak/subgroup.c metak/report.c metak/provenance.c metak/text.c \
-         metak/axis.c metak/view.c metak/svg.c metak/bias.c metak/biasout.c \
-         metak/funnel.c metak/each.c metak/sens.c metak/sums.c metak/textw.c metak/rowsort.c metak/stepsout.c \
-         metak/check.c metak/checkout.c
+# the library, one folder per layer (metak/*/README.md says what each may
+# call); the command line in metak/cli/ prints, exits and is not part of it
+LAYERS = base read effects fit analyses render plot
+LIBSRC = $(foreach l,$(LAYERS),$(sort $(wildcard metak/$(l)/*.c)))
 LIBOBJ = $(LIBSRC:metak/%.c=build/obj/%.o)
-# the command line: prints, exits, and is not part of the library
-CLISRC = metak/main.c metak/options.c metak/opttable.c metak/messages.c \
-         metak/outfile.c metak/run.c metak/cmd_pool.c metak/cmd_each.c \
-         metak/cmd_bias.c metak/cmd_check.c metak/cmd_metareg.c
+CLISRC = $(sort $(wildcard metak/cli/*.c))
 CLIOBJ = $(CLISRC:metak/%.c=build/obj/%.o)
-HDR    = metak/metak.h metak/internal.h metak/cli.h
+HDR    = $(wildcard metak/*.h metak/*/*.h)
 
 # build folder: build, build/asan, build/vg
 B ?= build
@@ -36,8 +28,8 @@ RUNNER ?=
 all: $(B)/metak $(B)/libmetak.a
 
 $(B)/obj/%.o: metak/%.c $(HDR)
-	@mkdir -p $(B)/obj
-	$(CC) $(CFLAGS) $(WARN) -c -o $@ $<
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(WARN) -Imetak -c -o $@ $<
 
 $(B)/libmetak.a: $(LIBOBJ:build/%=$(B)/%)
 	rm -f $@
@@ -135,8 +127,8 @@ build/fuzz/fuzz_pool: tests/fuzz/fuzz_pool.c $(LIBSRC) $(HDR)
 # (.clang-tidy lists the checks; the ones left out are false positives here)
 static:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
-	    --inline-suppr --suppress=missingIncludeSystem -Imetak metak/*.c
-	clang-tidy --quiet metak/*.c -- $(WARN) -Imetak 2>&1 | \
+	    --inline-suppr --suppress=missingIncludeSystem -Imetak $(LIBSRC) $(CLISRC)
+	clang-tidy --quiet $(LIBSRC) $(CLISRC) -- $(WARN) -Imetak 2>&1 | \
 	    { ! grep -E 'error:|warning:'; }
 	@echo "static: cppcheck and clang-tidy clean"
 
