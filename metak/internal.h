@@ -325,4 +325,12 @@ void mk_render_provenance_text(mk_buf *b, const mk_result *r);
  * (binbias.c). */
 int mk_bias_binary(const mk_studies *s, mk_bias *b, mk_err *err);
 
+/* stepsout.c: for step j of leave-one-out or cumulative refits, the
+ * sample size PFT needs (the harmonic mean of the n of the studies it
+ * pools; NaN but for proportions), a value on the natural scale as shown
+ * (tiny values as 0, never "-0.000"). */
+double mk_step_n(const mk_result *r, const mk_step *st, size_t j,
+    int cumulative);
+double mk_step_shown(const mk_view *v, double x, double n);
+
 #endif

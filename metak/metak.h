@@ -134,7 +134,10 @@ int mk_col_suggest(const mk_table *t, const char *name, char *out, size_t n);
 struct mk_opts;
 /* The column of each canonical name in t under o's --map (cached). */
 const int *mk_columns(const mk_table *t, const struct mk_opts *o);
-/* Column index of canonical name (honouring maps), case-insensitive; -1. */
+/* The header's column named name (case-insensitive), or -1 (table.c). */
+int mk_table_find(const mk_table *t, const char *name);
+/* Column index of canonical name (honouring maps, then the names exports
+ * give it), case-insensitive; -1 (columns.c). */
 int mk_table_col(const mk_table *t, const char *name, const mk_map *maps,
     size_t nmaps);
 const char *mk_table_cell(const mk_table *t, size_t row, int col);
@@ -144,6 +147,21 @@ int mk_table_push(mk_table *t, char **f, size_t n, long line, mk_err *err);
 void mk_table_truncate(mk_table *t);
 /* Keeps only rows for which keep[row] is nonzero. */
 void mk_table_filter(mk_table *t, const unsigned char *keep);
+
+/* What a report shows of a table's rows (rows.c), so that renderers never
+ * read the table: the file's name, each row's line and study label ("":
+ * none; shown as "line N"), and with --sort year|COLUMN the cell each row
+ * is ordered by (key NULL: no such column). Strings are the table's. */
+typedef struct mk_rows {
+	const char *file;
+	size_t n;
+	const long *line;
+	const char **label;
+	const char **key;
+} mk_rows;
+int mk_rows_init(mk_rows *v, const mk_table *t, const struct mk_opts *o,
+    const char *keycol, mk_err *err);
+void mk_rows_free(mk_rows *v);
 
 /* ---- measures, methods, options ---------------------------------------- */
 
@@ -722,7 +740,7 @@ typedef enum { MK_SORT_FILE, MK_SORT_EFFECT, MK_SORT_WEIGHT, MK_SORT_YEAR,
     MK_SORT_COLUMN } mk_sort;
 
 typedef struct mk_result {
-	const mk_table *table;
+	const mk_rows *rows;
 	const mk_studies *studies;
 	const mk_opts *opts;
 	const mk_fit *fit;
@@ -773,7 +791,10 @@ void mk_render_funnel(mk_buf *b, const mk_result *r, const mk_bias *bi,
  * level. */
 void mk_render_svg(mk_buf *b, const mk_result *r);
 int mk_render_svg_ml(mk_buf *b, const mk_result *r, mk_err *err);
-/* Label of study i (the study column, else "row N"). */
+/* Label of table row row, and of study i of s (the study column, else
+ * "line N"). */
+const char *mk_row_label(const mk_result *r, size_t row, char *tmp,
+    size_t tmpsz);
 const char *mk_study_label(const mk_result *r, const mk_studies *s, size_t i,
     char *tmp, size_t tmpsz);
 

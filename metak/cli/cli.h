@@ -89,6 +89,11 @@ extern const size_t opt_count;
 extern const char *const opt_sections[];
 
 /* Setters used by the table (options.c). */
+/* "a b c": o's visible choices for command cmd, joined by sep; and the
+ * names of the library's measures (or methods), space-separated. */
+void choice_list(char *out, size_t n, const struct opt *o, unsigned cmd,
+    const char *sep);
+void library_names(char *out, size_t n, int measures);
 int opt_flag(struct cli *, const struct opt *, char *);
 int opt_string(struct cli *, const struct opt *, char *);
 int opt_number(struct cli *, const struct opt *, char *);
@@ -172,12 +177,15 @@ int outfile_close(struct outfile *of, int commit);
 /* run.c: what every command does first: read, select, compute, fit. */
 struct run {
 	mk_table *t;
+	mk_rows rows;		/* what the renderers show of t's rows */
 	mk_studies *s;
 	mk_fit f;
 	mk_warn w;
 	mk_err err;
 };
 int apply_where(mk_table *t, const struct cli *c, mk_err *err);
+/* The column --sort orders the rows by (year or COLUMN), else NULL. */
+const char *sort_column(const struct cli *c);
 /* Reads the table and computes the studies (r->s, at least one). */
 int load_studies(struct cli *c, struct run *r);
 int load_and_fit(struct cli *c, struct run *r);

@@ -21,7 +21,7 @@ cmd_bias(struct cli *c)
 	}
 	if (mk_bias_run(r.s, &c->o, c->egger_rma, c->r0, &bi, &r.err) != 0)
 		goto done;
-	mk_result res = { .table = r.t, .studies = r.s, .opts = &c->o,
+	mk_result res = { .rows = &r.rows, .studies = r.s, .opts = &c->o,
 	    .fit = &r.f, .plot = &c->plot };
 	if (c->format == FMT_JSON)
 		mk_render_bias_json(&b, &res, &bi);

@@ -47,9 +47,16 @@ each_render(const void *ud, mk_buf *out, const char *analysis,
 		else
 			mk_render_each_csv(out, analysis, NULL, k);
 	} else if (c->format == FMT_JSON) {
-		mk_result r = { .table = t, .studies = s, .opts = &c->o,
+		mk_rows rows;
+		mk_err err;
+		mk_result r = { .rows = &rows, .studies = s, .opts = &c->o,
 		    .fit = f, .no_studies = 1, .analysis = analysis };
+		if (mk_rows_init(&rows, t, &c->o, NULL, &err) != 0) {
+			out->oom = 1;
+			return;
+		}
 		mk_render_json(out, &r);
+		mk_rows_free(&rows);
 	} else {
 		mk_render_each_csv(out, analysis, f, k);
 	}

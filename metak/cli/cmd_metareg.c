@@ -60,7 +60,7 @@ cmd_metareg(struct cli *c)
 	    mk_metareg_run(r.t, r.s, &c->o, &spec, &r.w, &r.err);
 	if (g == NULL)
 		goto done;
-	mk_result res = { .table = r.t, .studies = r.s, .opts = &c->o,
+	mk_result res = { .rows = &r.rows, .studies = r.s, .opts = &c->o,
 	    .no_studies = c->no_studies, .plot = &c->plot, .reg = g };
 	if (c->format == FMT_JSON)
 		mk_render_reg_json(&b, &res);

@@ -140,7 +140,7 @@ run_steps(struct cli *c, struct run *r)
 		free(order);
 		return EXIT_DATA;
 	}
-	mk_result res = { .table = r->t, .studies = r->s, .opts = &c->o,
+	mk_result res = { .rows = &r->rows, .studies = r->s, .opts = &c->o,
 	    .fit = &r->f, .plot = &c->plot };
 	if (c->format == FMT_JSON)
 		mk_render_steps_json(&b, &res, st, c->cumulative);
@@ -194,7 +194,7 @@ cmd_pool(struct cli *c)
 		    sg->g[j].level);
 		warn_capped(&r.w, &sg->g[j].fit, where);
 	}
-	mk_result res = { .table = r.t, .studies = r.s, .opts = &c->o,
+	mk_result res = { .rows = &r.rows, .studies = r.s, .opts = &c->o,
 	    .fit = &r.f, .sub = sg, .no_studies = c->no_studies,
 	    .plot = &c->plot, .cols = term_cols(c) };
 	if (c->format == FMT_JSON)

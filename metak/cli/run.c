@@ -45,6 +45,14 @@ apply_where(mk_table *t, const struct cli *c, mk_err *err)
 	return 0;
 }
 
+const char *
+sort_column(const struct cli *c)
+{
+	if (c->plot.sort == MK_SORT_YEAR)
+		return "year";
+	return c->plot.sort == MK_SORT_COLUMN ? c->plot.sort_col : NULL;
+}
+
 /* metafor reports a Q-profile bound beyond its search limit as the limit
  * (printed with ">"); metak does the same and says so. */
 void
@@ -71,7 +79,8 @@ load_studies(struct cli *c, struct run *r)
 		    "--by");
 		return -1;
 	}
-	if ((r->s = mk_studies_from_table(r->t, &c->o, &r->w, &r->err)) == NULL)
+	if ((r->s = mk_studies_from_table(r->t, &c->o, &r->w, &r->err)) == NULL ||
+	    mk_rows_init(&r->rows, r->t, &c->o, sort_column(c), &r->err) != 0)
 		return -1;
 	if (r->s->k == 0) {
 		if (r->t->nrow == 0)
@@ -113,6 +122,7 @@ run_end(struct run *r, const struct cli *c, int rc)
 	}
 	mk_fit_free(&r->f);
 	mk_studies_free(r->s);
+	mk_rows_free(&r->rows);
 	mk_table_free(r->t);
 	mk_warn_clear(&r->w);
 	return rc;

@@ -8,52 +8,8 @@
  * c^2 and leaves every test statistic as it was. */
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "internal.h"
-
-double
-mk_vscale(const mk_design *d)
-{
-	long double s = 0;
-
-	if (d->sums != NULL)
-		return mk_sums_vscale(d->sums);
-	for (size_t i = 0; i < d->k; i++)	/* sum 1/v */
-		s += 1.0L / d->v[i];
-	return s > 0 ? (double)((long double)d->k / s) : 1;
-}
-
-double
-mk_qgen(const mk_design *d, double tau2)
-{
-	mk_wls s;
-	double q = NAN;
-
-	if (mk_wls_init(&s, d->p) != 0)
-		return NAN;
-	if (mk_wls_at(d, tau2, &s, 0) == 0)
-		q = s.rss;
-	mk_wls_free(&s);
-	return q;
-}
-
-int
-mk_q_typical(const mk_design *d, double *q, double *tv)
-{
-	mk_wls s;
-	int rc = -1;
-
-	if (mk_wls_init(&s, d->p) != 0)
-		return -1;
-	if (mk_wls_at(d, 0, &s, MK_WLS_TRACES) == 0) {
-		*q = s.rss;
-		*tv = ((double)d->k - (double)d->p) / s.trp;
-		rc = 0;
-	}
-	mk_wls_free(&s);
-	return rc;
-}
 
 /* Estimating equations in tau2, each decreasing through its root:
  * ML:   yPPy - sum w          REML: yPPy - trP

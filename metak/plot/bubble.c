@@ -161,7 +161,7 @@ mk_render_bubble(mk_buf *b, const mk_result *r, mk_err *err)
 		mk_buf_xml(b, r->plot->title);
 	else {
 		mk_buf_printf(b, "Bubble plot: ");
-		mk_buf_xml(b, r->table->file);
+		mk_buf_xml(b, r->rows->file);
 	}
 	mk_buf_printf(b, "</title>\n<rect width=\"100%%\" height=\"100%%\" "
 	    "fill=\"white\"/>\n<text x=\"%.1f\" y=\"24\" font-size=\"14\" "
@@ -170,7 +170,7 @@ mk_render_bubble(mk_buf *b, const mk_result *r, mk_err *err)
 		mk_buf_xml(b, r->plot->title);
 	else {
 		mk_buf_printf(b, "Bubble plot: ");
-		mk_buf_xml(b, r->table->file);
+		mk_buf_xml(b, r->rows->file);
 	}
 	mk_buf_printf(b, "</text>\n<svg x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 	    "height=\"%.1f\" viewBox=\"%.1f %.1f %.1f %.1f\">\n", L, T,

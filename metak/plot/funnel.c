@@ -94,12 +94,12 @@ mk_render_funnel(mk_buf *b, const mk_result *r, const mk_bias *bi,
 		mk_axis_user(&f.ax, po->xlim_set ? po->xlim : NULL, po->at,
 		    po->nat);
 
-	const char *base = strrchr(r->table->file, '/');
+	const char *base = strrchr(r->rows->file, '/');
 	if (po && po->title)
 		snprintf(title, sizeof(title), "%s", po->title);
 	else
 		snprintf(title, sizeof(title), "Funnel plot: %s", base ? base + 1 :
-		    r->table->file);
+		    r->rows->file);
 	mk_buf tb = { 0 };	/* the title, wrapped to the canvas */
 	size_t nl = mk_svg_title(&tb, title, 20, W - 2 * 20);
 	double dy = nl > 1 ? 18.0 * (double)(nl - 1) : 0;

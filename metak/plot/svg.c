@@ -480,14 +480,8 @@ provenance(mk_buf *b, struct layout *L)
 	n = (size_t)snprintf(line, sizeof(line), "Left out:");
 	size_t shown = s->nout < 10 ? s->nout : 10;
 	for (size_t j = 0; j < shown && n < sizeof(line); j++) {
-		int c = mk_table_col(r->table, "study", r->opts->maps,
-		    r->opts->nmaps);
-		const char *lab = mk_table_cell(r->table, s->out[j].row, c);
-		if (c < 0 || lab[0] == '\0') {
-			snprintf(tmp, sizeof(tmp), "line %ld",
-			    r->table->line[s->out[j].row]);
-			lab = tmp;
-		}
+		const char *lab = mk_row_label(r, s->out[j].row, tmp,
+		    sizeof(tmp));
 		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s %s (%s)",
 		    j ? ";" : "", lab, s->out[j].why);
 	}
@@ -573,7 +567,7 @@ render(mk_buf *b, const mk_result *r, const mk_metareg *g,
 	mk_buf body_buf = { 0 };
 	const mk_plot_opts *po = r->plot;
 	char title[256];
-	size_t nrow = r->table->nrow ? r->table->nrow : 1;
+	size_t nrow = r->rows->n ? r->rows->n : 1;
 
 	memset(&L, 0, sizeof(L));
 	L.xmin = INFINITY;
@@ -605,8 +599,8 @@ render(mk_buf *b, const mk_result *r, const mk_metareg *g,
 		snprintf(title, sizeof(title), "%s", po->title);
 	else
 		snprintf(title, sizeof(title), "%s: %s (%s)",
-		    strrchr(r->table->file, '/') ? strrchr(r->table->file,
-		    '/') + 1 : r->table->file,	/* the file name, not its path */
+		    strrchr(r->rows->file, '/') ? strrchr(r->rows->file,
+		    '/') + 1 : r->rows->file,	/* the file name, not its path */
 		    mk_measure_get(r->studies->measure)->label, g ?
 		    "multilevel model" : mk_method_get(r->fit->method)->label);
 	/* the canvas holds all the text drawn, and the title wrapped to it */

@@ -212,3 +212,31 @@ mk_col_suggest(const mk_table *t, const char *name, char *out, size_t n)
 	}
 	return out[0] != '\0';
 }
+
+int
+mk_table_check_maps(const mk_table *t, const mk_map *maps, size_t nmaps,
+    mk_err *err)
+{
+	for (size_t m = 0; m < nmaps; m++)
+		if (mk_table_col(t, maps[m].column, NULL, 0) < 0) {
+			mk_err_set(err, t->file, 1, maps[m].column, "no such column "
+			    "(--map %s=%s)", maps[m].name, maps[m].column);
+			return -1;
+		}
+	return 0;
+}
+
+int
+mk_table_col(const mk_table *t, const char *name, const mk_map *maps,
+    size_t nmaps)
+{
+	int c;
+
+	for (size_t m = 0; m < nmaps; m++)
+		if (strcasecmp(maps[m].name, name) == 0) {
+			name = maps[m].column;
+			break;
+		}
+	c = mk_table_find(t, name);
+	return c >= 0 ? c : mk_alias_col(t, name);
+}

@@ -267,31 +267,12 @@ mk_table_parse(const char *name, const char *data, size_t len, mk_err *err)
 }
 
 int
-mk_table_check_maps(const mk_table *t, const mk_map *maps, size_t nmaps,
-    mk_err *err)
+mk_table_find(const mk_table *t, const char *name)
 {
-	for (size_t m = 0; m < nmaps; m++)
-		if (mk_table_col(t, maps[m].column, NULL, 0) < 0) {
-			mk_err_set(err, t->file, 1, maps[m].column, "no such column "
-			    "(--map %s=%s)", maps[m].name, maps[m].column);
-			return -1;
-		}
-	return 0;
-}
-
-int
-mk_table_col(const mk_table *t, const char *name, const mk_map *maps,
-    size_t nmaps)
-{
-	for (size_t m = 0; m < nmaps; m++)
-		if (strcasecmp(maps[m].name, name) == 0) {
-			name = maps[m].column;
-			break;
-		}
 	for (size_t i = 0; i < t->ncol; i++)
 		if (strcasecmp(t->names[i], name) == 0)
 			return (int)i;
-	return mk_alias_col(t, name);
+	return -1;
 }
 
 const char *

@@ -68,7 +68,7 @@ mk_render_bias_text(mk_buf *b, const mk_result *r, const mk_bias *bi)
 	int lg = me->log_scale;
 	size_t k = r->studies->k;
 
-	mk_buf_printf(b, "%s: %zu studies\n%s (%s), %s\n\n", r->table->file,
+	mk_buf_printf(b, "%s: %zu studies\n%s (%s), %s\n\n", r->rows->file,
 	    k, me->label, me->name, mk_method_get(f->method)->label);
 	mk_buf_printf(b, "Egger's regression test (%s):\n  slope on the "
 	    "SE %.4f (its SE %.4f), %s = %.3f", bi->egger_rma ?

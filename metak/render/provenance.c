@@ -1,4 +1,5 @@
-/* provenance.c: where each study's numbers came from, in every output:
+/* provenance.c: which row each study is and where its numbers came from,
+ * in every output: its label (the study column, else its line),
  * the form it was read in and the conversion applied (JSON "from" and
  * "conversion", a CSV column, the text report's data section), and the
  * rows left out with the reason (JSON "left_out", the text report). */
@@ -39,18 +40,22 @@ mk_json_from(mk_buf *b, const mk_studies *s, size_t i)
 		mk_buf_printf(b, "null");
 }
 
-/* The label of table row r. */
-static const char *
-row_label(const mk_result *r, size_t row, char *tmp, size_t n)
+const char *
+mk_row_label(const mk_result *r, size_t row, char *tmp, size_t tmpsz)
 {
-	int c = mk_table_col(r->table, "study", r->opts->maps,
-	    r->opts->nmaps);
-	const char *v = mk_table_cell(r->table, row, c);
+	const char *v = r->rows->label[row];
 
-	if (c >= 0 && v[0] != '\0')
+	if (v[0] != '\0')
 		return v;
-	snprintf(tmp, n, "line %ld", r->table->line[row]);
+	snprintf(tmp, tmpsz, "line %ld", r->rows->line[row]);
 	return tmp;
+}
+
+const char *
+mk_study_label(const mk_result *r, const mk_studies *s, size_t i, char *tmp,
+    size_t tmpsz)
+{
+	return mk_row_label(r, s->row[i], tmp, tmpsz);
 }
 
 void
@@ -62,9 +67,9 @@ mk_json_left_out(mk_buf *b, const mk_result *r)
 	mk_buf_printf(b, "\n \"left_out\": [");
 	for (size_t j = 0; j < s->nout; j++) {
 		mk_buf_printf(b, "%s\n  {\"study\": ", j ? "," : "");
-		mk_json_str(b, row_label(r, s->out[j].row, tmp, sizeof(tmp)));
+		mk_json_str(b, mk_row_label(r, s->out[j].row, tmp, sizeof(tmp)));
 		mk_buf_printf(b, ", \"line\": %ld, \"reason\": ",
-		    r->table->line[s->out[j].row]);
+		    r->rows->line[s->out[j].row]);
 		mk_json_str(b, s->out[j].why);
 		mk_buf_printf(b, "}");
 	}
@@ -98,7 +103,7 @@ mk_render_provenance_text(mk_buf *b, const mk_result *r)
 			mk_from_note(s, i, note, sizeof(note));
 			if (note[0] == '\0')
 				continue;
-			mk_buf_printf(b, "  %s (%s): %s\n", mk_label(row_label(r,
+			mk_buf_printf(b, "  %s (%s): %s\n", mk_label(mk_row_label(r,
 			    s->row[i], tmp, sizeof(tmp)), e, sizeof(e)),
 			    mk_from_name((mk_from)s->from[i]), note);
 		}
@@ -108,8 +113,8 @@ mk_render_provenance_text(mk_buf *b, const mk_result *r)
 		    s->nout_all == 1 ? "" : "s");
 		for (size_t j = 0; j < s->nout; j++)
 			mk_buf_printf(b, "  %s (line %ld): %s\n",
-			    mk_label(row_label(r, s->out[j].row, tmp, sizeof(tmp)),
-			    e, sizeof(e)), r->table->line[s->out[j].row],
+			    mk_label(mk_row_label(r, s->out[j].row, tmp, sizeof(tmp)),
+			    e, sizeof(e)), r->rows->line[s->out[j].row],
 			    s->out[j].why);
 		if (s->nout_all > s->nout)
 			mk_buf_printf(b, "  and %zu more rows\n", s->nout_all -

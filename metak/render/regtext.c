@@ -307,7 +307,7 @@ preamble(mk_buf *b, const mk_result *r, const mk_metareg *g)
 	const mk_method_info *mi = mk_method_get(m->method);
 	const char *comma = strchr(mi->label, ',');
 
-	mk_buf_printf(b, "%s: %zu %s\nModel: ", r->table->file, g->k,
+	mk_buf_printf(b, "%s: %zu %s\nModel: ", r->rows->file, g->k,
 	    m->comp ? "effect sizes" : "studies");
 	if (m->comp != NULL) {
 		mk_buf_printf(b, "multilevel (");

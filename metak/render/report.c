@@ -8,20 +8,6 @@
 
 #include "internal.h"
 
-const char *
-mk_study_label(const mk_result *r, const mk_studies *s, size_t i, char *tmp,
-    size_t tmpsz)
-{
-	int c = mk_table_col(r->table, "study", r->opts->maps,
-	    r->opts->nmaps);
-	const char *v = mk_table_cell(r->table, s->row[i], c);
-
-	if (c >= 0 && v[0] != '\0')
-		return v;
-	snprintf(tmp, tmpsz, "line %ld", r->table->line[s->row[i]]);
-	return tmp;
-}
-
 /* ---- JSON --------------------------------------------------------------- */
 
 void
@@ -231,7 +217,7 @@ row_levels(const mk_result *r)
 
 	if (r->sub == NULL)
 		return NULL;
-	lv = calloc(r->table->nrow ? r->table->nrow : 1, sizeof(*lv));
+	lv = calloc(r->rows->n ? r->rows->n : 1, sizeof(*lv));
 	if (lv == NULL)
 		return NULL;
 	for (size_t j = 0; j < r->sub->n; j++) {

@@ -69,7 +69,8 @@ int
 mk_study_order(const mk_result *r, const mk_studies *s, size_t *ord)
 {
 	const mk_plot_opts *po = r->plot;
-	int how = po ? po->sort : MK_SORT_FILE, col = -1, text = 0;
+	int how = po ? po->sort : MK_SORT_FILE, text = 0;
+	const char **key = NULL;
 	struct key *k;
 	char tmp[32];
 
@@ -80,14 +81,10 @@ mk_study_order(const mk_result *r, const mk_studies *s, size_t *ord)
 	k = malloc(s->k * sizeof(*k));
 	if (k == NULL)
 		return -1;
-	if (how == MK_SORT_YEAR)
-		col = mk_table_col(r->table, "year", r->opts->maps,
-		    r->opts->nmaps);
-	else if (how == MK_SORT_COLUMN)
-		col = mk_table_col(r->table, po->sort_col, r->opts->maps,
-		    r->opts->nmaps);
-	for (size_t i = 0; i < s->k && col >= 0; i++) {	/* text or numbers */
-		const char *c = mk_table_cell(r->table, s->row[i], col);
+	if (how == MK_SORT_YEAR || how == MK_SORT_COLUMN)
+		key = r->rows->key;	/* the year column, or --sort's */
+	for (size_t i = 0; i < s->k && key != NULL; i++) {	/* text or numbers */
+		const char *c = key[s->row[i]];
 		char *end;
 		double x = strtod(c, &end);
 		if (c[0] != '\0' && (*end != '\0' || !isfinite(x)))
@@ -101,8 +98,8 @@ mk_study_order(const mk_result *r, const mk_studies *s, size_t *ord)
 			k[i].x = s->yi[i];
 		} else if (how == MK_SORT_WEIGHT) {
 			k[i].x = -weight_of(r, s, i);
-		} else if (col >= 0) {
-			const char *c = mk_table_cell(r->table, s->row[i], col);
+		} else if (key != NULL) {
+			const char *c = key[s->row[i]];
 			if (text)
 				k[i].s = c;
 			else if (c[0] != '\0')

@@ -278,7 +278,7 @@ preamble(mk_buf *b, const mk_result *r)
 	const mk_method_info *mi = mk_method_get(f->method);
 	char note[160];
 
-	mk_buf_printf(b, "%s: %zu stud%s\n", r->table->file, f->k,
+	mk_buf_printf(b, "%s: %zu stud%s\n", r->rows->file, f->k,
 	    f->k == 1 ? "y" : "ies");
 	mk_view_note(note, sizeof(note), me->id);
 	if (strlen(me->label) + strlen(me->name) + strlen(note) + 12 <= 80)
@@ -350,7 +350,7 @@ mk_render_text(mk_buf *b, const mk_result *r)
 	struct ctx c = { r, { 0 }, { 0 }, NULL, LABEL_W, STRIP };
 	char hdr[64], e[256];
 
-	c.overall = calloc(r->table->nrow ? r->table->nrow : 1,
+	c.overall = calloc(r->rows->n ? r->rows->n : 1,
 	    sizeof(size_t));
 	if (c.overall == NULL) {
 		b->oom = 1;

@@ -21,7 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Meta-regression on the last column, clustered by the first; a
  * multilevel model with the first column outermost. */
 static void
-models(const mk_table *t, const mk_studies *s, const mk_opts *o, int variant)
+models(const mk_table *t, const mk_rows *rows, const mk_studies *s,
+    const mk_opts *o, int variant)
 {
 	const char *mods[1], *levels[2], *predict[1];
 	char pred[128];
@@ -40,7 +41,7 @@ models(const mk_table *t, const mk_studies *s, const mk_opts *o, int variant)
 	mk_regspec spec = { mods, 1, predict, 1, variant == 0 ? 30 : 0, 7,
 	    variant < 2 ? t->names[0] : NULL, variant == 1 };
 	mk_metareg *g = mk_metareg_run(t, s, o, &spec, &w, &err);
-	mk_result r = { .table = t, .studies = s, .opts = o, .reg = g };
+	mk_result r = { .rows = rows, .studies = s, .opts = o, .reg = g };
 	if (g != NULL) {
 		mk_render_reg_json(&b, &r);
 		mk_render_reg_csv(&b, &r);
@@ -72,6 +73,13 @@ one(const mk_table *t, const mk_opts *o)
 	mk_studies *s = mk_studies_from_table(t, o, &w, &err);
 	mk_fit f;
 	mk_buf b = { 0 };
+	mk_rows rows;
+
+	if (mk_rows_init(&rows, t, o, t->ncol > 1 ? t->names[1] : NULL,
+	    &err) != 0) {
+		mk_studies_free(s);
+		return;
+	}
 
 	memset(&f, 0, sizeof(f));
 	if (s != NULL && s->k > 0 && mk_fit_run(s, o, &f, &w, &err) == 0) {
@@ -79,8 +87,8 @@ one(const mk_table *t, const mk_opts *o)
 		if (t->ncol > 0)
 			sg = mk_subgroups_run(t, s, t->names[t->ncol - 1], o,
 			    &w, &err);
-		mk_result r = { .table = t, .studies = s, .opts = o, .fit = &f,
-		    .sub = sg };
+		mk_result r = { .rows = &rows, .studies = s, .opts = o,
+		    .fit = &f, .sub = sg };
 		mk_render_text(&b, &r);
 		mk_render_json(&b, &r);
 		mk_render_csv(&b, &r);
@@ -102,21 +110,22 @@ one(const mk_table *t, const mk_opts *o)
 		    0)
 			mk_render_steps_text(&b, &r, st, 1);
 		free(st);
-		mk_check_row *rows = NULL;
+		mk_check_row *crow = NULL;
 		size_t nrows = 0;
 		mk_claim cl = { s->measure, MK_SCALE_NATURAL, 1, 0.5, 2, 95,
 		    2, 2, 2, NAN, 0, 0 };
-		if (s->k <= 20 && mk_check_data(t, o, &cl, 1, &rows, &nrows,
+		if (s->k <= 20 && mk_check_data(t, o, &cl, 1, &crow, &nrows,
 		    &err) == 0)
-			mk_render_check_json(&b, &cl, rows, nrows);
-		free(rows);
+			mk_render_check_json(&b, &cl, crow, nrows);
+		free(crow);
 		mk_subgroups_free(sg);
 		if (o->method != MK_MH && o->method != MK_PETO)
-			models(t, s, o, (int)(o->method + o->ci) % 3);
+			models(t, &rows, s, o, (int)(o->method + o->ci) % 3);
 	}
 	mk_fit_free(&f);
 	mk_buf_free(&b);
 	mk_studies_free(s);
+	mk_rows_free(&rows);
 	mk_warn_clear(&w);
 }
 

@@ -1,10 +1,9 @@
-/* roots.c: one-dimensional root finding (Brent's zero finder as R's
- * uniroot, and a bracketing search for decreasing functions) and the
- * median-based upper end of metafor's tau2 searches. */
+/* roots.c: one-dimensional root finding: Brent's zero finder as R's
+ * uniroot, and a bracketing search for functions that decrease through
+ * zero on [0, inf). */
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
@@ -118,74 +117,3 @@ mk_zeroin(double (*f)(double, void *), void *p, double a, double b,
 	}
 	return -1;
 }
-
-/* The k-th smallest of x[0..n) (0-based), reordering x: Hoare's
- * quickselect, O(n) on average. */
-static double
-select_kth(double *x, size_t n, size_t k)
-{
-	size_t lo = 0, hi = n - 1;
-
-	while (lo < hi) {
-		double pivot = x[lo + (hi - lo) / 2];
-		size_t i = lo, j = hi;
-		while (i <= j) {
-			while (x[i] < pivot)
-				i++;
-			while (x[j] > pivot)
-				j--;
-			if (i <= j) {
-				double t = x[i];
-				x[i] = x[j];
-				x[j] = t;
-				i++;
-				if (j == 0)
-					break;
-				j--;
-			}
-		}
-		if (k <= j)
-			hi = j;
-		else if (k >= i)
-			lo = i;
-		else
-			break;
-	}
-	return x[k];
-}
-
-/* R's median(): the middle value, or the mean of the two middle ones. */
-static double
-median(double *x, size_t n)
-{
-	double m = select_kth(x, n, n / 2);
-
-	if (n % 2)
-		return m;
-	double lower = x[0];	/* the largest value below position n/2 */
-	for (size_t i = 1; i < n / 2; i++)
-		if (x[i] > lower)
-			lower = x[i];
-	return (lower + m) / 2;
-}
-
-/* metafor's default upper end of the tau2 search: max(100, 10 mad(y)^2),
- * mad = 1.4826 median |y - median y| (R's mad()). NaN if out of memory. */
-double
-mk_tau2_search_max(const double *y, size_t k)
-{
-	double *d, med, mad;
-
-	if (k == 0)
-		return 100;
-	if ((d = malloc(k * sizeof(double))) == NULL)
-		return NAN;
-	memcpy(d, y, k * sizeof(double));
-	med = median(d, k);
-	for (size_t i = 0; i < k; i++)
-		d[i] = fabs(y[i] - med);
-	mad = 1.4826 * median(d, k);
-	free(d);
-	return fmax(100, 10 * mad * mad);
-}
-

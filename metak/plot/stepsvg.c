@@ -1,0 +1,128 @@
+/* stepsvg.c: leave-one-out and cumulative steps (sens.c) as a
+ * forest-style SVG: a row per step with its estimate and interval, and the
+ * full-data estimate as a reference line. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+void
+mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
+    int cumulative)
+{
+	const mk_measure_info *me = mk_measure_get(r->studies->measure);
+	double row = 18, xlab = 10, pw = 300, top = 70, h;
+	size_t k = r->studies->k;
+	double lo = INFINITY, hi = -INFINITY;
+	double nall = mk_studies_nhm(r->studies, NULL, k);
+	mk_axis ax;
+	mk_view v;
+	char tmp[32], s[96];
+
+	mk_view_init(&v, me->id);
+	for (size_t j = 0; j < k; j++)
+		if (isfinite(st[j].lo) && isfinite(st[j].hi)) {
+			double n = mk_step_n(r, st, j, cumulative);
+			lo = fmin(lo, mk_view_pos(&v, st[j].lo, n));
+			hi = fmax(hi, mk_view_pos(&v, st[j].hi, n));
+		}
+	if (v.fixed)
+		mk_axis_linear(&ax, v.lim_lo, v.lim_hi);
+	else
+		mk_axis_make(&ax, lo, hi, v.log);
+	if (r->plot != NULL)
+		mk_axis_user(&ax, r->plot->xlim_set ? r->plot->xlim : NULL,
+		    r->plot->at, r->plot->nat);
+	/* columns from the widths of what they hold: labels, then the CI */
+	double labw = mk_text_px(cumulative ? "Adding (in order)" : "Omitting",
+	    11, 1);
+	for (size_t j = 0; j < k; j++)
+		labw = fmax(labw, mk_text_px(mk_study_label(r, r->studies,
+		    st[j].study, tmp, sizeof(tmp)), 11, 0));
+	snprintf(s, sizeof(s), "%s [%g%% CI]", mk_view_unit(&v), r->fit->level);
+	double xtext = xlab + labw + 10 + fmax(130, mk_text_px(s, 11, 1));
+	double xplot = xtext + 20, w = xplot + pw + 20;
+	char title[512];
+	const char *base = strrchr(r->rows->file, '/');
+	if (r->plot && r->plot->title)
+		snprintf(title, sizeof(title), "%s", r->plot->title);
+	else
+		snprintf(title, sizeof(title), "%s meta-analysis: %s", cumulative ?
+		    "Cumulative" : "Leave-one-out", base ? base + 1 :
+		    r->rows->file);
+	mk_buf tb = { 0 };	/* the title, wrapped to the plot's width */
+	size_t nl = mk_svg_title(&tb, title, xlab, w - 2 * xlab);
+	double dy = nl > 1 ? 18 * (double)(nl - 1) : 0;
+	h = top + row * (double)(k + 1) + 60 + dy;
+	mk_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\""
+	    "Helvetica, Arial, sans-serif\" font-size=\"11\">\n<title>",
+	    ceil(w), h, ceil(w), h);
+	mk_buf_xml(b, title);
+	mk_buf_printf(b, "</title>\n<rect width=\"100%%\" height=\"100%%\" "
+	    "fill=\"white\"/>\n");
+	mk_buf_put(b, tb.data ? tb.data : "", tb.len);
+	if (tb.oom)
+		b->oom = 1;
+	mk_buf_free(&tb);
+	mk_buf_printf(b, "<g transform=\"translate(0 %.1f)\">\n", dy);
+	mk_buf_printf(b, "<text x=\"%.1f\" y=\"52\" font-weight="
+	    "\"bold\">%s</text>\n<text x=\"%.1f\" y=\"52\" text-anchor=\"end\" "
+	    "font-weight=\"bold\">%s [%g%% CI]</text>\n", xlab, cumulative ?
+	    "Adding (in order)" : "Omitting", xtext, mk_view_unit(&v),
+	    r->fit->level);
+	for (size_t j = 0; j < k; j++) {
+		double y = top + row * (double)j;
+		mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\">", xlab, y);
+		mk_buf_xml(b, mk_study_label(r, r->studies, st[j].study, tmp,
+		    sizeof(tmp)));
+		double n = mk_step_n(r, st, j, cumulative);
+		snprintf(s, sizeof(s), "%.2f [%.2f, %.2f]",
+		    mk_step_shown(&v, st[j].est, n),
+		    mk_step_shown(&v, st[j].lo, n),
+		    mk_step_shown(&v, st[j].hi, n));
+		mk_buf_printf(b, "</text>\n<text x=\"%.1f\" y=\"%.1f\" "
+		    "text-anchor=\"end\">%s</text>\n", xtext, y,
+		    isfinite(st[j].est) ? s : "NA");
+		if (!isfinite(st[j].est))
+			continue;
+		double x0 = xplot + pw * fmax(0, mk_axis_pos(&ax,
+		    mk_view_pos(&v, st[j].lo, n)));
+		double x1 = xplot + pw * fmin(1, mk_axis_pos(&ax,
+		    mk_view_pos(&v, st[j].hi, n)));
+		double xe = xplot + pw * mk_axis_pos(&ax, mk_view_pos(&v,
+		    st[j].est, n));
+		mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+		    "y2=\"%.1f\" stroke=\"black\"/>\n<rect x=\"%.1f\" y=\"%.1f\" "
+		    "width=\"7\" height=\"7\" fill=\"#1f4e79\"/>\n", x0, y - 4,
+		    x1, y - 4, xe - 3.5, y - 7.5);
+	}
+	double yb = top + row * (double)k;
+	double xf = xplot + pw * mk_axis_pos(&ax, mk_view_pos(&v, r->fit->est,
+	    nall));
+	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+	    "stroke=\"#7f7f7f\" stroke-dasharray=\"4,3\"/>\n", xf, top - 14,
+	    xf, yb);
+	if (v.null)
+		mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+		    "y2=\"%.1f\" stroke=\"black\" stroke-dasharray=\"2,2\"/>\n",
+		    xplot + pw * mk_axis_pos(&ax, 0), top - 14,
+		    xplot + pw * mk_axis_pos(&ax, 0), yb);
+	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+	    "stroke=\"black\"/>\n", xplot, yb, xplot + pw, yb);
+	double right = -INFINITY;	/* labels never touch */
+	for (int i = 0; i < ax.n; i++) {
+		double x = xplot + pw * mk_axis_pos(&ax, ax.tick[i]);
+		mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+		    "y2=\"%.1f\" stroke=\"black\"/>\n", x, yb, x, yb + 4);
+		if (mk_axis_label(&ax, i, x, 10, &right, s, sizeof(s)))
+			mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-"
+			    "anchor=\"middle\" font-size=\"10\">%s</text>\n", x,
+			    yb + 16, s);
+	}
+	mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\">dashed "
+	    "grey line: all %zu studies</text>\n</g>\n</svg>\n", xplot, yb + 36,
+	    k);
+}
