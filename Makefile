@@ -62,6 +62,7 @@ check: deps-check
 METAK ?= $(B)/metak
 suite: all $(TESTBIN)
 	@set -e; for t in $(TESTBIN); do $(RUNNER) $$t; done
+	sh tests/layers.sh $(B)/obj
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/bias.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/metareg

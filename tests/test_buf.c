@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "internal.h"
+#include "base/internal.h"
 
 static void
 g15_equals_printf(void **state)

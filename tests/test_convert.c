@@ -10,7 +10,7 @@
 #include <gsl/gsl_sf_gamma.h>
 
 #include "check.h"
-#include "internal.h"
+#include "effects/internal.h"
 
 /* E[Z(r:n)], the r-th of n ordered standard normal values, by
  * integration: the exact value Wan et al. (2014) tabulate. */

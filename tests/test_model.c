@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "internal.h"
+#include "fit/internal.h"
 
 /* Raudenbush (1984) teacher expectancy, as R metadat dat.raudenbush1985:
  * yi, vi and weeks of prior contact. */

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "internal.h"
+#include "fit/internal.h"
 
 static mk_studies *
 studies(const char *csv, const mk_opts *o)

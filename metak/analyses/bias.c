@@ -10,7 +10,7 @@
 
 #include <gsl/gsl_cdf.h>
 
-#include "internal.h"
+#include "analyses/internal.h"
 
 void
 mk_bias_free(mk_bias *b)

@@ -8,7 +8,7 @@
 
 #include <gsl/gsl_cdf.h>
 
-#include "internal.h"
+#include "analyses/internal.h"
 
 struct line {
 	double b0, b1, se0, se1, df;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "analyses/internal.h"
 
 /* Does x, rounded to dec decimals, equal the printed value v? Allows the
  * half-unit of the last printed digit and a hair for binary rounding. */

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "metak.h"
+#include "analyses/internal.h"
 
 /* Open-addressing set of 64-bit fingerprints of the names seen. */
 struct seen {

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "analyses/internal.h"
 
 void
 mk_metareg_free(mk_metareg *r)

@@ -13,7 +13,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_linalg.h>
 
-#include "internal.h"
+#include "analyses/internal.h"
 
 /* Leaves out (with a warning) the studies with an empty value in any of
  * the columns; returns the subset (a new mk_studies). */

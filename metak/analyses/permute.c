@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "analyses/internal.h"
 
 /* splitmix64 (Steele, Lea & Flood 2014): a small, fixed, portable
  * generator, so that a seed gives the same permutations everywhere. */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "analyses/internal.h"
 
 int
 mk_robust_run(const mk_table *t, const mk_studies *s, mk_metareg *r,

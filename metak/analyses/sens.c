@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "analyses/internal.h"
 
 static void
 keep(mk_step *st, size_t study, const mk_fit *f)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "metak.h"
+#include "base/internal.h"
 
 void
 mk_err_set(mk_err *e, const char *file, long line, const char *column,

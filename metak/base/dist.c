@@ -5,7 +5,7 @@
 
 #include <gsl/gsl_cdf.h>
 
-#include "internal.h"
+#include "base/internal.h"
 
 double
 mk_pvalue(double stat, double df)

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "metak.h"
+#include "base/internal.h"
 
 const mk_measure_info mk_measures[] = {
 	{ "OR", MK_OR, 1, "Odds ratio", MK_FAM_2X2, MK_TR_EXP },

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "base/internal.h"
 
 /* Clinger's fast path: a decimal with at most 15 significant digits and a
  * power of ten within 1e22 is m * 10^e or m / 10^-e with both operands

@@ -8,7 +8,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 
-#include "internal.h"
+#include "base/internal.h"
 
 /* Root of a function decreasing through zero on [0, inf): f(0) > 0 is
  * assumed. Brackets by doubling, then Brent. 0 or -1 (no convergence). */

@@ -6,7 +6,7 @@
  * to the natural range. */
 #include <math.h>
 
-#include "metak.h"
+#include "base/internal.h"
 
 /* Freeman-Tukey double arcsine of a proportion p from n. */
 static double

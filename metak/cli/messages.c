@@ -4,7 +4,7 @@
 #include <stdio.h>
 
 #include "cli.h"
-#include "internal.h"
+#include "base/internal.h"
 
 const char *const prog = "metak";
 

@@ -9,7 +9,7 @@
 
 #include <gsl/gsl_cdf.h>
 
-#include "internal.h"
+#include "effects/internal.h"
 
 /* Wan et al. (2014), BMC Med Res Methodol 14:135, Table 1: xi(n), the
  * expected range of n standard normal values, n = 1..50. */

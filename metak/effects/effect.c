@@ -12,7 +12,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "effects/internal.h"
 
 #define Z975 1.959963984540054
 

@@ -8,7 +8,7 @@
  * set). */
 #include <math.h>
 
-#include "internal.h"
+#include "effects/internal.h"
 
 double
 mk_hedges_j(double m)

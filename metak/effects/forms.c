@@ -10,7 +10,7 @@
 
 #include <gsl/gsl_cdf.h>
 
-#include "internal.h"
+#include "effects/internal.h"
 
 #define Z975 1.959963984540054
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "effects/internal.h"
 
 mk_studies *
 mk_studies_alloc(mk_kind kind, int cells, int nraw, size_t n)

@@ -3,7 +3,7 @@
  * (qgen.c). */
 #include <math.h>
 
-#include "internal.h"
+#include "fit/internal.h"
 
 struct qp {
 	const mk_design *d;

@@ -13,7 +13,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 
-#include "internal.h"
+#include "fit/internal.h"
 
 void
 mk_ml_free(mk_ml *m)

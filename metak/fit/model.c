@@ -12,7 +12,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 
-#include "internal.h"
+#include "fit/internal.h"
 
 void
 mk_model_free(mk_model *m)

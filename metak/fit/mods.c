@@ -9,7 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "fit/internal.h"
 
 static int
 by_bytes(const void *a, const void *b)

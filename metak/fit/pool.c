@@ -7,7 +7,7 @@
 
 #include <gsl/gsl_cdf.h>
 
-#include "internal.h"
+#include "fit/internal.h"
 
 void
 mk_fit_free(mk_fit *f)

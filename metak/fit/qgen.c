@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "fit/internal.h"
 
 double
 mk_vscale(const mk_design *d)

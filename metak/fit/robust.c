@@ -18,7 +18,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 
-#include "internal.h"
+#include "fit/internal.h"
 
 /* Lower Cholesky factor of M in place (upper part zeroed); -1 if not PD. */
 static int

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "internal.h"
+#include "fit/internal.h"
 
 /* The series w^a = u^a (1 + d u)^-a = sum_n C(a+n-1, n) (-d)^n u^(a+n),
  * u = 1/(v + base), d = tau2 - base, is used when rho = |d| max u <= this:

@@ -9,7 +9,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "internal.h"
+#include "fit/internal.h"
 
 /* Estimating equations in tau2, each decreasing through its root:
  * ML:   yPPy - sum w          REML: yPPy - trP

@@ -12,7 +12,7 @@
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
 
-#include "internal.h"
+#include "fit/internal.h"
 
 int
 mk_wls_init(mk_wls *s, size_t p)

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "plot/internal.h"
 
 #define W 600.0
 #define H 440.0

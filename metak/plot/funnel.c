@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "plot/internal.h"
 
 #define W 560.0
 #define H 440.0

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "plot/internal.h"
 
 void
 mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,

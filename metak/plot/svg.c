@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "plot/internal.h"
 
 #define ROW 18.0	/* row height */
 #define NUMW 48.0	/* a numeric data column */

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "read/internal.h"
 
 static const char *const names[MK_NCOLS] = {
 	/* an arm's summary: the treatment arm, then the control arm */

@@ -9,7 +9,7 @@
 
 #include <csv.h>
 
-#include "metak.h"
+#include "read/internal.h"
 
 #define FIELD_MAX (1u << 20)	/* longest field we accept: 1 MiB */
 #define FIELDS_MAX 100000	/* most fields in one record */

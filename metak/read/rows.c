@@ -4,7 +4,7 @@
  * The strings stay the table's: a view lives no longer than its table. */
 #include <stdlib.h>
 
-#include "internal.h"
+#include "read/internal.h"
 
 int
 mk_rows_init(mk_rows *v, const mk_table *t, const mk_opts *o,

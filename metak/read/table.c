@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "read/internal.h"
 
 mk_table *
 mk_table_new(const char *file)

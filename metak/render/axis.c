@@ -6,7 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "render/internal.h"
 
 static double
 nice_step(double span, int want)

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "render/internal.h"
 
 void
 mk_render_bias_json(mk_buf *b, const mk_result *r, const mk_bias *bi)

@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "render/internal.h"
 
 static const char *
 cc_name(const mk_check_row *r)

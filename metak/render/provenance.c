@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "render/internal.h"
 
 int
 mk_from_direct(mk_from f)

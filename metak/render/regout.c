@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "render/internal.h"
 
 /* The studies used, with their model weights in percent. */
 static void

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "render/internal.h"
 
 /* x with dec decimals (no "-0.0000"), or NA. */
 static void

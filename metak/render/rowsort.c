@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "render/internal.h"
 
 struct key {
 	double x;		/* NaN: no key */

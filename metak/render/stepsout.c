@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "render/internal.h"
 
 /* The sample size PFT needs for step j: the harmonic mean of the n of the
  * studies it pools (all but one, or the first j + 1 in order); NaN but for

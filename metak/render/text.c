@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "render/internal.h"
 
 #define LABEL_W 22	/* study label, at least */
 #define EFF_W 22	/* "  0.39 [ 0.12,  1.26]" */

@@ -6,7 +6,7 @@
  * fit a width, and a plot's title written wrapped. */
 #include <string.h>
 
-#include "internal.h"
+#include "render/internal.h"
 
 /* Helvetica, code points 32..126 */
 static const unsigned short helv[95] = {

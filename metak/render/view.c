@@ -6,7 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "render/internal.h"
 
 void
 mk_view_init(mk_view *v, mk_measure m)

@@ -1,0 +1,26 @@
+/* internal.h: what the files of analyses/ share with each other and with the
+ * layers above, beyond analyses.h; not part of the API. Including it brings
+ * in the layers below, and nothing above. */
+#ifndef METAK_ANALYSES_INTERNAL_H
+#define METAK_ANALYSES_INTERNAL_H
+
+#include "fit/internal.h"
+#include "analyses/analyses.h"
+
+/* The multilevel fit of the design in r (mlfit.c): gid (k x L) the group
+ * of each row at each level, ng the groups per level, names for messages. */
+int mk_mlm_fit(mk_metareg *r, const size_t *gid, const size_t *ng, size_t L,
+    const char *const *names, const mk_opts *o, double rho, mk_warn *w,
+    mk_err *err);
+
+/* The clusters of the design's rows by the column (robustcl.c), with
+ * nesting of outer (gid, NULL: none) checked for CR2. */
+int mk_robust_run(const mk_table *t, const mk_studies *s, mk_metareg *r,
+    const mk_opts *o, const char *column, int cr1, const size_t *outer,
+    size_t stride, size_t nouter, mk_cov_fn cov, void *ud, mk_err *err);
+
+/* Harbord's and Peters' tests when every study is a 2x2 table
+ * (binbias.c). */
+int mk_bias_binary(const mk_studies *s, mk_bias *b, mk_err *err);
+
+#endif

@@ -1,0 +1,160 @@
+/* base.h: the bottom layer: errors and warnings, the output buffer, the
+ * tables of measures and methods and the options of an analysis,
+ * distributions, root finding, string maps and number parsing. It calls
+ * nothing of metak's. */
+#ifndef METAK_BASE_H
+#define METAK_BASE_H
+
+#include <stddef.h>
+
+/* ---- errors and warnings ------------------------------------------------ */
+
+/* An error that points at the data: file, line (0 = none), column ("" = none). */
+typedef struct mk_err {
+	char file[256];
+	long line;
+	char column[64];
+	char msg[512];
+	int usage;	/* the fault is in the command line, not the data */
+} mk_err;
+
+void mk_err_set(mk_err *e, const char *file, long line, const char *column,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Warnings collected by the library; the command line prints them. The
+ * first MK_WARN_KEEP are kept, the rest only counted. */
+#define MK_WARN_KEEP 100
+typedef struct mk_warn {
+	size_t n, cap;
+	char **msg;
+	size_t dropped;
+} mk_warn;
+
+void mk_warn_add(mk_warn *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void mk_warn_clear(mk_warn *w);
+
+/* ---- growable output buffer -------------------------------------------- */
+
+typedef struct mk_buf {
+	char *data;
+	size_t len, cap;
+	int oom;	/* set once an allocation failed; later appends are no-ops */
+} mk_buf;
+
+void mk_buf_printf(mk_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void mk_buf_put(mk_buf *b, const char *s, size_t n);
+void mk_buf_free(mk_buf *b);
+
+/* One canonical-name -> column-name mapping from --map. */
+typedef struct mk_map {
+	const char *name, *column;
+} mk_map;
+
+/* ---- measures, methods, options ---------------------------------------- */
+
+typedef enum {
+	MK_MEASURE_AUTO = -1,
+	MK_OR, MK_RR, MK_RD, MK_MD, MK_SMD, MK_ROM,
+	MK_COR, MK_ZCOR,			/* correlations */
+	MK_PR, MK_PLO, MK_PAS, MK_PFT, MK_PLN,	/* one proportion */
+	MK_IRR, MK_IRD, MK_IRSD,		/* two incidence rates */
+	MK_IR, MK_IRLN, MK_IRS,			/* one incidence rate */
+	MK_GEN
+} mk_measure;
+
+/* The data a measure is computed from; MK_FAM_ANY: any (given yi). */
+typedef enum {
+	MK_FAM_ANY, MK_FAM_2X2, MK_FAM_ARMS, MK_FAM_COR, MK_FAM_PROP,
+	MK_FAM_RATE2, MK_FAM_RATE1
+} mk_family;
+
+/* How the analysis scale maps back to the natural one (transf.c). */
+typedef enum {
+	MK_TR_NONE, MK_TR_EXP, MK_TR_TANH, MK_TR_ILOGIT, MK_TR_IARCSIN,
+	MK_TR_IPFT, MK_TR_ISQRT
+} mk_transf;
+
+typedef enum {
+	MK_FE, MK_MH, MK_PETO, MK_DL, MK_REML, MK_ML, MK_PM, MK_EB, MK_HE,
+	MK_SJ, MK_HS
+} mk_method;
+
+typedef enum { MK_CI_Z, MK_CI_HKSJ } mk_citype;
+/* Prediction interval: as the CI (z, or t(k-1) under hksj; metafor), t with
+ * k-1 df (R meta >= 8) or t with k-2 df (Riley/Higgins-Thompson-Spiegelhalter). */
+typedef enum { MK_PI_AUTO, MK_PI_Z, MK_PI_T1, MK_PI_T2 } mk_pitype;
+typedef enum { MK_CC_ONLY0, MK_CC_ALL, MK_CC_NONE } mk_ccto;
+typedef enum {
+	MK_KIND_BINARY, MK_KIND_CONT, MK_KIND_GENERIC, MK_KIND_REPORTED,
+	MK_KIND_COR, MK_KIND_PROP, MK_KIND_RATE2, MK_KIND_RATE1
+} mk_kind;
+
+typedef struct mk_measure_info {
+	const char *name;
+	mk_measure id;
+	int log_scale;		/* a ratio: pooled on the log scale, shown
+				 * as ratios on a log axis */
+	const char *label;	/* e.g. "Odds ratio" */
+	mk_family fam;
+	mk_transf tr;		/* back to the natural scale */
+} mk_measure_info;
+
+typedef struct mk_method_info {
+	const char *name;
+	mk_method id;
+	int random;		/* estimates tau2 */
+	const char *label;
+} mk_method_info;
+
+extern const mk_measure_info mk_measures[];
+extern const size_t mk_nmeasures;
+extern const mk_method_info mk_methods[];
+extern const size_t mk_nmethods;
+const mk_measure_info *mk_measure_find(const char *name);
+const mk_measure_info *mk_measure_get(mk_measure id);
+/* A value on the measure's analysis scale on its natural scale and back
+ * (identity, exp/log, tanh/atanh, inverse logit, ...); n is the sample
+ * size the Freeman-Tukey transformation needs (NaN: none, and a NaN
+ * result). */
+double mk_natural(mk_measure m, double x, double n);
+double mk_analysis(mk_measure m, double x, double n);
+/* "identity", "log", "fisher_z", "logit", "arcsine", "freeman_tukey",
+ * "sqrt": the analysis scale, as JSON's "scale" names it. */
+const char *mk_scale_name(mk_measure m);
+const mk_method_info *mk_method_find(const char *name);
+const mk_method_info *mk_method_get(mk_method id);
+
+typedef struct mk_opts {
+	mk_measure measure;	/* MK_MEASURE_AUTO: by kind */
+	mk_method method;
+	mk_citype ci;
+	double level;		/* percent */
+	double cc;		/* continuity correction */
+	int cc_set;		/* cc given: it applies to PAS, PFT, IRS and
+				 * IRSD too (escalc's add, when given) */
+	mk_ccto cc_to;
+	int maxiter;
+	double tol;		/* ML, REML, EB: relative to the data's scale */
+	int tol_abs;		/* tol is absolute, as metafor's threshold */
+	double pm_tol;		/* > 0: PM root as metafor's uniroot, to this
+				 * absolute tolerance; 0: the root itself */
+	const mk_map *maps;
+	size_t nmaps;
+	int common_tau2;	/* --by with one tau2 (mixed-effects model) */
+	int no_tau2_ci;		/* skip the Q-profile interval (refits) */
+	double tau2_init;	/* ML/REML/EB start; NaN: Hedges (metafor) */
+	int md_pooled_var;	/* MD: pooled-SD variance sp^2 (1/n1 + 1/n2) */
+	int include_retracted;	/* keep rows marked retracted */
+	int drop00;		/* OR, RR: leave out studies with no events
+				 * (or only events) in both arms */
+	int dl_mhq;		/* DL: tau2 from Q around the Mantel-Haenszel
+				 * estimate (RevMan 5; meta's Q.Cochrane) */
+	double tau2_fixed;	/* NaN: estimate tau2; else this value */
+	mk_pitype pi;
+} mk_opts;
+
+void mk_opts_init(mk_opts *o);
+
+#endif

@@ -1,0 +1,73 @@
+/* internal.h: what the files of base/ share with each other and with the
+ * layers above, beyond base.h; not part of the API. Including it brings
+ * in the layers below, and nothing above. */
+#ifndef METAK_BASE_INTERNAL_H
+#define METAK_BASE_INTERNAL_H
+
+#include <stdint.h>
+
+#include "base/base.h"
+
+#define MK_LOG_2PI 1.8378770664093454836	/* log(2 pi) */
+
+/* Root of f, which decreases through zero on [0, inf) with f(0) > 0. */
+int mk_root_decreasing(double (*f)(double, void *), void *p, double start,
+    int maxiter, double tol, double *root, int *iters);
+/* Brent's zero finder on a sign-changing bracket [a, b] (R's uniroot). */
+int mk_zeroin(double (*f)(double, void *), void *p, double a, double b,
+    double fa, double fb, double tol, int maxiter, double *root, int *iters);
+
+/* Two-sided p-value of z (normal) or t with df degrees of freedom (df > 0). */
+double mk_pvalue(double stat, double df);
+/* chi2 quantile with upper (upper = 1) or lower tail probability tail. */
+double mk_chisq_quantile(double tail, double df, int upper);
+/* Critical value for a two-sided level (percent): z, or t when df > 0. */
+double mk_crit(double level, double df);
+
+/* Strings to dense ids in order of first appearance (strmap.c). */
+typedef struct mk_strmap {
+	char **key;
+	size_t *len, *slot;
+	size_t n, cap, kcap;
+} mk_strmap;
+#define MK_STRMAP_OOM (SIZE_MAX - 1)
+/* The id of s (n bytes); a new one when add is set (MK_STRMAP_OOM when
+ * memory runs out), else SIZE_MAX when s is not there. */
+size_t mk_strmap_id(mk_strmap *m, const char *s, size_t n, int add);
+void mk_strmap_free(mk_strmap *m);
+
+/* A number in a cell (numparse.c): MK_NUM_OK with *out, MK_NUM_EMPTY for
+ * a missing value, MK_NUM_BAD with *why saying what is wrong. */
+enum { MK_NUM_OK, MK_NUM_EMPTY, MK_NUM_BAD };
+int mk_parse_num(const char *s, double *out, const char **why);
+/* Is x 0 or of a magnitude from 1e-60 to 1e60, the data values metak
+ * computes with (squares, products and sums of them stay finite)? */
+int mk_in_range(double x);
+#define MK_RANGE_MSG "out of the range metak computes with (0, or a " \
+	"magnitude from 1e-60 to 1e60)"
+
+/* Appends s as XML character data: markup escaped, control characters
+ * XML forbids turned into spaces, bytes that are not UTF-8 into U+FFFD. */
+void mk_buf_xml(mk_buf *b, const char *s);
+/* The length of the valid UTF-8 sequence at s, or 0. */
+size_t mk_utf8_seq(const char *s);
+/* s for a terminal: control characters as \n, \r, \t or \xNN, bytes that
+ * are not UTF-8 as \xNN (into out, n bytes); the number escaped. */
+size_t mk_escape(const char *s, char *out, size_t n);
+/* s itself when it needs no escaping, else its escaped form in tmp. */
+const char *mk_label(const char *s, char *tmp, size_t n);
+/* x as "%.15g" writes it (out: at least 32 bytes). */
+void mk_fmt_g15(char *out, double x);
+void mk_buf_g15(mk_buf *b, double x);
+/* Display columns of UTF-8 text (code points). */
+int mk_utf8_width(const char *s);
+
+/* "p = 0.0123", "p < 0.0001" or "p = NA", as the text reports print it. */
+void mk_buf_p(mk_buf *b, double p);
+
+/* JSON: a string with escapes; "key": number (null when not finite),
+ * preceded by ", " when comma is set. */
+void mk_json_str(mk_buf *b, const char *s);
+void mk_json_key(mk_buf *b, const char *key, double x, int comma);
+
+#endif

@@ -1,0 +1,128 @@
+/* internal.h: what the files of fit/ share with each other and with the
+ * layers above, beyond fit.h; not part of the API. Including it brings
+ * in the layers below, and nothing above. */
+#ifndef METAK_FIT_INTERNAL_H
+#define METAK_FIT_INTERNAL_H
+
+#include "effects/internal.h"
+#include "fit/fit.h"
+
+/* Q at tau2 = 0 and the typical within-study variance (k-p)/trP. */
+int mk_q_typical(const mk_design *d, double *q, double *tv);
+/* The tau2 where the generalised Q equals target, within [lo, hi];
+ * scale: the data's (mk_vscale), for the stopping rule. */
+int mk_q_root(const mk_design *d, double target, double lo, double hi,
+    double scale, double *root);
+
+/* The sums of one-mean fits on subsets of the studies (sums.c): power
+ * sums sum u^q y^r, u = 1/(v + base), about three bases of tau2 (0, t0
+ * the full fit's, t1 another start), y taken about shift; the subset is
+ * rows [0, n) of y and v except skip. mk_design.sums makes wls.c and
+ * tau2.c read them instead of passing over y and v. */
+#define MK_SUMS_Q 28
+#define MK_SUMS_BASES 3
+struct mk_sums {
+	const double *y, *v;
+	size_t n, skip;
+	double shift;
+	double base[MK_SUMS_BASES], umax[MK_SUMS_BASES];	/* umax: a bound
+						 * on u over the rows */
+	long double p[MK_SUMS_BASES][MK_SUMS_Q][3];
+	long double logs[MK_SUMS_BASES];	/* sum log(v + base) */
+	long double sv;			/* sum v */
+};
+typedef struct mk_wls mk_wls;
+void mk_sums_init(mk_sums *s, const double *y, const double *v,
+    double shift, double t0, double t1);
+void mk_sums_add(mk_sums *s, size_t i, int sign);
+size_t mk_sums_k(const mk_sums *s);
+/* sum log(v + tau2) over the subset */
+long double mk_sums_log(const mk_sums *s, double tau2);
+double mk_sums_vscale(const mk_sums *s);
+int mk_sums_wls(const mk_sums *s, double tau2, mk_wls *out);
+int mk_sums_ols(const mk_sums *s, mk_wls *out);
+
+/* The one-mean model's results as a fit of k studies, without the
+ * per-study weights (pool.c). */
+void mk_fit_from_model(mk_fit *f, const mk_model *m, const mk_opts *o,
+    size_t k);
+
+/* Weighted least squares at one tau2 (wls.c): coefficients b, (X'WX)^-1,
+ * RSS = sum w r^2, yPPy = sum w^2 r^2, sum w, sum w^2, and with
+ * MK_WLS_TRACES tr P and tr PP; log det X'WX. mk_wls_ols is the unit-
+ * weight fit, with trp = tr(P V) and sw2 = sum v. */
+typedef struct mk_wls {
+	size_t p;
+	double *ainv, *b2, *b3, *b, *tmp;
+	long double *acc;
+	double rss, ypp, sw, sw2, trp, trpp, logdet;
+} mk_wls;
+#define MK_WLS_TRACES 1u
+int mk_wls_init(mk_wls *s, size_t p);
+void mk_wls_free(mk_wls *s);
+int mk_wls_at(const mk_design *d, double tau2, mk_wls *s, unsigned what);
+int mk_wls_ols(const mk_design *d, mk_wls *s);
+/* metafor's default upper end of a tau2 search: max(100, 10 mad(y)^2). */
+double mk_tau2_search_max(const double *y, size_t k);
+
+/* Multilevel models (mlm.c): the data arranged in blocks by the
+ * outermost level, and the state of one evaluation of the likelihood. */
+#define MK_MAXLEVELS 8
+typedef struct mk_ml {
+	mk_design d;
+	size_t L;		/* levels, outermost first */
+	const size_t *gid;	/* k x L: group of each row at each level */
+	const size_t *ng;	/* L: groups per level */
+	double rho;		/* sampling correlation in a block; NaN */
+	int reml;
+	double logdet_xx;	/* log|X'X|, for REML (metafor's REMLf) */
+	size_t nb, maxn;	/* blocks, largest block */
+	size_t *ord;		/* rows in block order */
+	size_t *bstart;		/* nb + 1 block starts into ord */
+	size_t *loc;		/* k x L: group within its block (ord order) */
+	size_t *nloc;		/* nb x L: groups in each block */
+	double *work;
+} mk_ml;
+
+#define MK_MAXP_STACK 64	/* coefficients for the observed information */
+typedef struct mk_mlstate {
+	double *bref;		/* the sums are taken about these b */
+	long double *xhx, *xhr;	/* X'M^-1X, X'M^-1(y - X b_ref) */
+	double *ainv, *b, *ab;	/* (X'M^-1X)^-1, b, scratch 2 p^2 + p */
+	double logdet_m, logdet_a, rhr, rss, ll;
+	long double *c0, *c1, *bl, *trhg, *trhghg, *tlm, *d0, *e, *f;
+	double *score, *info;	/* L, L x L (expected information) */
+	double *obs;		/* L x L: observed information */
+} mk_mlstate;
+
+int mk_ml_setup(mk_ml *m, const mk_design *d, const size_t *gid,
+    const size_t *ng, size_t L, double rho, int reml);
+void mk_ml_free(mk_ml *m);
+int mk_mlstate_init(mk_mlstate *st, size_t p, size_t L);
+void mk_mlstate_free(mk_mlstate *st);
+/* The marginal covariance of block c at theta (n x n, row-major). */
+void mk_ml_block_cov(const mk_ml *m, size_t c, const double *theta,
+    double *M);
+/* b, (X'M^-1X)^-1, the log-likelihood and, with derivs, the score and
+ * information at theta; -1 when M or X'M^-1X is singular. */
+int mk_ml_eval(const mk_ml *m, const double *theta, int derivs,
+    mk_mlstate *st);
+/* The diagonal of M^-1 at theta, for each row (metafor's weights of an
+ * rma.mv fit, before they are made percentages). */
+int mk_ml_weights(const mk_ml *m, const double *theta, double *w);
+/* Newton (or Fisher) scoring of the components not fixed, from theta. */
+int mk_ml_fit(const mk_ml *m, double *theta, const int *fixed, double scale,
+    double tol, int maxiter, mk_mlstate *st, int *iters);
+
+/* The Wald statistic b'V^-1b of coefficients first..p-1 (model.c). */
+double mk_wald(const double *b, const double *vb, size_t p, size_t first);
+
+/* Cluster-robust inference (robust.c): cl[i] the cluster (0..ncl-1) of
+ * design row i, cov fills the model's marginal covariance of a set of
+ * rows. Replaces the model's covariance, tests and intervals. */
+typedef void (*mk_cov_fn)(void *ud, const size_t *rows, size_t n,
+    double *M);
+int mk_robust(mk_model *mo, const mk_design *d, const size_t *cl, size_t ncl,
+    int cr1, mk_cov_fn cov, void *ud, mk_err *err);
+
+#endif

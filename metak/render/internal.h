@@ -1,0 +1,104 @@
+/* internal.h: what the files of render/ share with each other and with the
+ * layers above, beyond render.h; not part of the API. Including it brings
+ * in the layers below, and nothing above. */
+#ifndef METAK_RENDER_INTERNAL_H
+#define METAK_RENDER_INTERNAL_H
+
+#include "analyses/internal.h"
+#include "render/render.h"
+
+/* The order of the study rows of s in r's forest plot (r->plot->sort):
+ * ord[0..k) indices into s; 0, or -1 (memory; ord then file order). */
+int mk_study_order(const mk_result *r, const mk_studies *s, size_t *ord);
+/* The drawn width in px of s at font size px (bold or not), for layout:
+ * Helvetica's widths with room for a wider fallback font (textw.c). */
+double mk_text_px(const char *s, double size, int bold);
+/* The length of the longest start of s, up to a break, that fits in maxw
+ * px: after "; " if one fits, else before a space, else as many code
+ * points as fit (at least one). */
+size_t mk_text_fit(const char *s, double maxw, double size, int bold);
+/* A plot's title as bold 14 px lines from (x, 24), 18 px apart, wrapped
+ * to maxw; the number of lines. */
+size_t mk_svg_title(mk_buf *b, const char *title, double x, double maxw);
+
+/* A CSV field, quoted when it holds a comma, quote or line break. */
+void mk_csv_str(mk_buf *b, const char *s);
+
+/* ', "natural": {...}' for a measure that is a transformation (report.c):
+ * the pooled estimate, CI and PI back on the natural scale. */
+void mk_json_natural(mk_buf *b, mk_measure m, double n, double est,
+    double lo, double hi, double pilo, double pihi);
+
+/* ---- the effect axis of forest plots (axis.c) ---- */
+#define MK_AXIS_MAXTICKS 16
+typedef struct mk_axis {
+	int log;		/* ticks are labelled exp(t) */
+	double lo, hi;		/* shown range, analysis scale */
+	double tick[MK_AXIS_MAXTICKS];
+	int n;
+} mk_axis;
+
+void mk_axis_make(mk_axis *ax, double lo, double hi, int logscale);
+/* The user's range xlim[2] (NULL: none) and ticks at (natural scale; log
+ * taken for a log axis) in place of the chosen ones; 1 if any given. */
+int mk_axis_user(mk_axis *ax, const double *xlim, const double *at, int nat);
+/* Tick i's label ("%g", natural scale) into out, and 1 when it may be
+ * drawn centred at x (size px) without touching the label before it, whose
+ * right end *right holds (updated); 0: leave this tick unlabelled. Start
+ * *right at -INFINITY. */
+int mk_axis_label(const mk_axis *ax, int i, double x, double size,
+    double *right, char *out, size_t n);
+/* A linear axis over [lo, hi] with nice ticks, not forced through 0. */
+void mk_axis_linear(mk_axis *ax, double lo, double hi);
+/* How reports show a measure's values (view.c): printed on the natural
+ * scale; plotted at analysis-scale positions on a log axis (ratios) or at
+ * natural positions on a linear axis (transformed measures). */
+typedef struct mk_view {
+	mk_measure m;
+	int log;		/* a ratio: log axis */
+	int natural;		/* positions are natural values */
+	int fixed;		/* axis over lim_lo..lim_hi */
+	double lim_lo, lim_hi;
+	int null;		/* a line of no effect at 0 (1 for ratios) */
+	int compare;		/* two groups: "favours" labels */
+} mk_view;
+void mk_view_init(mk_view *v, mk_measure m);
+/* x (analysis scale) as printed, and its position on the plot's axis; n
+ * is the sample size PFT needs (a study's, or the harmonic mean). */
+double mk_view_value(const mk_view *v, double x, double n);
+double mk_view_pos(const mk_view *v, double x, double n);
+/* What the shown values are: the measure's name, or "Proportion",
+ * "Correlation", "Rate" for a transformed measure shown on its natural
+ * scale. */
+const char *mk_view_unit(const mk_view *v);
+/* ", pooled on the logit scale, shown as proportions" and the like ("" for
+ * a measure shown on its own scale). */
+void mk_view_note(char *out, size_t n, mk_measure m);
+/* The axis a forest plot of fit f over studies s shows (n: the pooled
+ * values' sample size for PFT). */
+void mk_view_axis(const mk_view *v, mk_axis *ax, const mk_plot_opts *po,
+    const mk_fit *f,
+    const mk_studies *s, double n);
+/* Position of x in the shown range, 0 at lo and 1 at hi (may be outside). */
+double mk_axis_pos(const mk_axis *ax, double x);
+
+/* Where studies' numbers came from (provenance.c): whether every study
+ * is in one form with nothing converted; ', "from": ..., "conversion":
+ * ...' of study i; the '"left_out": [...],' list; the text report's
+ * data and left-out sections. */
+int mk_studies_plain(const mk_studies *s);
+/* A form that is the data themselves (counts, means and SDs, ...). */
+int mk_from_direct(mk_from f);
+void mk_json_from(mk_buf *b, const mk_studies *s, size_t i);
+void mk_json_left_out(mk_buf *b, const mk_result *r);
+void mk_render_provenance_text(mk_buf *b, const mk_result *r);
+
+/* stepsout.c: for step j of leave-one-out or cumulative refits, the
+ * sample size PFT needs (the harmonic mean of the n of the studies it
+ * pools; NaN but for proportions), a value on the natural scale as shown
+ * (tiny values as 0, never "-0.000"). */
+double mk_step_n(const mk_result *r, const mk_step *st, size_t j,
+    int cumulative);
+double mk_step_shown(const mk_view *v, double x, double n);
+
+#endif
