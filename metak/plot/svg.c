@@ -1,8 +1,9 @@
 /* svg.c: the forest plot as SVG, in the layout reviewers know from RevMan
- * and the BMJ: a row per study with its data, weight and effect as text and
- * a weighted square with its CI, subgroup diamonds with their
- * heterogeneity, the overall diamond, the prediction interval, the tests,
- * a labelled axis and the "favours" labels. Deterministic output. */
+ * and the BMJ: the columns sized from measured text, the header, the
+ * study rows (by subgroup or outermost level), subtotals, the overall
+ * row, the tests, where the numbers came from, a labelled axis with the
+ * "favours" labels, and the title; the rows themselves are drawn by
+ * forestrow.c. Deterministic output. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,323 +11,7 @@
 
 #include "plot/internal.h"
 
-#define ROW 18.0	/* row height */
-#define NUMW 48.0	/* a numeric data column */
-#define PLOTW 300.0
 #define FONT "Helvetica, Arial, sans-serif"
-
-struct layout {
-	const mk_result *r;
-	mk_view v;
-	mk_axis ax;
-	double n;		/* the pooled values' sample size (PFT) */
-	double xlab, xweight, xeffect, xplot, width;
-	double xraw[6];
-	int nraw;
-	double y;		/* baseline of the next row */
-	double ytop;		/* first study row, for the null line */
-	double wmax;
-	size_t *overall;	/* table row -> index in the overall fit */
-	double colw;		/* width of a data column */
-	double xmin, xmax;	/* the extent of the text drawn so far */
-};
-
-/* The size and weight a text element's style attributes ask for. */
-static double
-style_px(const char *style, int *bold)
-{
-	const char *fs = style ? strstr(style, "font-size=\"") : NULL;
-
-	*bold = style != NULL && strstr(style, "bold") != NULL;
-	return fs ? atof(fs + 11) : 11;
-}
-
-/* A text element; its measured extent widens L's. */
-static void
-text(struct layout *L, mk_buf *b, double x, double y, const char *anchor,
-    const char *style, const char *s)
-{
-	int bold;
-	double size = style_px(style, &bold), w = mk_text_px(s, size, bold);
-	double x0 = anchor == NULL ? x : strcmp(anchor, "end") == 0 ? x - w :
-	    x - w / 2;
-
-	L->xmin = fmin(L->xmin, x0);
-	L->xmax = fmax(L->xmax, x0 + w);
-	mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\"%s%s%s%s>", x, y,
-	    anchor ? " text-anchor=\"" : "", anchor ? anchor : "",
-	    anchor ? "\"" : "", style ? style : "");
-	mk_buf_xml(b, s);
-	mk_buf_printf(b, "</text>\n");
-}
-
-static double
-px(const struct layout *L, double v)
-{
-	return L->xplot + PLOTW * mk_axis_pos(&L->ax, v);
-}
-
-/* The x of an analysis-scale value (nn: the sample size PFT needs). */
-static double
-at(const struct layout *L, double v, double nn)
-{
-	return px(L, mk_view_pos(&L->v, v, nn));
-}
-
-/* An analysis-scale value as printed, on the natural scale. */
-static double
-shown(const struct layout *L, double v, double nn)
-{
-	double x = mk_view_value(&L->v, v, nn);
-
-	return fabs(x) < 0.005 ? 0 : x;	/* no "-0.00" */
-}
-
-static void
-fmt_ci(char *out, size_t n, const struct layout *L, double e, double lo,
-    double hi, double nn)
-{
-	if (!isfinite(e))
-		snprintf(out, n, "Not estimable");
-	else
-		snprintf(out, n, "%.2f [%.2f, %.2f]", shown(L, e, nn),
-		    shown(L, lo, nn), shown(L, hi, nn));
-}
-
-/* A horizontal CI line clipped to the axis, with an arrow where cut. */
-static void
-ci_line(mk_buf *b, const struct layout *L, double lo, double hi, double y,
-    double nn)
-{
-	double x0 = at(L, lo, nn), x1 = at(L, hi, nn);
-	double left = L->xplot, right = L->xplot + PLOTW;
-
-	if (x1 < left || x0 > right)
-		x0 = x1 = x0 < left ? left : right;
-	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
-	    "y2=\"%.1f\" stroke=\"black\"/>\n", fmax(x0, left), y,
-	    fmin(x1, right), y);
-	if (x0 < left)
-		mk_buf_printf(b, "<path d=\"M%.1f %.1fl6 -3v6z\"/>\n", left, y);
-	if (x1 > right)
-		mk_buf_printf(b, "<path d=\"M%.1f %.1fl-6 -3v6z\"/>\n", right,
-		    y);
-}
-
-static void
-diamond(mk_buf *b, const struct layout *L, double e, double lo, double hi,
-    double y, const char *fill, double nn)
-{
-	double l = fmax(at(L, lo, nn), L->xplot), r = fmin(at(L, hi, nn),
-	    L->xplot + PLOTW), c = at(L, e, nn);
-
-	if (!isfinite(e))
-		return;
-	c = fmin(fmax(c, L->xplot), L->xplot + PLOTW);
-	mk_buf_printf(b, "<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f "
-	    "%.1f,%.1f\" fill=\"%s\" stroke=\"black\"/>\n", l, y, c, y - 5,
-	    r, y, c, y + 5, fill);
-}
-
-static void
-pvalue(char *out, size_t n, double p)
-{
-	if (!isfinite(p))
-		snprintf(out, n, "P = NA");
-	else if (p < 0.00001)
-		snprintf(out, n, "P < 0.00001");
-	else
-		snprintf(out, n, "P = %.*f", p < 0.001 ? 5 : p < 0.01 ? 3 : 2, p);
-}
-
-/* Writes a line of text that may be long, wrapped (at "; " where it can)
- * to the plot's width; advances L->y. */
-static void
-note(mk_buf *b, struct layout *L, const char *s)
-{
-	double max = L->width - 10 - (L->xlab + 8);
-	char line[1024];
-	const char *p = s;
-
-	while (*p) {
-		size_t len = mk_text_fit(p, max, 10, 0);
-		if (len >= sizeof(line))
-			len = sizeof(line) - 1;
-		memcpy(line, p, len);
-		line[len] = '\0';
-		text(L, b, L->xlab + 8, L->y, NULL, " font-size=\"10\"", line);
-		L->y += ROW - 4;
-		p += len;
-		while (*p == ' ')
-			p++;
-	}
-}
-
-static void
-het_note(mk_buf *b, struct layout *L, const mk_fit *f)
-{
-	char s[256], p[32];
-	int random = mk_method_get(f->method)->random;
-
-	if (f->k < 2) {
-		note(b, L, "Heterogeneity: not applicable (one study)");
-		return;
-	}
-	pvalue(p, sizeof(p), f->qp);
-	if (random)
-		snprintf(s, sizeof(s), "Heterogeneity: Tau\xC2\xB2 = %.4f; "
-		    "Chi\xC2\xB2 = %.2f, df = %.0f (%s); I\xC2\xB2 = %.0f%%",
-		    f->tau2, f->q, f->qdf, p, f->i2);
-	else
-		snprintf(s, sizeof(s), "Heterogeneity: Chi\xC2\xB2 = %.2f, "
-		    "df = %.0f (%s); I\xC2\xB2 = %.0f%%", f->q, f->qdf, p,
-		    isfinite(f->i2) ? f->i2 : 0);
-	note(b, L, s);
-	pvalue(p, sizeof(p), f->p);
-	if (isfinite(f->tdf))
-		snprintf(s, sizeof(s), "Test for overall effect: t = %.2f, "
-		    "df = %.0f (%s)", fabs(f->stat), f->tdf, p);
-	else
-		snprintf(s, sizeof(s), "Test for overall effect: Z = %.2f (%s)",
-		    fabs(f->stat), p);
-	note(b, L, s);
-}
-
-static void
-raw_cells(mk_buf *b, struct layout *L, const mk_studies *s, size_t i)
-{
-	char v[32];
-
-	for (int c = 0; c < L->nraw; c++) {
-		if (isnan(s->raw[c][i]))
-			continue;	/* not given as the data themselves */
-		snprintf(v, sizeof(v), "%g", s->raw[c][i]);
-		text(L, b, L->xraw[c], L->y, "end", NULL, v);
-	}
-}
-
-static void
-study_row(mk_buf *b, struct layout *L, const mk_studies *s, size_t i)
-{
-	const mk_fit *f = L->r->fit;
-	size_t j = L->overall[s->row[i]];
-	char tmp[32], ci[96], w[32];
-	double y = L->y, z = mk_crit(f->level, NAN), se = sqrt(f->vi[j]);
-	double nn = mk_study_n(s, i);
-
-	text(L, b, L->xlab, y, NULL, NULL, mk_study_label(L->r, s, i, tmp,
-	    sizeof(tmp)));
-	raw_cells(b, L, s, i);
-	w[0] = '\0';
-	if (isfinite(f->weight[j]))
-		snprintf(w, sizeof(w), "%.1f%%", f->weight[j]);
-	text(L, b, L->xweight, y, "end", NULL, w);
-	fmt_ci(ci, sizeof(ci), L, f->yi[j], f->yi[j] - z * se,
-	    f->yi[j] + z * se, nn);
-	text(L, b, L->xeffect, y, "end", NULL, ci);
-	if (isfinite(f->yi[j]) && isfinite(f->weight[j])) {
-		double yc = y - 4, side = 4 + 10 * sqrt(f->weight[j] / L->wmax);
-		ci_line(b, L, f->yi[j] - z * se, f->yi[j] + z * se, yc, nn);
-		double x = at(L, f->yi[j], nn);
-		if (x >= L->xplot && x <= L->xplot + PLOTW)
-			mk_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" "
-			    "width=\"%.1f\" height=\"%.1f\" fill=\"#1f4e79\"/>\n",
-			    x - side / 2, yc - side / 2, side, side);
-	}
-	L->y += ROW;
-}
-
-/* In the data columns headed `head` ("Total", "Events"), the sum over
- * the studies s; a column is left empty when a study lacks its value. */
-static int
-arm_sums(mk_buf *b, struct layout *L, const mk_studies *s, const char *head,
-    int bold)
-{
-	int arms, shown = 0;
-	const char *const *heads = mk_kind_heads(s->kind, &arms);
-	char v[48];
-
-	for (int c = 0; c < L->nraw && c < s->nraw; c++) {
-		long double t = 0;
-		int all = s->k > 0;
-		if (strcmp(heads[c], head) != 0)
-			continue;
-		for (size_t i = 0; i < s->k; i++)
-			if (isfinite(s->raw[c][i]))
-				t += s->raw[c][i];
-			else
-				all = 0;
-		if (!all)
-			continue;
-		snprintf(v, sizeof(v), "%.15g", (double)t);
-		text(L, b, L->xraw[c], L->y, "end", bold ?
-		    " font-weight=\"bold\"" : NULL, v);
-		shown = 1;
-	}
-	return shown;
-}
-
-/* The pooled row of fit f (nn: its studies' sample size for PFT). */
-static void
-pooled_row(mk_buf *b, struct layout *L, const mk_fit *f, const char *name,
-    double weight, int bold, double nn, const mk_studies *s)
-{
-	char ci[96], w[32];
-
-	text(L, b, L->xlab, L->y, NULL, bold ? " font-weight=\"bold\"" : NULL,
-	    name);
-	if (s != NULL) {	/* RevMan's totals: participants, then events */
-		arm_sums(b, L, s, "Total", 1);
-		arm_sums(b, L, s, "Time", 1);
-	}
-	snprintf(w, sizeof(w), "%.1f%%", weight);
-	text(L, b, L->xweight, L->y, "end", " font-weight=\"bold\"", w);
-	fmt_ci(ci, sizeof(ci), L, f->est, f->lo, f->hi, nn);
-	text(L, b, L->xeffect, L->y, "end", " font-weight=\"bold\"", ci);
-	diamond(b, L, f->est, f->lo, f->hi, L->y - 4, bold ? "black" :
-	    "#7f7f7f", nn);
-	L->y += ROW;
-	if (s != NULL) {
-		mk_buf row = { 0 };
-		if (arm_sums(&row, L, s, "Events", 0)) {
-			text(L, b, L->xlab, L->y, NULL, NULL, "Total events");
-			mk_buf_put(b, row.data, row.len);
-			L->y += ROW;
-		}
-		if (row.oom)
-			b->oom = 1;
-		mk_buf_free(&row);
-	}
-	if (mk_method_get(f->method)->random && f->k > 1 &&
-	    isfinite(f->pi_lo)) {
-		char pi[96];
-		text(L, b, L->xlab + 8, L->y, NULL, " font-size=\"10\"",
-		    "Prediction interval");
-		snprintf(pi, sizeof(pi), "[%.2f, %.2f]", shown(L, f->pi_lo, nn),
-		    shown(L, f->pi_hi, nn));
-		text(L, b, L->xeffect, L->y, "end", " font-size=\"10\"", pi);
-		double yc = L->y - 4;
-		ci_line(b, L, f->pi_lo, f->pi_hi, yc, nn);
-		double x0 = fmax(at(L, f->pi_lo, nn), L->xplot);
-		double x1 = fmin(at(L, f->pi_hi, nn), L->xplot + PLOTW);
-		mk_buf_printf(b, "<path d=\"M%.1f %.1fv6M%.1f %.1fv6\" "
-		    "stroke=\"black\"/>\n", x0, yc - 3, x1, yc - 3);
-		L->y += ROW;
-	}
-}
-
-static double
-subtotal_weight(const struct layout *L, const mk_studies *s)
-{
-	double w = 0;
-
-	for (size_t i = 0; i < s->k; i++) {
-		double x = L->r->fit->weight[L->overall[s->row[i]]];
-		if (isfinite(x))
-			w += x;
-	}
-	return w;
-}
 
 /* The heading over the treatment (a = 0) or control (1) arm's columns. */
 static const char *
@@ -339,7 +24,7 @@ arm_label(const mk_result *r, int a)
 }
 
 static void
-columns(struct layout *L)
+columns(struct mk_forest *L)
 {
 	const mk_result *r = L->r;
 	double labw = mk_text_px("Study or subgroup", 11, 1);
@@ -349,11 +34,13 @@ columns(struct layout *L)
 		labw = fmax(labw, mk_text_px(mk_study_label(r, r->studies, i,
 		    tmp, sizeof(tmp)), 11, 0));
 	for (size_t j = 0; r->sub && j < r->sub->n; j++) {
-		snprintf(s, sizeof(s), "%s = %s", r->sub->by, r->sub->g[j].level);
+		snprintf(s, sizeof(s), "%s = %s", r->sub->by,
+		    r->sub->g[j].level);
 		labw = fmax(labw, mk_text_px(s, 11, 1));
 	}
 	if (r->sub && r->sub->none) {
-		snprintf(s, sizeof(s), "%s = (empty), overall only", r->sub->by);
+		snprintf(s, sizeof(s), "%s = (empty), overall only",
+		    r->sub->by);
 		labw = fmax(labw, mk_text_px(s, 11, 1));
 	}
 	const mk_metareg *g = r->reg;
@@ -365,7 +52,7 @@ columns(struct layout *L)
 	L->xlab = 10;
 	double x = L->xlab + labw + 10;
 	L->nraw = r->studies->nraw;
-	L->colw = NUMW;
+	L->colw = MK_FP_NUMW;
 	int arms;
 	(void)mk_kind_heads(r->studies->kind, &arms);
 	if (L->nraw >= 2 && arms == 2) {	/* wide enough for the headings */
@@ -383,11 +70,11 @@ columns(struct layout *L)
 	L->xweight = x + 56;
 	L->xeffect = L->xweight + 130;
 	L->xplot = L->xeffect + 20;
-	L->width = L->xplot + PLOTW + 20;
+	L->width = L->xplot + MK_FP_PLOTW + 20;
 }
 
 static void
-header(mk_buf *b, struct layout *L)
+header(mk_buf *b, struct mk_forest *L)
 {
 	const mk_result *r = L->r;
 	const mk_method_info *mi = mk_method_get(r->fit->method);
@@ -398,58 +85,63 @@ header(mk_buf *b, struct layout *L)
 
 	if (L->nraw >= 2 && arms == 2) {
 		int half = L->nraw / 2;
-		text(L, b, (L->xraw[0] - L->colw + L->xraw[half - 1]) / 2 + 4,
+		mk_fp_text(L, b,
+		    (L->xraw[0] - L->colw + L->xraw[half - 1]) / 2 + 4,
 		    L->y, "middle", bold, arm_label(r, 0));
-		text(L, b, (L->xraw[half] - L->colw + L->xraw[L->nraw - 1]) / 2 +
+		mk_fp_text(L, b,
+		    (L->xraw[half] - L->colw + L->xraw[L->nraw - 1]) / 2 +
 		    4, L->y, "middle", bold, arm_label(r, 1));
 	}
 	snprintf(eff, sizeof(eff), "%s, %s%s", mk_view_unit(&L->v), mi->name,
 	    r->fit->ci == MK_CI_HKSJ ? " (HKSJ)" : "");
-	text(L, b, L->xeffect, L->y, "end", bold, eff);
-	text(L, b, L->xplot + PLOTW / 2, L->y, "middle", bold, eff);
-	L->y += ROW - 2;
-	text(L, b, L->xlab, L->y, NULL, bold, "Study or subgroup");
+	mk_fp_text(L, b, L->xeffect, L->y, "end", bold, eff);
+	mk_fp_text(L, b, L->xplot + MK_FP_PLOTW / 2, L->y, "middle", bold, eff);
+	L->y += MK_FP_ROW - 2;
+	mk_fp_text(L, b, L->xlab, L->y, NULL, bold, "Study or subgroup");
 	for (int c = 0; c < L->nraw; c++)
-		text(L, b, L->xraw[c], L->y, "end", bold, sub[c]);
-	text(L, b, L->xweight, L->y, "end", bold, "Weight");
+		mk_fp_text(L, b, L->xraw[c], L->y, "end", bold, sub[c]);
+	mk_fp_text(L, b, L->xweight, L->y, "end", bold, "Weight");
 	snprintf(eff, sizeof(eff), "%g%% CI", r->fit->level);
-	text(L, b, L->xeffect, L->y, "end", bold, eff);
-	text(L, b, L->xplot + PLOTW / 2, L->y, "middle", bold, eff);
+	mk_fp_text(L, b, L->xeffect, L->y, "end", bold, eff);
+	mk_fp_text(L, b, L->xplot + MK_FP_PLOTW / 2, L->y, "middle", bold, eff);
 	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 	    "y2=\"%.1f\" stroke=\"black\"/>\n", L->xlab, L->y + 5,
 	    L->width - 20, L->y + 5);
-	L->y += ROW + 2;
+	L->y += MK_FP_ROW + 2;
 }
 
 static void
-axis(mk_buf *b, struct layout *L)
+axis(mk_buf *b, struct mk_forest *L)
 {
 	const mk_plot_opts *po = L->r->plot;
-	double y = L->y - 8, x0 = L->xplot, x1 = L->xplot + PLOTW;
+	double y = L->y - 8, x0 = L->xplot, x1 = L->xplot + MK_FP_PLOTW;
 	char v[32];
 
 	/* the line of no effect through the study rows */
 	if (L->v.null)
 		mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 		    "y2=\"%.1f\" stroke=\"black\" stroke-dasharray=\"2,2\"/>\n",
-		    px(L, 0), L->ytop - 14, px(L, 0), y);
+		    mk_fp_x(L, 0), L->ytop - 14, mk_fp_x(L, 0), y);
 	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 	    "y2=\"%.1f\" stroke=\"black\"/>\n", x0, y, x1, y);
 	double right = -INFINITY;	/* of the last label drawn */
 	for (int i = 0; i < L->ax.n; i++) {
-		double x = px(L, L->ax.tick[i]);
+		double x = mk_fp_x(L, L->ax.tick[i]);
 		mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 		    "y2=\"%.1f\" stroke=\"black\"/>\n", x, y, x, y + 4);
 		if (mk_axis_label(&L->ax, i, x, 10, &right, v, sizeof(v)))
-			text(L, b, x, y + 15, "middle", " font-size=\"10\"", v);
+			mk_fp_text(L, b, x, y + 15, "middle",
+			    " font-size=\"10\"", v);
 	}
 	/* "favours" labels where two groups are compared, or when given */
 	if (L->v.compare || (po && po->favours_left))
-		text(L, b, px(L, 0) - 6, y + 30, "end", " font-size=\"10\"",
+		mk_fp_text(L, b, mk_fp_x(L, 0) - 6, y + 30, "end",
+		    " font-size=\"10\"",
 		    po && po->favours_left ? po->favours_left :
 		    "Favours treatment");
 	if (L->v.compare || (po && po->favours_right))
-		text(L, b, px(L, 0) + 6, y + 30, NULL, " font-size=\"10\"",
+		mk_fp_text(L, b, mk_fp_x(L, 0) + 6, y + 30, NULL,
+		    " font-size=\"10\"",
 		    po && po->favours_right ? po->favours_right :
 		    "Favours control");
 	L->y = y + 42;
@@ -458,7 +150,7 @@ axis(mk_buf *b, struct layout *L)
 /* Where the numbers came from: the studies read in another form than
  * the data themselves, with the conversion, and the rows left out. */
 static void
-provenance(mk_buf *b, struct layout *L)
+provenance(mk_buf *b, struct mk_forest *L)
 {
 	const mk_result *r = L->r;
 	const mk_studies *s = r->studies;
@@ -470,10 +162,11 @@ provenance(mk_buf *b, struct layout *L)
 			mk_from_note(s, i, how, sizeof(how));
 			if (how[0] == '\0' && mk_from_direct((mk_from)s->from[i]))
 				continue;	/* the data as they are */
-			snprintf(line, sizeof(line), "%s: %s%s%s", mk_study_label(r,
+			snprintf(line, sizeof(line), "%s: %s%s%s",
+			    mk_study_label(r,
 			    s, i, tmp, sizeof(tmp)), mk_from_name((mk_from)
 			    s->from[i]), how[0] ? "; " : "", how);
-			note(b, L, line);
+			mk_fp_note(b, L, line);
 		}
 	if (s->nout == 0)
 		return;
@@ -488,12 +181,12 @@ provenance(mk_buf *b, struct layout *L)
 	if (s->nout_all > shown && n < sizeof(line))
 		snprintf(line + n, sizeof(line) - n, "; and %zu more rows",
 		    s->nout_all - shown);
-	note(b, L, line);
+	mk_fp_note(b, L, line);
 }
 
 /* The rows of studies s, in the order --sort asks for. */
 static void
-study_rows(mk_buf *b, struct layout *L, const mk_studies *s)
+study_rows(mk_buf *b, struct mk_forest *L, const mk_studies *s)
 {
 	size_t *ord = malloc((s->k ? s->k : 1) * sizeof(size_t));
 
@@ -503,13 +196,13 @@ study_rows(mk_buf *b, struct layout *L, const mk_studies *s)
 		return;
 	}
 	for (size_t i = 0; i < s->k; i++)
-		study_row(b, L, s, ord[i]);
+		mk_fp_study_row(b, L, s, ord[i]);
 	free(ord);
 }
 
 /* Rows: the studies (by subgroup), subtotals, overall, tests, axis. */
 static void
-body(mk_buf *b, struct layout *L)
+body(mk_buf *b, struct mk_forest *L)
 {
 	const mk_result *r = L->r;
 	const mk_fit *f = r->fit;
@@ -522,35 +215,40 @@ body(mk_buf *b, struct layout *L)
 	for (size_t j = 0; r->sub && j < r->sub->n; j++) {
 		const mk_group *g = &r->sub->g[j];
 		snprintf(s, sizeof(s), "%s = %s", r->sub->by, g->level);
-		text(L, b, L->xlab, L->y, NULL, " font-weight=\"bold\"", s);
-		L->y += ROW;
+		mk_fp_text(L, b, L->xlab, L->y, NULL, " font-weight=\"bold\"",
+		    s);
+		L->y += MK_FP_ROW;
 		study_rows(b, L, g->studies);
 		snprintf(s, sizeof(s), "Subtotal (k = %zu)", g->fit.k);
-		pooled_row(b, L, &g->fit, s, subtotal_weight(L, g->studies), 0,
-		    mk_studies_nhm(g->studies, NULL, g->studies->k), g->studies);
-		het_note(b, L, &g->fit);
+		mk_fp_pooled_row(b, L, &g->fit, s, mk_fp_subtotal_weight(L,
+		    g->studies), 0,
+		    mk_studies_nhm(g->studies, NULL, g->studies->k),
+		    g->studies);
+		mk_fp_het_note(b, L, &g->fit);
 		L->y += 6;
 	}
 	if (r->sub != NULL && r->sub->none != NULL) {
-		snprintf(s, sizeof(s), "%s = (empty), overall only", r->sub->by);
-		text(L, b, L->xlab, L->y, NULL, " font-weight=\"bold\"", s);
-		L->y += ROW;
+		snprintf(s, sizeof(s), "%s = (empty), overall only",
+		    r->sub->by);
+		mk_fp_text(L, b, L->xlab, L->y, NULL, " font-weight=\"bold\"",
+		    s);
+		L->y += MK_FP_ROW;
 		study_rows(b, L, r->sub->none);
 		L->y += 6;
 	}
 	snprintf(s, sizeof(s), "Total (k = %zu, %s)", f->k, random ?
 	    "random effects" : "fixed effect");
-	pooled_row(b, L, f, s, 100, 1, L->n, r->studies);
-	het_note(b, L, f);
+	mk_fp_pooled_row(b, L, f, s, 100, 1, L->n, r->studies);
+	mk_fp_het_note(b, L, f);
 	if (r->sub != NULL) {
-		pvalue(p, sizeof(p), r->sub->p);
+		mk_fp_pvalue(p, sizeof(p), r->sub->p);
 		snprintf(s, sizeof(s), "Test for subgroup differences: "
 		    "Chi\xC2\xB2 = %.2f, df = %.0f (%s)", r->sub->q, r->sub->df,
 		    p);
 		if (isfinite(r->sub->diff_i2))
 			snprintf(s + strlen(s), sizeof(s) - strlen(s), ", "
 			    "I\xC2\xB2 = %.1f%%", r->sub->diff_i2);
-		note(b, L, s);
+		mk_fp_note(b, L, s);
 	}
 	provenance(b, L);
 	L->y += 10;
@@ -560,10 +258,10 @@ body(mk_buf *b, struct layout *L)
 /* The document around a body: layout, header, rows, title. */
 static void
 render(mk_buf *b, const mk_result *r, const mk_metareg *g,
-    void (*rows)(mk_buf *, struct layout *, const mk_metareg *,
+    void (*rows)(mk_buf *, struct mk_forest *, const mk_metareg *,
     const mk_fit *))
 {
-	struct layout L;
+	struct mk_forest L;
 	mk_buf body_buf = { 0 };
 	const mk_plot_opts *po = r->plot;
 	char title[256];
@@ -600,7 +298,8 @@ render(mk_buf *b, const mk_result *r, const mk_metareg *g,
 	else
 		snprintf(title, sizeof(title), "%s: %s (%s)",
 		    strrchr(r->rows->file, '/') ? strrchr(r->rows->file,
-		    '/') + 1 : r->rows->file,	/* the file name, not its path */
+		    '/') + 1 : r->rows->file,	/* the file name,
+		    not its path */
 		    mk_measure_get(r->studies->measure)->label, g ?
 		    "multilevel model" : mk_method_get(r->fit->method)->label);
 	/* the canvas holds all the text drawn, and the title wrapped to it */
@@ -642,7 +341,7 @@ mk_render_svg(mk_buf *b, const mk_result *r)
 /* The rows of a multilevel model, by outermost group, then the model's
  * pooled estimate and its variance components. */
 static void
-body_ml(mk_buf *b, struct layout *L, const mk_metareg *g, const mk_fit *f)
+body_ml(mk_buf *b, struct mk_forest *L, const mk_metareg *g, const mk_fit *f)
 {
 	const mk_model *m = &g->fit;
 	char s[512], p[32];
@@ -652,31 +351,34 @@ body_ml(mk_buf *b, struct layout *L, const mk_metareg *g, const mk_fit *f)
 	for (size_t c = 0; c < g->nclusters; c++) {
 		snprintf(s, sizeof(s), "%s = %s", m->comp[0].name,
 		    g->cluster_name[c] ? g->cluster_name[c] : "");
-		text(L, b, L->xlab, L->y, NULL, " font-weight=\"bold\"", s);
-		L->y += ROW;
+		mk_fp_text(L, b, L->xlab, L->y, NULL, " font-weight=\"bold\"",
+		    s);
+		L->y += MK_FP_ROW;
 		for (size_t i = 0; i < g->k; i++)
 			if (g->cluster[i] == c)
-				study_row(b, L, L->r->studies, g->study[i]);
+				mk_fp_study_row(b, L, L->r->studies,
+				    g->study[i]);
 		L->y += 4;
 	}
 	snprintf(s, sizeof(s), "Total (k = %zu)", g->k);
-	pooled_row(b, L, f, s, 100, 1, L->n, NULL);
+	mk_fp_pooled_row(b, L, f, s, 100, 1, L->n, NULL);
 	len = (size_t)snprintf(s, sizeof(s), "Variance components:");
 	for (size_t l = 0; l < m->ncomp && len < sizeof(s); l++)
 		len += (size_t)snprintf(s + len, sizeof(s) - len, "%s "
-		    "\xCF\x83\xC2\xB2(%s) = %.4f", l ? ";" : "", m->comp[l].name,
+		    "\xCF\x83\xC2\xB2(%s) = %.4f", l ? ";" : "",
+		    m->comp[l].name,
 		    m->comp[l].sigma2);
-	note(b, L, s);
-	pvalue(p, sizeof(p), m->qe_p);
+	mk_fp_note(b, L, s);
+	mk_fp_pvalue(p, sizeof(p), m->qe_p);
 	snprintf(s, sizeof(s), "Heterogeneity: Q = %.2f, df = %.0f (%s)", m->qe,
 	    m->qe_df, p);
-	note(b, L, s);
-	pvalue(p, sizeof(p), f->p);
+	mk_fp_note(b, L, s);
+	mk_fp_pvalue(p, sizeof(p), f->p);
 	snprintf(s, sizeof(s), "Test for overall effect: %s = %.2f (%s)%s",
 	    isfinite(f->tdf) ? "t" : "Z", fabs(f->stat), p, m->robust ?
 	    m->robust == 2 ? "; cluster-robust (CR2)" :
 	    "; cluster-robust (CR1)" : "");
-	note(b, L, s);
+	mk_fp_note(b, L, s);
 	L->y += 10;
 	axis(b, L);
 }

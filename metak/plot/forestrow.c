@@ -1,0 +1,317 @@
+/* forestrow.c: the pieces a forest plot is drawn from (svg.c lays them
+ * out): measured text, positions on the effect axis, a study's row with
+ * its data, weight, interval and square, a pooled row with its diamond,
+ * totals and prediction interval, and wrapped notes (heterogeneity, tests). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plot/internal.h"
+
+/* The size and weight a text element's style attributes ask for. */
+static double
+style_px(const char *style, int *bold)
+{
+	const char *fs = style ? strstr(style, "font-size=\"") : NULL;
+
+	*bold = style != NULL && strstr(style, "bold") != NULL;
+	return fs ? atof(fs + 11) : 11;
+}
+
+/* A text element; its measured extent widens L's. */
+void
+mk_fp_text(struct mk_forest *L, mk_buf *b, double x, double y,
+    const char *anchor, const char *style, const char *s)
+{
+	int bold;
+	double size = style_px(style, &bold), w = mk_text_px(s, size, bold);
+	double x0 = anchor == NULL ? x : strcmp(anchor, "end") == 0 ? x - w :
+	    x - w / 2;
+
+	L->xmin = fmin(L->xmin, x0);
+	L->xmax = fmax(L->xmax, x0 + w);
+	mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\"%s%s%s%s>", x, y,
+	    anchor ? " text-anchor=\"" : "", anchor ? anchor : "",
+	    anchor ? "\"" : "", style ? style : "");
+	mk_buf_xml(b, s);
+	mk_buf_printf(b, "</text>\n");
+}
+
+double
+mk_fp_x(const struct mk_forest *L, double v)
+{
+	return L->xplot + MK_FP_PLOTW * mk_axis_pos(&L->ax, v);
+}
+
+/* The x of an analysis-scale value (nn: the sample size PFT needs). */
+double
+mk_fp_at(const struct mk_forest *L, double v, double nn)
+{
+	return mk_fp_x(L, mk_view_pos(&L->v, v, nn));
+}
+
+/* An analysis-scale value as printed, on the natural scale. */
+double
+mk_fp_shown(const struct mk_forest *L, double v, double nn)
+{
+	double x = mk_view_value(&L->v, v, nn);
+
+	return fabs(x) < 0.005 ? 0 : x;	/* no "-0.00" */
+}
+
+void
+mk_fp_ci(char *out, size_t n, const struct mk_forest *L, double e, double lo,
+    double hi, double nn)
+{
+	if (!isfinite(e))
+		snprintf(out, n, "Not estimable");
+	else
+		snprintf(out, n, "%.2f [%.2f, %.2f]", mk_fp_shown(L, e, nn),
+		    mk_fp_shown(L, lo, nn), mk_fp_shown(L, hi, nn));
+}
+
+/* A horizontal CI line clipped to the axis, with an arrow where cut. */
+void
+mk_fp_ci_line(mk_buf *b, const struct mk_forest *L, double lo, double hi,
+    double y, double nn)
+{
+	double x0 = mk_fp_at(L, lo, nn), x1 = mk_fp_at(L, hi, nn);
+	double left = L->xplot, right = L->xplot + MK_FP_PLOTW;
+
+	if (x1 < left || x0 > right)
+		x0 = x1 = x0 < left ? left : right;
+	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+	    "y2=\"%.1f\" stroke=\"black\"/>\n", fmax(x0, left), y,
+	    fmin(x1, right), y);
+	if (x0 < left)
+		mk_buf_printf(b, "<path d=\"M%.1f %.1fl6 -3v6z\"/>\n", left, y);
+	if (x1 > right)
+		mk_buf_printf(b, "<path d=\"M%.1f %.1fl-6 -3v6z\"/>\n", right,
+		    y);
+}
+
+void
+mk_fp_diamond(mk_buf *b, const struct mk_forest *L, double e, double lo,
+    double hi, double y, const char *fill, double nn)
+{
+	double l = fmax(mk_fp_at(L, lo, nn), L->xplot), r = fmin(mk_fp_at(L, hi,
+	    nn),
+	    L->xplot + MK_FP_PLOTW), c = mk_fp_at(L, e, nn);
+
+	if (!isfinite(e))
+		return;
+	c = fmin(fmax(c, L->xplot), L->xplot + MK_FP_PLOTW);
+	mk_buf_printf(b, "<polygon points=\"%.1f,%.1f %.1f,%.1f %.1f,%.1f "
+	    "%.1f,%.1f\" fill=\"%s\" stroke=\"black\"/>\n", l, y, c, y - 5,
+	    r, y, c, y + 5, fill);
+}
+
+void
+mk_fp_pvalue(char *out, size_t n, double p)
+{
+	if (!isfinite(p))
+		snprintf(out, n, "P = NA");
+	else if (p < 0.00001)
+		snprintf(out, n, "P < 0.00001");
+	else
+		snprintf(out, n, "P = %.*f", p < 0.001 ? 5 : p < 0.01 ? 3 : 2,
+		    p);
+}
+
+/* Writes a line of text that may be long, wrapped (at "; " where it can)
+ * to the plot's width; advances L->y. */
+void
+mk_fp_note(mk_buf *b, struct mk_forest *L, const char *s)
+{
+	double max = L->width - 10 - (L->xlab + 8);
+	char line[1024];
+	const char *p = s;
+
+	while (*p) {
+		size_t len = mk_text_fit(p, max, 10, 0);
+		if (len >= sizeof(line))
+			len = sizeof(line) - 1;
+		memcpy(line, p, len);
+		line[len] = '\0';
+		mk_fp_text(L, b, L->xlab + 8, L->y, NULL, " font-size=\"10\"",
+		    line);
+		L->y += MK_FP_ROW - 4;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+void
+mk_fp_het_note(mk_buf *b, struct mk_forest *L, const mk_fit *f)
+{
+	char s[256], p[32];
+	int random = mk_method_get(f->method)->random;
+
+	if (f->k < 2) {
+		mk_fp_note(b, L, "Heterogeneity: not applicable (one study)");
+		return;
+	}
+	mk_fp_pvalue(p, sizeof(p), f->qp);
+	if (random)
+		snprintf(s, sizeof(s), "Heterogeneity: Tau\xC2\xB2 = %.4f; "
+		    "Chi\xC2\xB2 = %.2f, df = %.0f (%s); I\xC2\xB2 = %.0f%%",
+		    f->tau2, f->q, f->qdf, p, f->i2);
+	else
+		snprintf(s, sizeof(s), "Heterogeneity: Chi\xC2\xB2 = %.2f, "
+		    "df = %.0f (%s); I\xC2\xB2 = %.0f%%", f->q, f->qdf, p,
+		    isfinite(f->i2) ? f->i2 : 0);
+	mk_fp_note(b, L, s);
+	mk_fp_pvalue(p, sizeof(p), f->p);
+	if (isfinite(f->tdf))
+		snprintf(s, sizeof(s), "Test for overall effect: t = %.2f, "
+		    "df = %.0f (%s)", fabs(f->stat), f->tdf, p);
+	else
+		snprintf(s, sizeof(s), "Test for overall effect: Z = %.2f (%s)",
+		    fabs(f->stat), p);
+	mk_fp_note(b, L, s);
+}
+
+static void
+raw_cells(mk_buf *b, struct mk_forest *L, const mk_studies *s, size_t i)
+{
+	char v[32];
+
+	for (int c = 0; c < L->nraw; c++) {
+		if (isnan(s->raw[c][i]))
+			continue;	/* not given as the data themselves */
+		snprintf(v, sizeof(v), "%g", s->raw[c][i]);
+		mk_fp_text(L, b, L->xraw[c], L->y, "end", NULL, v);
+	}
+}
+
+void
+mk_fp_study_row(mk_buf *b, struct mk_forest *L, const mk_studies *s, size_t i)
+{
+	const mk_fit *f = L->r->fit;
+	size_t j = L->overall[s->row[i]];
+	char tmp[32], ci[96], w[32];
+	double y = L->y, z = mk_crit(f->level, NAN), se = sqrt(f->vi[j]);
+	double nn = mk_study_n(s, i);
+
+	mk_fp_text(L, b, L->xlab, y, NULL, NULL, mk_study_label(L->r, s, i, tmp,
+	    sizeof(tmp)));
+	raw_cells(b, L, s, i);
+	w[0] = '\0';
+	if (isfinite(f->weight[j]))
+		snprintf(w, sizeof(w), "%.1f%%", f->weight[j]);
+	mk_fp_text(L, b, L->xweight, y, "end", NULL, w);
+	mk_fp_ci(ci, sizeof(ci), L, f->yi[j], f->yi[j] - z * se,
+	    f->yi[j] + z * se, nn);
+	mk_fp_text(L, b, L->xeffect, y, "end", NULL, ci);
+	if (isfinite(f->yi[j]) && isfinite(f->weight[j])) {
+		double yc = y - 4, side = 4 + 10 * sqrt(f->weight[j] / L->wmax);
+		mk_fp_ci_line(b, L, f->yi[j] - z * se, f->yi[j] + z * se, yc,
+		    nn);
+		double x = mk_fp_at(L, f->yi[j], nn);
+		if (x >= L->xplot && x <= L->xplot + MK_FP_PLOTW)
+			mk_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" "
+			    "width=\"%.1f\" height=\"%.1f\" fill=\"#1f4e79\"/>\n",
+			    x - side / 2, yc - side / 2, side, side);
+	}
+	L->y += MK_FP_ROW;
+}
+
+/* In the data columns headed `head` ("Total", "Events"), the sum over
+ * the studies s; a column is left empty when a study lacks its value. */
+static int
+arm_sums(mk_buf *b, struct mk_forest *L, const mk_studies *s, const char *head,
+    int bold)
+{
+	int arms, shown = 0;
+	const char *const *heads = mk_kind_heads(s->kind, &arms);
+	char v[48];
+
+	for (int c = 0; c < L->nraw && c < s->nraw; c++) {
+		long double t = 0;
+		int all = s->k > 0;
+		if (strcmp(heads[c], head) != 0)
+			continue;
+		for (size_t i = 0; i < s->k; i++)
+			if (isfinite(s->raw[c][i]))
+				t += s->raw[c][i];
+			else
+				all = 0;
+		if (!all)
+			continue;
+		snprintf(v, sizeof(v), "%.15g", (double)t);
+		mk_fp_text(L, b, L->xraw[c], L->y, "end", bold ?
+		    " font-weight=\"bold\"" : NULL, v);
+		shown = 1;
+	}
+	return shown;
+}
+
+/* The pooled row of fit f (nn: its studies' sample size for PFT). */
+void
+mk_fp_pooled_row(mk_buf *b, struct mk_forest *L, const mk_fit *f,
+    const char *name, double weight, int bold, double nn,
+    const mk_studies *s)
+{
+	char ci[96], w[32];
+
+	mk_fp_text(L, b, L->xlab, L->y, NULL,
+	    bold ? " font-weight=\"bold\"" : NULL,
+	    name);
+	if (s != NULL) {	/* RevMan's totals: participants, then events */
+		arm_sums(b, L, s, "Total", 1);
+		arm_sums(b, L, s, "Time", 1);
+	}
+	snprintf(w, sizeof(w), "%.1f%%", weight);
+	mk_fp_text(L, b, L->xweight, L->y, "end", " font-weight=\"bold\"", w);
+	mk_fp_ci(ci, sizeof(ci), L, f->est, f->lo, f->hi, nn);
+	mk_fp_text(L, b, L->xeffect, L->y, "end", " font-weight=\"bold\"", ci);
+	mk_fp_diamond(b, L, f->est, f->lo, f->hi, L->y - 4, bold ? "black" :
+	    "#7f7f7f", nn);
+	L->y += MK_FP_ROW;
+	if (s != NULL) {
+		mk_buf row = { 0 };
+		if (arm_sums(&row, L, s, "Events", 0)) {
+			mk_fp_text(L, b, L->xlab, L->y, NULL, NULL,
+			    "Total events");
+			mk_buf_put(b, row.data, row.len);
+			L->y += MK_FP_ROW;
+		}
+		if (row.oom)
+			b->oom = 1;
+		mk_buf_free(&row);
+	}
+	if (mk_method_get(f->method)->random && f->k > 1 &&
+	    isfinite(f->pi_lo)) {
+		char pi[96];
+		mk_fp_text(L, b, L->xlab + 8, L->y, NULL, " font-size=\"10\"",
+		    "Prediction interval");
+		snprintf(pi, sizeof(pi), "[%.2f, %.2f]", mk_fp_shown(L,
+		    f->pi_lo, nn),
+		    mk_fp_shown(L, f->pi_hi, nn));
+		mk_fp_text(L, b, L->xeffect, L->y, "end", " font-size=\"10\"",
+		    pi);
+		double yc = L->y - 4;
+		mk_fp_ci_line(b, L, f->pi_lo, f->pi_hi, yc, nn);
+		double x0 = fmax(mk_fp_at(L, f->pi_lo, nn), L->xplot);
+		double x1 = fmin(mk_fp_at(L, f->pi_hi, nn),
+		    L->xplot + MK_FP_PLOTW);
+		mk_buf_printf(b, "<path d=\"M%.1f %.1fv6M%.1f %.1fv6\" "
+		    "stroke=\"black\"/>\n", x0, yc - 3, x1, yc - 3);
+		L->y += MK_FP_ROW;
+	}
+}
+
+double
+mk_fp_subtotal_weight(const struct mk_forest *L, const mk_studies *s)
+{
+	double w = 0;
+
+	for (size_t i = 0; i < s->k; i++) {
+		double x = L->r->fit->weight[L->overall[s->row[i]]];
+		if (isfinite(x))
+			w += x;
+	}
+	return w;
+}
