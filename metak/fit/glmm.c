@@ -252,11 +252,8 @@ prob_init(mk_gprob *P, const mk_gdata *d, int re, size_t nq)
 	for (size_t i = 0; i < d->k; i++) {
 		study_set(d, i, &P->st[i]);
 		P->st[i].q = re ? L.q : L.q - 1;
-		if (L.own) {	/* start: the control arm's logit (log rate) */
+		if (L.own)
 			P->has_a[i] = 1;
-			P->alpha[i] = d->pois ? log((d->x2[i] + 0.5) / d->n2[i]) :
-			    log((d->x2[i] + 0.5) / (d->n2[i] - d->x2[i] + 0.5));
-		}
 	}
 	if (d->model == MK_GLMM_UMRS)
 		P->scale[2] = 1;
@@ -366,23 +363,94 @@ i2_h2(mk_fit *f, const mk_studies *s)
  * effects fit from it; theta at the chosen fit, vb its covariance. */
 struct gfit {
 	double th[MK_GLMM_NP], vb[MK_GLMM_NP * MK_GLMM_NP], ll, ll_fe;
+	double *alpha;		/* UM.FS: the study intercepts */
 	int iters;
-	size_t nq;
+	size_t nq;		/* points per effect of the fit (0: none) */
+	int inexact;		/* the rule did not settle at MAX_NQ */
 	int tau0, sigma0;	/* on the boundary 0 */
 };
+
+/* Points per random effect at most (q = 1, q = 2). */
+#define MAX_NQ1 192
+#define MAX_NQ2 96
+
+/* One fit (re: with tau) from theta and alpha, with nq points per effect
+ * where it has random effects, checked at its maximum against 3/2 as
+ * many: while the log-likelihood moves by more than 1e-9 (plus rounding
+ * at 1e-13 of it), refitted with twice as many, up to MAX_NQ. */
+static int
+fit_one(const mk_gdata *d, int re, const mk_opts *o, double *th,
+    double *alpha, size_t *nq, double *ll, double *vb, int *iters,
+    unsigned char *fixed, int *inexact, mk_err *err)
+{
+	struct layout L = layout_of(d->model);
+	int q = re ? L.q : L.q - 1;
+	size_t cap = q == 2 ? MAX_NQ2 : MAX_NQ1;
+	mk_gprob P;
+	double ll2;
+	const char *what = re ? "random-effects GLMM" : "fixed-effect GLMM";
+
+	*nq = q == 0 ? 1 : q == 2 ? NQ2 : NQ1;
+	*inexact = 0;
+	for (;;) {
+		if (prob_init(&P, d, re, *nq) != 0) {
+			prob_free(&P);
+			mk_err_set(err, "", 0, "", "out of memory");
+			return -1;
+		}
+		if (alpha != NULL)
+			memcpy(P.alpha, alpha, d->k * sizeof(double));
+		if (prob_fit(&P, th, o, ll, vb, iters, what, err) != 0) {
+			prob_free(&P);
+			return -1;
+		}
+		if (alpha != NULL)
+			memcpy(alpha, P.alpha, d->k * sizeof(double));
+		memcpy(fixed, P.fixed, sizeof(P.fixed));
+		prob_free(&P);
+		if (q == 0)
+			break;
+		if (check_nodes(d, re, *nq * 3 / 2, th, alpha, &ll2) != 0) {
+			mk_err_set(err, "", 0, "", "the %s could not be evaluated "
+			    "with more quadrature points", what);
+			return -1;
+		}
+		if (fabs(ll2 - *ll) <= 1e-9 + 1e-13 * fabs(*ll))
+			break;
+		if (*nq * 2 > cap) {
+			*inexact = 1;
+			break;
+		}
+		*nq *= 2;
+		for (int p = 0; p < MK_GLMM_NP; p++)	/* start again */
+			if (fixed[p])
+				th[p] = p == L.tau ? 0.5 : 0.3;
+	}
+	if (q == 0)
+		*nq = 0;
+	return 0;
+}
 
 static int
 fit_models(const mk_gdata *d, const mk_studies *s, const mk_opts *o,
     int ml, struct gfit *G, mk_err *err)
 {
 	struct layout L = layout_of(d->model);
-	mk_gprob P;
-	double th[MK_GLMM_NP] = { 0 }, alpha_fe = 0, ll2;
-	int rc = -1, q = ml ? L.q : L.q - 1;
+	double th[MK_GLMM_NP] = { 0 };
+	unsigned char fixed[MK_GLMM_NP];
+	int it = 0;
 
-	memset(G, 0, sizeof(*G));
-	G->nq = q == 0 ? 0 : q == 2 ? NQ2 : NQ1;
+	G->iters = 0;
 	th[0] = start_beta(s);
+	if (L.own) {	/* start: the control arm's logit (log rate) */
+		if ((G->alpha = malloc(d->k * sizeof(double))) == NULL) {
+			mk_err_set(err, "", 0, "", "out of memory");
+			return -1;
+		}
+		for (size_t i = 0; i < d->k; i++)
+			G->alpha[i] = d->pois ? log((d->x2[i] + 0.5) / d->n2[i]) :
+			    log((d->x2[i] + 0.5) / (d->n2[i] - d->x2[i] + 0.5));
+	}
 	if (d->model == MK_GLMM_UMRS) {	/* gamma, sigma from the controls */
 		long double m = 0, v = 0;
 		for (size_t i = 0; i < d->k; i++)
@@ -398,54 +466,27 @@ fit_models(const mk_gdata *d, const mk_studies *s, const mk_opts *o,
 		th[1] = (double)m;
 		th[2] = fmax(0.3, (double)sqrtl(v / (long double)d->k));
 	}
-	size_t nq_fe = d->model == MK_GLMM_UMRS ? NQ1 : 1;
-	if (prob_init(&P, d, 0, nq_fe) != 0) {
-		mk_err_set(err, "", 0, "", "out of memory");
-		goto done;
-	}
-	if (prob_fit(&P, th, o, &G->ll_fe, G->vb, &G->iters, "fixed-effect "
-	    "GLMM", err) != 0)
-		goto done;
-	G->sigma0 = d->model == MK_GLMM_UMRS && P.fixed[2];
+	if (fit_one(d, 0, o, th, G->alpha, &G->nq, &G->ll_fe, G->vb, &it,
+	    fixed, &G->inexact, err) != 0)
+		return -1;
+	G->iters += it;
+	G->sigma0 = d->model == MK_GLMM_UMRS && fixed[2];
 	G->ll = G->ll_fe;
 	memcpy(G->th, th, sizeof(th));
-	if (!ml) {
-		if (d->model == MK_GLMM_UMRS && check_nodes(d, 0, NQ1 * 3 / 2,
-		    th, P.alpha, &ll2) == 0 && fabs(ll2 - G->ll) > 1e-9)
-			G->nq = NQ1 * 3 / 2;	/* flagged by the caller */
-		rc = 0;
-		goto done;
-	}
+	if (!ml)
+		return 0;
 	/* from the fixed-effect fit, tau = 0.5 */
-	double *alpha = P.alpha;
-	P.alpha = NULL;
-	prob_free(&P);
-	if (prob_init(&P, d, 1, G->nq) != 0) {
-		free(alpha);
-		mk_err_set(err, "", 0, "", "out of memory");
-		goto done;
-	}
-	if (alpha != NULL) {
-		memcpy(P.alpha, alpha, d->k * sizeof(double));
-		free(alpha);
-	}
 	th[L.tau] = 0.5;
 	if (d->model == MK_GLMM_UMRS && !(th[2] > 0.05))
 		th[2] = 0.3;
-	if (prob_fit(&P, th, o, &G->ll, G->vb, &G->iters, "random-effects "
-	    "GLMM", err) != 0)
-		goto done;
-	G->tau0 = P.fixed[L.tau];
-	G->sigma0 = d->model == MK_GLMM_UMRS && P.fixed[2];
+	if (fit_one(d, 1, o, th, G->alpha, &G->nq, &G->ll, G->vb, &it, fixed,
+	    &G->inexact, err) != 0)
+		return -1;
+	G->iters += it;
+	G->tau0 = fixed[L.tau];
+	G->sigma0 = d->model == MK_GLMM_UMRS && fixed[2];
 	memcpy(G->th, th, sizeof(th));
-	if (check_nodes(d, 1, G->nq * 3 / 2, th, P.alpha, &ll2) == 0 &&
-	    fabs(ll2 - G->ll) > 1e-9)
-		G->nq = G->nq * 3 / 2;
-	rc = 0;
-	(void)alpha_fe;
-done:
-	prob_free(&P);
-	return rc;
+	return 0;
 }
 
 int
@@ -470,13 +511,14 @@ mk_glmm_fit(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
 		    "does)");
 		m = MK_GLMM_CMEL;
 	}
-	if (ml && s->k < 2) {
-		mk_err_set(err, "", 0, "", "--glmm with --method ML needs at "
-		    "least 2 studies (%zu left)", s->k);
-		return -1;
+	if (ml && s->k < 2) {	/* tau2 is not identified by one study */
+		mk_warn_add(w, "--glmm %s: one study: tau2 cannot be estimated; "
+		    "the fixed-effect model is fitted", mk_glmm_get(m)->name);
+		ml = 0;
 	}
 	for (size_t i = 0; i < s->k; i++)
 		f->weight[i] = NAN;	/* a GLMM has no study weights */
+	memset(&G, 0, sizeof(G));
 	if (gdata_init(&d, s, m, err) != 0)
 		goto done;
 	if ((why = infinite_beta(&d)) != NULL) {
@@ -488,6 +530,7 @@ mk_glmm_fit(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
 		mk_err_set(err, "", 0, "", "out of memory");
 		goto done;
 	}
+	memset(&G, 0, sizeof(G));
 	if (fit_models(&d, s, o, ml, &G, err) != 0)
 		goto done;
 	mk_glmm_res *g = f->glmm;
@@ -517,7 +560,7 @@ mk_glmm_fit(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
 	f->qdf = (double)s->k - 1;
 	g->sigma2 = m == MK_GLMM_UMRS ? G.th[2] * G.th[2] : NAN;
 	g->loglik = G.ll;
-	g->npar = (L.own ? (int)s->k : 0) + ps - (m == MK_GLMM_UMRS ? 0 : 0);
+	g->npar = (L.own ? (int)s->k : 0) + ps;
 	g->nobs = d.arms == 2 && (m == MK_GLMM_UMFS || m == MK_GLMM_UMRS) ?
 	    2 * s->k : s->k;
 	g->aic = -2 * g->loglik + 2 * g->npar;
@@ -542,12 +585,14 @@ mk_glmm_fit(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
 	if (G.sigma0)
 		mk_warn_add(w, "--glmm UM.RS: the ML estimate of sigma2 (the "
 		    "random study intercept's variance) is 0, on its boundary");
-	if (G.nq > (ml ? (L.q == 2 ? NQ2 : NQ1) : NQ1) && L.q + ml > 1)
-		mk_warn_add(w, "--glmm %s: the log-likelihood changes by more "
-		    "than 1e-9 with more quadrature points: the integrals may "
-		    "be inexact", mk_glmm_get(m)->name);
+	if (G.inexact)
+		mk_warn_add(w, "--glmm %s: the log-likelihood still changes by "
+		    "more than 1e-9 between %zu and %zu quadrature points per "
+		    "random effect: the integrals may be inexact",
+		    mk_glmm_get(m)->name, G.nq, G.nq * 3 / 2);
 	rc = 0;
 done:
+	free(G.alpha);
 	gdata_free(&d);
 	return rc;
 }
