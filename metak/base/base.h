@@ -33,6 +33,10 @@ typedef struct mk_warn {
 void mk_warn_add(mk_warn *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void mk_warn_clear(mk_warn *w);
+/* Puts the text fmt makes before the warnings from index from on (those a
+ * fit added, naming where it ran). */
+void mk_warn_prefix(mk_warn *w, size_t from, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* ---- growable output buffer -------------------------------------------- */
 

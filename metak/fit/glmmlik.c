@@ -119,6 +119,8 @@ mode(mk_gstudy *s, const double *b, const double *sc, double *C)
 		double size = 0, t = 1;
 		for (int r = 0; r < s->q; r++)
 			size = fmax(size, fabs(st[r]));
+		if (size > 4)	/* 4 SDs of the effect at most */
+			t = 4 / size;
 		for (int half = 0; half < 60; half++, t /= 2) {
 			double zn[2] = { 0, 0 }, gn[2];
 			for (int r = 0; r < s->q; r++)

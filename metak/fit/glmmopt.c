@@ -9,6 +9,9 @@
 #include "fit/internal.h"
 
 #define NP MK_GLMM_NP
+/* The longest step of a parameter (logit or log scale, or an SD on it) in
+ * one iteration: Newton's step is capped where the curvature is small. */
+#define MAX_STEP 2.0
 
 /* Study i's local parameters: its own (psi[0]) when it has one, then
  * theta. */
@@ -46,6 +49,9 @@ solve_alpha(mk_gprob *P, size_t i, const double *th, double *ll,
 		}
 		double a0 = psi[0];
 		int ok = 0;
+		if (fabs(step) > MAX_STEP)	/* far from the maximum, where
+						 * the curvature vanishes */
+			step = copysign(MAX_STEP, step);
 		for (int half = 0; half < 60 && !ok; half++, step /= 2) {
 			psi[0] = a0 + step;
 			ok = mk_gstudy_eval(&P->st[i], psi, np, &P->w, &ll2, g2,
@@ -153,7 +159,7 @@ restrict_neg(const double *H, int ps, const int *idx, int nf, double *A)
  * near 0) and the Newton decrement g'd below 1e-12 log-likelihood units. */
 static int
 newton(mk_gprob *P, double *th, int maxiter, long double *ll, double *g,
-    double *H, int *iters)
+    double *H, int *iters, double *save)
 {
 	int ps = P->ps, idx[NP], nf = 0;
 	double A[NP * NP], d[NP], th2[NP], g2[NP], H2[NP * NP];
@@ -194,13 +200,21 @@ newton(mk_gprob *P, double *th, int maxiter, long double *ll, double *g,
 		if (big < 1e-10 && dg < 1e-12)
 			return 0;
 		int ok = 0;
-		double t = 1;
+		double t = 1, dmax = 0;
+		for (int a = 0; a < nf; a++)
+			dmax = fmax(dmax, fabs(d[a]));
+		if (dmax > MAX_STEP)
+			t = MAX_STEP / dmax;
+		if (save != NULL)	/* the intercepts the search starts from */
+			memcpy(save, P->alpha, P->k * sizeof(double));
 		for (int half = 0; half < 60 && !ok; half++, t /= 2) {
 			memcpy(th2, th, (size_t)ps * sizeof(double));
 			for (int a = 0; a < nf; a++)
 				th2[idx[a]] += t * d[a];
 			ok = profile(P, th2, &ll2, g2, H2) == 0 && ll2 >= *ll -
 			    1e-12L * fmaxl(1, fabsl(*ll));
+			if (!ok && save != NULL)
+				memcpy(P->alpha, save, P->k * sizeof(double));
 		}
 		if (!ok)
 			return -1;
@@ -223,11 +237,17 @@ mk_gprob_fit(mk_gprob *P, double *th, int maxiter, double *ll, double *vb,
 	double g[NP], H[NP * NP], A[NP * NP];
 	long double l;
 
+	double *save = NULL;
+
 	*iters = 0;
+	if (P->has_a != NULL && (save = malloc(P->k * sizeof(double))) == NULL)
+		return -1;
 	for (;;) {
-		rc = newton(P, th, maxiter, &l, g, H, iters);
-		if (rc != 0)
+		rc = newton(P, th, maxiter, &l, g, H, iters, save);
+		if (rc != 0) {
+			free(save);
 			return rc;
+		}
 		int snapped = 0;
 		for (int p = 0; p < ps; p++)	/* an SD at its boundary 0 */
 			if (P->scale[p] && !P->fixed[p] && fabs(th[p]) < 1e-5) {
@@ -238,6 +258,7 @@ mk_gprob_fit(mk_gprob *P, double *th, int maxiter, double *ll, double *vb,
 		if (!snapped)
 			break;
 	}
+	free(save);
 	for (int p = 0; p < ps; p++)
 		th[p] = P->scale[p] ? fabs(th[p]) : th[p];
 	*ll = (double)l;

@@ -71,6 +71,8 @@ nchg_mle(const mk_nchg *h, double start, double *theta, double *ll,
 	double l = mk_nchg_eval(h, t, &mean, &var);
 	for (int it = 0; it < 500; it++) {
 		double step = (h->a - mean) / var, l2 = l, m2 = mean, v2 = var;
+		if (fabs(step) > 2)	/* where the curvature is small */
+			step = copysign(2, step);
 		if (fabs(step) <= 1e-13 * fmax(1, fabs(t))) {
 			*theta = t;
 			*ll = l;

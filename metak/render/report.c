@@ -230,7 +230,7 @@ csv_fit_row(mk_buf *b, const char *type, const char *group, const mk_fit *f)
 	cnum(b, f->se);
 	cnum(b, f->lo);
 	cnum(b, f->hi);
-	cnum(b, strcmp(type, "pooled") == 0 ? 100 : NAN);
+	cnum(b, strcmp(type, "pooled") == 0 && f->glmm == NULL ? 100 : NAN);
 	cnum(b, f->p);
 	cnum(b, f->tau2);
 	cnum(b, f->i2);

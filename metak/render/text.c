@@ -282,8 +282,8 @@ glmm_rows(mk_buf *b, const mk_fit *f)
 	num(b, 2, g->aic, 0);
 	mk_buf_printf(b, "; BIC = ");
 	num(b, 2, g->bic, 0);
-	mk_buf_printf(b, " (%d parameters, %zu observations)\n", g->npar,
-	    g->nobs);
+	mk_buf_printf(b, " (%d parameter%s, %zu observation%s)\n", g->npar,
+	    g->npar == 1 ? "" : "s", g->nobs, g->nobs == 1 ? "" : "s");
 }
 
 static void
