@@ -19,6 +19,9 @@ gen mods1e5.csv "mods 100000"
 gen mods2e3.csv "mods 2000"
 gen ml1e4.csv "ml 10000 1000"
 gen ml1e5.csv "ml 100000 10000"
+gen glmm1e3.csv "counts 1000"
+gen glmmeach1e4.csv "eachcounts 10000 5"
+[ -f "$out/glmm100.csv" ] || head -n 101 "$out/glmm1e3.csv" >"$out/glmm100.csv"
 [ -f "$out/ml2e3.csv" ] || head -n 2001 "$out/ml1e4.csv" >"$out/ml2e3.csv"
 [ -f "$out/each1e4.csv" ] || head -n 100001 "$out/each1e5.csv" >"$out/each1e4.csv"
 [ -f "$out/each1e3.csv" ] || head -n 10001 "$out/each1e5.csv" >"$out/each1e3.csv"
@@ -103,3 +106,22 @@ if [ $have_r = 1 ]; then
 	run "metak pool --random cluster/es, k = 2,000" "$metak" pool "$out/ml2e3.csv" --random cluster/es --format json; m=$last
 	ratio "$m" "$r" 1 "metak (with profile CIs) faster than metafor rma.mv (without) at k = 2,000 by"
 fi
+
+echo "== 6. GLMMs (--glmm): 1,000 trials of 50 to 2,000 a arm, rare events"
+for m in UM.FS CM.EL; do
+	run "metak pool --glmm $m, k = 1,000" "$metak" pool "$out/glmm1e3.csv" --glmm $m --no-studies --format json; m3=$last
+	run "metak pool --glmm $m, k = 100" "$metak" pool "$out/glmm100.csv" --glmm $m --format json; m2=$last
+	if [ $have_r = 1 ]; then
+		run "R metafor rma.glmm(model = \"$m\"), k = 100" Rscript bench/metafor_glmm.R "$out/glmm100.csv" $m; r=$last
+		ratio "$m2" "$r" 1 "metak faster than metafor at k = 100 by"
+		ratio "$m3" "$r" 10 "metak per trial (k = 1,000) faster than metafor per trial (k = 100) by"
+	fi
+done
+run "metak pool --glmm UM.RS, k = 1,000" "$metak" pool "$out/glmm1e3.csv" --glmm UM.RS --no-studies --format json
+run "metak pool --glmm CM.AL, k = 1,000" "$metak" pool "$out/glmm1e3.csv" --glmm CM.AL --no-studies --format json
+echo "== 7. --each --glmm: 10,000 analyses of 5 trials ($(nproc) cores)"
+for m in UM.FS CM.EL; do
+	run "metak --each --glmm $m, --jobs 1" "$metak" pool "$out/glmmeach1e4.csv" --each analysis --glmm $m --jobs 1 --output "$out/each.out"; g1=$last
+	run "metak --each --glmm $m, every core" "$metak" pool "$out/glmmeach1e4.csv" --each analysis --glmm $m --output "$out/each.out"; gr=$last
+	ratio "$gr" "$g1" 1 "every core faster than --jobs 1 by"
+done

@@ -84,7 +84,7 @@ int mk_gh_rule(size_t n, const double **x, const double **lw);
 typedef struct mk_nchg {
 	double lo, hi, a;
 	size_t n;
-	double *r, *d;
+	double *r, *d, *ed;	/* ed: e^d */
 } mk_nchg;
 int mk_nchg_init(mk_nchg *h, double n1, double n2, double m, double a);
 void mk_nchg_free(mk_nchg *h);

@@ -24,7 +24,7 @@
 int
 mk_nchg_init(mk_nchg *h, double n1, double n2, double m, double a)
 {
-	h->r = h->d = NULL;
+	h->r = h->d = h->ed = NULL;
 	if (!(n1 >= 0 && n2 >= 0 && m >= 0 && m <= n1 + n2 && n1 + n2 <
 	    4e15))
 		return -1;
@@ -37,7 +37,8 @@ mk_nchg_init(mk_nchg *h, double n1, double n2, double m, double a)
 	h->n = n;
 	h->r = malloc(n * sizeof(double));
 	h->d = malloc(n * sizeof(double));
-	if (h->r == NULL || h->d == NULL) {
+	h->ed = malloc(n * sizeof(double));
+	if (h->r == NULL || h->d == NULL || h->ed == NULL) {
 		mk_nchg_free(h);
 		return -1;
 	}
@@ -47,6 +48,8 @@ mk_nchg_init(mk_nchg *h, double n1, double n2, double m, double a)
 		    1));
 	}
 	h->d[n - 1] = -INFINITY;
+	for (size_t i = 0; i < n; i++)	/* the ratios c_(j+1)/c_j */
+		h->ed[i] = exp(h->d[i]);
 	size_t ia = (size_t)(a - h->lo);
 	long double acc = 0;
 	h->r[ia] = 0;
@@ -69,7 +72,8 @@ mk_nchg_free(mk_nchg *h)
 		return;
 	free(h->r);
 	free(h->d);
-	h->r = h->d = NULL;
+	free(h->ed);
+	h->r = h->d = h->ed = NULL;
 }
 
 /* The index of the largest term at theta: the first j with d_j + theta
@@ -89,31 +93,44 @@ peak(const mk_nchg *h, double theta)
 	return lo;
 }
 
+/* The ratio of term j + 1 to term j at theta, e^(d_j + theta), from the
+ * kept e^d_j and e^theta (from the logs where the product would overflow
+ * or vanish). */
+static double
+ratio(const mk_nchg *h, size_t i, double theta, double et)
+{
+	double f = h->ed[i] * et;
+
+	return isfinite(f) && f > 0 ? f : exp(h->d[i] + theta);
+}
+
 /* log P(A = a; theta) with, when asked, E(A) and Var(A) at theta: the sum
  * over j from the largest term outwards, each side until its terms fall
- * MK_NCHG_CUT below the largest. */
+ * MK_NCHG_CUT below the largest; each term is the one before times its
+ * ratio, so a term costs a multiplication, not an exponential. */
 double
 mk_nchg_eval(const mk_nchg *h, double theta, double *mean, double *var)
 {
 	size_t p = peak(h, theta);
 	double tp = h->r[p] + theta * ((h->lo + (double)p) - h->a);
+	double et = exp(theta), cut = exp(-MK_NCHG_CUT), e = 1;
 	long double s0 = 1, s1 = 0, s2 = 0;
 
 	for (size_t i = p + 1; i < h->n; i++) {	/* above the peak */
-		double t = h->r[i] + theta * ((h->lo + (double)i) - h->a) - tp;
-		if (t < -MK_NCHG_CUT)
+		e *= ratio(h, i - 1, theta, et);
+		if (e < cut)
 			break;
-		long double e = expl(t), dj = (long double)(i - p);
+		long double dj = (long double)(i - p);
 		s0 += e;
 		s1 += e * dj;
 		s2 += e * dj * dj;
 	}
+	e = 1;
 	for (size_t i = p; i > 0; i--) {	/* below it */
-		double t = h->r[i - 1] + theta * ((h->lo + (double)(i - 1)) -
-		    h->a) - tp;
-		if (t < -MK_NCHG_CUT)
+		e /= ratio(h, i - 1, theta, et);
+		if (e < cut)
 			break;
-		long double e = expl(t), dj = -(long double)(p - i + 1);
+		long double dj = -(long double)(p - i + 1);
 		s0 += e;
 		s1 += e * dj;
 		s2 += e * dj * dj;

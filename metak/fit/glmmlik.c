@@ -253,9 +253,13 @@ mk_gstudy_eval(mk_gstudy *s, const double *psi, int np, mk_gwork *w,
 	*ll = mx + (double)logl(sw) + lj;
 	if (g == NULL)
 		return isfinite(*ll) ? 0 : -1;
+	/* nodes whose posterior weight is below 1e-18 of the largest add
+	 * nothing a double can hold to the moments: skipped */
 	long double m1[MK_GLMM_NP] = { 0 }, m2[MK_GLMM_NP * MK_GLMM_NP] = { 0 };
 	for (size_t j = 0; j < nn; j++) {	/* E[dh] */
 		double dh[MK_GLMM_NP] = { 0 };
+		if (lwt[j] < 1e-18)
+			continue;
 		for (int a = 0; a < s->na; a++) {
 			deta(s, a, zz + 2 * j, np, D);
 			for (int p = 0; p < np; p++)
@@ -267,22 +271,27 @@ mk_gstudy_eval(mk_gstudy *s, const double *psi, int np, mk_gwork *w,
 	for (int p = 0; p < np; p++)
 		g[p] = (double)(m1[p] / sw);
 	for (size_t j = 0; j < nn; j++) {	/* E[d2h] + Cov[dh] */
-		double dh[MK_GLMM_NP];
-		for (int p = 0; p < np; p++)
+		double dh[MK_GLMM_NP], hn[MK_GLMM_NP * MK_GLMM_NP];
+		if (lwt[j] < 1e-18)
+			continue;
+		for (int p = 0; p < np; p++) {
 			dh[p] = -g[p];
+			for (int t = 0; t <= p; t++)
+				hn[p * np + t] = 0;
+		}
 		for (int a = 0; a < s->na; a++) {
 			deta(s, a, zz + 2 * j, np, D);
 			double c2 = dd[4 * j + 2 + a];
 			for (int p = 0; p < np; p++) {
 				dh[p] += dd[4 * j + a] * D[p];
 				for (int t = 0; t <= p; t++)
-					m2[p * np + t] += lwt[j] * c2 * D[p] *
-					    D[t];
+					hn[p * np + t] += c2 * D[p] * D[t];
 			}
 		}
 		for (int p = 0; p < np; p++)
 			for (int t = 0; t <= p; t++)
-				m2[p * np + t] += lwt[j] * dh[p] * dh[t];
+				m2[p * np + t] += lwt[j] * (hn[p * np + t] + dh[p] *
+				    dh[t]);
 	}
 	for (int p = 0; p < np; p++)
 		for (int t = 0; t <= p; t++)
