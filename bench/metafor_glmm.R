@@ -1,5 +1,6 @@
 # metafor_glmm.R FILE MODEL: one rma.glmm() fit of the two-arm counts in
-# FILE (metafor's defaults: 7-point quadrature, or integrate() for CM.EL).
+# FILE (metafor's defaults: 7-point quadrature, or integrate() over
+# BiasedUrn's pmf for CM.EL, which needs r-cran-biasedurn).
 suppressMessages(library(metafor))
 a <- commandArgs(TRUE)
 d <- read.csv(a[1])

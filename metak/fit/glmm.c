@@ -188,10 +188,10 @@ gdata_init(mk_gdata *d, const mk_studies *s, mk_glmm m, mk_err *err)
 	d->arms = s->kind == MK_KIND_BINARY || s->kind == MK_KIND_RATE2 ? 2 :
 	    1;
 	d->pois = s->kind == MK_KIND_RATE2 || s->kind == MK_KIND_RATE1;
-	d->x1 = malloc(k * sizeof(double));
-	d->n1 = malloc(k * sizeof(double));
-	d->x2 = calloc(k, sizeof(double));
-	d->n2 = calloc(k, sizeof(double));
+	d->x1 = malloc((k ? k : 1) * sizeof(double));
+	d->n1 = malloc((k ? k : 1) * sizeof(double));
+	d->x2 = calloc(k ? k : 1, sizeof(double));
+	d->n2 = calloc(k ? k : 1, sizeof(double));
 	if (!d->x1 || !d->n1 || !d->x2 || !d->n2)
 		goto oom;
 	for (size_t i = 0; i < k; i++) {
@@ -211,7 +211,7 @@ gdata_init(mk_gdata *d, const mk_studies *s, mk_glmm m, mk_err *err)
 	}
 	if (m != MK_GLMM_CMEL || s->kind != MK_KIND_BINARY)
 		return 0;
-	if ((d->h = calloc(k, sizeof(mk_nchg))) == NULL)
+	if ((d->h = calloc(k ? k : 1, sizeof(mk_nchg))) == NULL)
 		goto oom;
 	for (size_t i = 0; i < k; i++) {
 		double m1 = d->x1[i] + d->x2[i];
@@ -241,10 +241,10 @@ prob_init(mk_gprob *P, const mk_gdata *d, int re, size_t nq)
 	memset(P, 0, sizeof(*P));
 	P->k = d->k;
 	P->ps = re ? L.ps : L.ps - 1;
-	P->st = calloc(d->k, sizeof(mk_gstudy));
+	P->st = calloc(d->k ? d->k : 1, sizeof(mk_gstudy));
 	if (L.own) {
-		P->has_a = malloc(d->k);
-		P->alpha = calloc(d->k, sizeof(double));
+		P->has_a = malloc(d->k ? d->k : 1);
+		P->alpha = calloc(d->k ? d->k : 1, sizeof(double));
 	}
 	if (P->st == NULL || (L.own && (P->has_a == NULL || P->alpha ==
 	    NULL)))
@@ -310,7 +310,7 @@ check_nodes(const mk_gdata *d, int re, size_t nq, const double *th,
 	for (size_t i = 0; i < d->k; i++) {
 		double psi[MK_GLMM_NP], l;
 		int np = 0;
-		if (P.has_a != NULL)
+		if (P.has_a != NULL && alpha != NULL)
 			psi[np++] = alpha[i];
 		for (int p = 0; p < P.ps; p++)
 			psi[np++] = th[p];
@@ -443,7 +443,8 @@ fit_models(const mk_gdata *d, const mk_studies *s, const mk_opts *o,
 	G->iters = 0;
 	th[0] = start_beta(s);
 	if (L.own) {	/* start: the control arm's logit (log rate) */
-		if ((G->alpha = malloc(d->k * sizeof(double))) == NULL) {
+		if ((G->alpha = malloc((d->k ? d->k : 1) *
+		    sizeof(double))) == NULL) {
 			mk_err_set(err, "", 0, "", "out of memory");
 			return -1;
 		}

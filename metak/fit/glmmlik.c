@@ -80,7 +80,7 @@ hz(const mk_gstudy *s, const double *b, const double *sc, const double *z,
 	}
 	for (int a = 0; a < s->na; a++) {
 		const mk_garm *A = &s->arm[a];
-		double eta = b[a], l[2];
+		double eta = b[a], l[2] = { 0, 0 };
 		for (int r = 0; r < s->q; r++) {
 			l[r] = A->Z[r] * sc[r];
 			eta += l[r] * z[r];
@@ -194,7 +194,8 @@ int
 mk_gstudy_eval(mk_gstudy *s, const double *psi, int np, mk_gwork *w,
     double *ll, double *g, double *H)
 {
-	double b[2], sc[2], C[4], d1[2], d2[2], D[MK_GLMM_NP];
+	double b[2], sc[2], C[4], d1[2] = { 0, 0 }, d2[2] = { 0, 0 };
+	double D[MK_GLMM_NP];
 	size_t nn = s->q == 0 ? 1 : s->q == 1 ? w->nq : w->nq * w->nq;
 	double *lwt = w->buf, *zz = lwt + nn, *dd = zz + 2 * nn;
 
@@ -250,6 +251,8 @@ mk_gstudy_eval(mk_gstudy *s, const double *psi, int np, mk_gwork *w,
 		lwt[j] = exp(lwt[j] - mx);
 		sw += lwt[j];
 	}
+	if (!(sw > 0))	/* the largest term alone gives 1 */
+		return -1;
 	*ll = mx + (double)logl(sw) + lj;
 	if (g == NULL)
 		return isfinite(*ll) ? 0 : -1;

@@ -92,11 +92,12 @@ profile(mk_gprob *P, const double *th, long double *ll, double *g,
 				return -1;
 		}
 		*ll += l;
-		for (int p = 0; p < ps; p++) {
-			g[p] += gi[p + own];
-			for (int q = 0; q < ps; q++)
-				H[p * ps + q] += Hi[(p + own) * np + q + own] -
-				    (own ? Hi[(p + 1) * np] * Hi[q + 1] / Hi[0] :
+		for (size_t p = 0; p < (size_t)ps; p++) {
+			size_t o = (size_t)own, n = (size_t)np;
+			g[p] += gi[p + o];
+			for (size_t q = 0; q < (size_t)ps; q++)
+				H[p * (size_t)ps + q] += Hi[(p + o) * n + q + o] -
+				    (own ? Hi[(p + 1) * n] * Hi[q + 1] / Hi[0] :
 				    0);
 		}
 	}
