@@ -54,8 +54,11 @@ solve_alpha(mk_gprob *P, size_t i, const double *th, double *ll,
 			step = copysign(MAX_STEP, step);
 		for (int half = 0; half < 60 && !ok; half++, step /= 2) {
 			psi[0] = a0 + step;
+			/* the log-likelihood did not fall, or (where rounding
+			 * in large counts hides its change) the slope shrank */
 			ok = mk_gstudy_eval(&P->st[i], psi, np, &P->w, &ll2, g2,
-			    H2) == 0 && ll2 >= *ll - 1e-13 * fabs(*ll);
+			    H2) == 0 && (ll2 >= *ll - 1e-13 * fabs(*ll) ||
+			    fabs(g2[0]) < fabs(g[0]));
 		}
 		if (!ok || fabs(psi[0]) > 1e4)
 			return -1;
@@ -153,6 +156,16 @@ restrict_neg(const double *H, int ps, const int *idx, int nf, double *A)
 			A[a * nf + b] = -H[idx[a] * ps + idx[b]];
 }
 
+static double
+norm(const double *g, int n)
+{
+	long double s = 0;
+
+	for (int i = 0; i < n; i++)
+		s += (long double)g[i] * g[i];
+	return (double)sqrtl(s);
+}
+
 /* Newton's method on the free parameters of theta, each step solving
  * (-H + lambda I) d = g with lambda 0 where -H is positive definite (else
  * raised until it is: Levenberg 1944), halved until the profile does not
@@ -212,8 +225,9 @@ newton(mk_gprob *P, double *th, int maxiter, long double *ll, double *g,
 			memcpy(th2, th, (size_t)ps * sizeof(double));
 			for (int a = 0; a < nf; a++)
 				th2[idx[a]] += t * d[a];
-			ok = profile(P, th2, &ll2, g2, H2) == 0 && ll2 >= *ll -
-			    1e-12L * fmaxl(1, fabsl(*ll));
+			ok = profile(P, th2, &ll2, g2, H2) == 0 && (ll2 >= *ll -
+			    1e-12L * fmaxl(1, fabsl(*ll)) || (t * dmax < 1e-6 &&
+			    norm(g2, ps) < norm(g, ps)));
 			if (!ok && save != NULL)
 				memcpy(P->alpha, save, P->k * sizeof(double));
 		}
