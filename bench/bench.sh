@@ -19,6 +19,10 @@ gen mods1e5.csv "mods 100000"
 gen mods2e3.csv "mods 2000"
 gen ml1e4.csv "ml 10000 1000"
 gen ml1e5.csv "ml 100000 10000"
+gen glmm1e3.csv "counts 1000"
+gen glmmeach1e4.csv "eachcounts 10000 5"
+[ -f "$out/glmm100.csv" ] || head -n 101 "$out/glmm1e3.csv" >"$out/glmm100.csv"
+[ -f "$out/glmm20.csv" ] || head -n 21 "$out/glmm1e3.csv" >"$out/glmm20.csv"
 [ -f "$out/ml2e3.csv" ] || head -n 2001 "$out/ml1e4.csv" >"$out/ml2e3.csv"
 [ -f "$out/each1e4.csv" ] || head -n 100001 "$out/each1e5.csv" >"$out/each1e4.csv"
 [ -f "$out/each1e3.csv" ] || head -n 10001 "$out/each1e5.csv" >"$out/each1e3.csv"
@@ -103,3 +107,25 @@ if [ $have_r = 1 ]; then
 	run "metak pool --random cluster/es, k = 2,000" "$metak" pool "$out/ml2e3.csv" --random cluster/es --format json; m=$last
 	ratio "$m" "$r" 1 "metak (with profile CIs) faster than metafor rma.mv (without) at k = 2,000 by"
 fi
+
+echo "== 6. GLMMs (--glmm): 1,000 trials of 50 to 2,000 a arm, rare events"
+echo "  (metafor on a subsample: 100 trials for UM.FS (lme4, minutes), 20 for"
+echo "  CM.EL (integrate() over BiasedUrn's pmf, half a minute))"
+for mn in UM.FS:100 CM.EL:20; do
+	m=${mn%:*}; n=${mn#*:}
+	run "metak pool --glmm $m, k = 1,000" "$metak" pool "$out/glmm1e3.csv" --glmm $m --no-studies --format json; m3=$last
+	run "metak pool --glmm $m, k = $n" "$metak" pool "$out/glmm$n.csv" --glmm $m --format json; m2=$last
+	if [ $have_r = 1 ]; then
+		run "R metafor rma.glmm(model = \"$m\"), k = $n" Rscript bench/metafor_glmm.R "$out/glmm$n.csv" $m; r=$last
+		ratio "$m2" "$r" 1 "metak faster than metafor at k = $n by"
+		ratio "$m3" "$r" $((1000 / n)) "metak per trial (k = 1,000) faster than metafor per trial (k = $n) by"
+	fi
+done
+run "metak pool --glmm UM.RS, k = 1,000" "$metak" pool "$out/glmm1e3.csv" --glmm UM.RS --no-studies --format json
+run "metak pool --glmm CM.AL, k = 1,000" "$metak" pool "$out/glmm1e3.csv" --glmm CM.AL --no-studies --format json
+echo "== 7. --each --glmm: 10,000 analyses of 5 trials ($(nproc) cores)"
+for m in UM.FS CM.EL; do
+	run "metak --each --glmm $m, --jobs 1" "$metak" pool "$out/glmmeach1e4.csv" --each analysis --glmm $m --jobs 1 --output "$out/each.out"; g1=$last
+	run "metak --each --glmm $m, every core" "$metak" pool "$out/glmmeach1e4.csv" --each analysis --glmm $m --output "$out/each.out"; gr=$last
+	ratio "$gr" "$g1" 1 "every core faster than --jobs 1 by"
+done

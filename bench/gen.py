@@ -6,9 +6,14 @@
   gen.py ml K C             K effect sizes in C clusters (cluster, es, yi,
                             vi): three-level data, sigma2 0.05 between and
                             0.03 within clusters
+  gen.py counts K           K two-arm trials (study, events_t, n_t,
+                            events_c, n_c): arms of 50 to 2,000, control
+                            risk 1% to 20% (logit normal), log odds ratio
+                            -0.3 + N(0, 0.1)
+  gen.py eachcounts N K     N analyses of K such trials (analysis first)
 True effect 0.2, tau2 0.05, vi uniform on [0.01, 0.5]; with moderators
 the effect is 0.2 + 0.1 x1 - 0.05 x2, x1 uniform on [0, 1], x2 normal."""
-import random, sys
+import math, random, sys
 
 def rows(rng, k):
     for _ in range(k):
@@ -43,8 +48,24 @@ def main(argv):
             v = rng.uniform(0.01, 0.5)
             y = rng.gauss(0.2 + u[j], (v + 0.03) ** 0.5)
             out.write("c%d,e%d,%.6f,%.6f\n" % (j, i, y, v))
+    elif argv[0] in ("counts", "eachcounts"):
+        each = argv[0] == "eachcounts"
+        n, k = (int(argv[1]), int(argv[2])) if each else (1, int(argv[1]))
+        out.write(("analysis," if each else "") +
+                  "study,events_t,n_t,events_c,n_c\n")
+        for a in range(n):
+            for i in range(k):
+                n1, n2 = rng.randint(50, 2000), rng.randint(50, 2000)
+                lc = rng.gauss(-3, 0.8)
+                lt = lc - 0.3 + rng.gauss(0, 0.1 ** 0.5)
+                p1, p2 = 1 / (1 + math.exp(-lt)), 1 / (1 + math.exp(-lc))
+                x1 = sum(rng.random() < p1 for _ in range(n1))
+                x2 = sum(rng.random() < p2 for _ in range(n2))
+                out.write(("a%d," % a if each else "") +
+                          "s%d,%d,%d,%d,%d\n" % (i, x1, n1, x2, n2))
     else:
-        sys.exit("usage: gen.py generic K | each N K | mods K | ml K C")
+        sys.exit("usage: gen.py generic K | each N K | mods K | ml K C | "
+                 "counts K | eachcounts N K")
 
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -157,8 +157,12 @@ run_job(const struct each *e, struct job *j)
 	if (s != NULL && s->k == 0)
 		mk_err_set(&j->why, j->t->file, j->first_line, "", "no usable "
 		    "study");
-	else if (s != NULL)
+	else if (s != NULL) {
+		size_t w0 = j->w.n;	/* the fit's warnings name the analysis */
 		j->ok = mk_fit_run(s, e->o, &f, &j->w, &j->why) == 0;
+		mk_warn_prefix(&j->w, w0, "%s:%ld: analysis \"%s\": ",
+		    j->t->file, j->first_line, j->name);
+	}
 	if (!j->ok && j->why.file[0] == '\0')
 		mk_err_set(&j->why, j->t->file, j->first_line, "", "%s",
 		    j->why.msg[0] ? j->why.msg : "cannot be fitted");

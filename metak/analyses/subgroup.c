@@ -286,7 +286,10 @@ mk_subgroups_run(const mk_table *t, const mk_studies *s, const char *by,
 	free(parts);
 	for (size_t j = 0; j < sg->n; j++) {
 		mk_group *g = &sg->g[j];
-		if (mk_fit_run(g->studies, o, &g->fit, w, err) != 0) {
+		size_t w0 = w != NULL ? w->n : 0;
+		int rc = mk_fit_run(g->studies, o, &g->fit, w, err);
+		mk_warn_prefix(w, w0, "subgroup %s = %s: ", sg->by, g->level);
+		if (rc != 0) {
 			char msg[sizeof(err->msg)];
 			memcpy(msg, err->msg, sizeof(msg));
 			mk_err_set(err, t->file, 0, "", "subgroup %s = %s: %s",

@@ -33,6 +33,10 @@ typedef struct mk_warn {
 void mk_warn_add(mk_warn *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void mk_warn_clear(mk_warn *w);
+/* Puts the text fmt makes before the warnings from index from on (those a
+ * fit added, naming where it ran). */
+void mk_warn_prefix(mk_warn *w, size_t from, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* ---- growable output buffer -------------------------------------------- */
 
@@ -126,6 +130,29 @@ const char *mk_scale_name(mk_measure m);
 const mk_method_info *mk_method_find(const char *name);
 const mk_method_info *mk_method_get(mk_method id);
 
+/* The GLMMs of --glmm (metafor's rma.glmm models, fit/glmm.c) and the
+ * measures each fits (names.c). */
+typedef enum {
+	MK_GLMM_NONE, MK_GLMM_UMFS, MK_GLMM_UMRS, MK_GLMM_CMEL, MK_GLMM_CMAL,
+	MK_GLMM_BN
+} mk_glmm;
+typedef struct mk_glmm_info {
+	const char *name;	/* "UM.FS" */
+	mk_glmm id;
+	const char *label;
+	mk_measure measures[2];
+} mk_glmm_info;
+extern const mk_glmm_info mk_glmms[];
+extern const size_t mk_nglmms;
+const mk_glmm_info *mk_glmm_find(const char *name);
+const mk_glmm_info *mk_glmm_get(mk_glmm id);
+/* Does model g fit measure m? */
+int mk_glmm_fits(mk_glmm g, mk_measure m);
+/* The valid pairs, in words, for a usage error. */
+#define MK_GLMM_PAIRS "UM.FS, UM.RS, CM.EL and CM.AL fit OR (2x2 counts) " \
+	"and IRR (two rates; CM.AL is then CM.EL), BN fits PLO (one " \
+	"proportion) and IRLN (one rate)"
+
 typedef struct mk_opts {
 	mk_measure measure;	/* MK_MEASURE_AUTO: by kind */
 	mk_method method;
@@ -153,6 +180,8 @@ typedef struct mk_opts {
 				 * estimate (RevMan 5; meta's Q.Cochrane) */
 	double tau2_fixed;	/* NaN: estimate tau2; else this value */
 	mk_pitype pi;
+	mk_glmm glmm;		/* --glmm: the model of the counts; NONE:
+				 * pool yi, vi */
 } mk_opts;
 
 void mk_opts_init(mk_opts *o);

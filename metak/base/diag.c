@@ -53,6 +53,27 @@ mk_warn_add(mk_warn *w, const char *fmt, ...)
 }
 
 void
+mk_warn_prefix(mk_warn *w, size_t from, const char *fmt, ...)
+{
+	va_list ap;
+	char pre[512], tmp[1024];
+
+	if (w == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(pre, sizeof(pre), fmt, ap);
+	va_end(ap);
+	for (size_t i = from; i < w->n; i++) {
+		snprintf(tmp, sizeof(tmp), "%s%s", pre, w->msg[i]);
+		char *m = strdup(tmp);
+		if (m == NULL)
+			continue;	/* keeps the warning unprefixed */
+		free(w->msg[i]);
+		w->msg[i] = m;
+	}
+}
+
+void
 mk_warn_clear(mk_warn *w)
 {
 	if (w == NULL)

@@ -70,4 +70,25 @@ void mk_buf_p(mk_buf *b, double p);
 void mk_json_str(mk_buf *b, const char *s);
 void mk_json_key(mk_buf *b, const char *key, double x, int comma);
 
+/* Gauss-Hermite rules (ghq.c): n nodes x_j and lw_j = log w_j + x_j^2 of
+ * the rule for weight exp(-x^2), so that int g(x) dx ~ sum exp(lw_j)
+ * g(x_j); made once per n (1 to MK_GH_MAX) and shared; 0 or -1. */
+#define MK_GH_MAX 256
+int mk_gh_rule(size_t n, const double **x, const double **lw);
+
+/* Fisher's non-central hypergeometric distribution (nchg.c) of a 2x2
+ * table's first cell A given n1, n2 and m = A + C, at its observed a:
+ * support lo..hi, log-coefficients r (relative to a's) and their steps
+ * d. mk_nchg_eval gives log P(A = a; theta) and, when mean is not NULL,
+ * E(A) and (var not NULL) Var(A) at log odds ratio theta. */
+typedef struct mk_nchg {
+	double lo, hi, a;
+	size_t n;
+	double *r, *d, *ed;	/* ed: e^d */
+} mk_nchg;
+int mk_nchg_init(mk_nchg *h, double n1, double n2, double m, double a);
+void mk_nchg_free(mk_nchg *h);
+double mk_nchg_eval(const mk_nchg *h, double theta, double *mean,
+    double *var);
+
 #endif

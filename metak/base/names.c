@@ -54,6 +54,46 @@ const mk_method_info mk_methods[] = {
 };
 const size_t mk_nmethods = sizeof(mk_methods) / sizeof(mk_methods[0]);
 
+const mk_glmm_info mk_glmms[] = {
+	{ "UM.FS", MK_GLMM_UMFS, "unconditional model, fixed study effects",
+	    { MK_OR, MK_IRR } },
+	{ "UM.RS", MK_GLMM_UMRS, "unconditional model, random study effects",
+	    { MK_OR, MK_IRR } },
+	{ "CM.EL", MK_GLMM_CMEL, "conditional model, exact likelihood",
+	    { MK_OR, MK_IRR } },
+	{ "CM.AL", MK_GLMM_CMAL, "conditional model, approximate likelihood",
+	    { MK_OR, MK_IRR } },
+	{ "BN", MK_GLMM_BN, "binomial-normal (Poisson-normal) model",
+	    { MK_PLO, MK_IRLN } },
+};
+const size_t mk_nglmms = sizeof(mk_glmms) / sizeof(mk_glmms[0]);
+
+const mk_glmm_info *
+mk_glmm_find(const char *name)
+{
+	for (size_t i = 0; i < mk_nglmms; i++)
+		if (strcasecmp(mk_glmms[i].name, name) == 0)
+			return &mk_glmms[i];
+	return NULL;
+}
+
+const mk_glmm_info *
+mk_glmm_get(mk_glmm id)
+{
+	for (size_t i = 0; i < mk_nglmms; i++)
+		if (mk_glmms[i].id == id)
+			return &mk_glmms[i];
+	return NULL;
+}
+
+int
+mk_glmm_fits(mk_glmm g, mk_measure m)
+{
+	const mk_glmm_info *gi = mk_glmm_get(g);
+
+	return gi != NULL && (gi->measures[0] == m || gi->measures[1] == m);
+}
+
 const mk_measure_info *
 mk_measure_find(const char *name)
 {

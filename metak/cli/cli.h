@@ -103,6 +103,7 @@ int opt_integer(struct cli *, const struct opt *, char *);
 int opt_choice(struct cli *, const struct opt *, char *);
 int opt_measure(struct cli *, const struct opt *, char *);
 int opt_method(struct cli *, const struct opt *, char *);
+int opt_glmm(struct cli *, const struct opt *, char *);
 int opt_pair(struct cli *, const struct opt *, char *);
 int opt_pair_value(struct cli *, const struct opt *, char *);
 int opt_shard(struct cli *, const struct opt *, char *);

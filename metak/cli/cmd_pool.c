@@ -23,6 +23,32 @@ term_cols(const struct cli *c)
 	return 80;
 }
 
+/* --glmm: ML (the default) or FE, and none of the options of the
+ * inverse-variance pools. */
+static int
+glmm_combinations(struct cli *c)
+{
+	static const char *const refused[] = { "ci", "pi", "dl-q", "pm-tol",
+	    "common-tau2", "mods", "random", "robust", "leave-one-out",
+	    "cumulative", NULL };
+
+	if (!cli_given(c, "method"))
+		c->o.method = MK_ML;
+	if (c->o.method != MK_ML && c->o.method != MK_FE) {
+		usage_error("--glmm fits by maximum likelihood: --method ML "
+		    "(random effects, the default) or FE, not %s",
+		    mk_method_get(c->o.method)->name);
+		return -1;
+	}
+	for (size_t i = 0; refused[i] != NULL; i++)
+		if (cli_given(c, refused[i])) {
+			usage_error("--glmm takes no --%s (it applies to inverse-"
+			    "variance pools of yi and vi)", refused[i]);
+			return -1;
+		}
+	return 0;
+}
+
 /* Options that only make sense together, or not at all together; --each
  * writes CSV unless told otherwise. */
 static int
@@ -67,6 +93,8 @@ check_combinations(struct cli *c)
 		    "--random or --robust");
 		return -1;
 	}
+	if (c->o.glmm != MK_GLMM_NONE && glmm_combinations(c) != 0)
+		return -1;
 	if (c->each != NULL && !cli_given(c, "format"))
 		c->format = FMT_CSV;
 	if (c->each == NULL && c->shard_n > 1) {

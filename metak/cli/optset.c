@@ -16,6 +16,7 @@
 _Static_assert(sizeof(mk_citype) == sizeof(int), "enum size");
 _Static_assert(sizeof(mk_measure) == sizeof(int), "enum size");
 _Static_assert(sizeof(mk_method) == sizeof(int), "enum size");
+_Static_assert(sizeof(mk_glmm) == sizeof(int), "enum size");
 
 #define FIELD(c, o, type) ((type *)(void *)((char *)(c) + (o)->off))
 
@@ -164,6 +165,20 @@ opt_method(struct cli *c, const struct opt *o, char *arg)
 		return -1;
 	}
 	*FIELD(c, o, int) = (int)m->id;
+	return 0;
+}
+
+int
+opt_glmm(struct cli *c, const struct opt *o, char *arg)
+{
+	const mk_glmm_info *g = mk_glmm_find(arg);
+
+	if (g == NULL) {
+		usage_error("--%s: unknown model \"%s\" (expected one of UM.FS "
+		    "UM.RS CM.EL CM.AL BN)", o->name, arg);
+		return -1;
+	}
+	*FIELD(c, o, int) = (int)g->id;
 	return 0;
 }
 

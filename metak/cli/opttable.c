@@ -113,6 +113,10 @@ const struct opt opt_table[] = {
 	{ "method", "X", ALL, S_MODEL, opt_method, F(o.method), NULL, 0, 0,
 	  "fixed effect, Mantel-Haenszel, Peto or a tau2 estimator "
 	  "(default REML)" },
+	{ "glmm", "MODEL", CMD_POOL, S_MODEL, opt_glmm, F(o.glmm), NULL, 0,
+	  0, "fit a GLMM to the counts (metafor's rma.glmm): UM.FS, UM.RS, "
+	  "CM.EL or CM.AL for OR and IRR, BN for PLO and IRLN; --method ML "
+	  "(default) or FE" },
 	{ "dl-q", NULL, ALL, S_MODEL, opt_choice, F(o.dl_mhq), dlq_choices,
 	  0, 0, "with --method DL and 2x2 counts: tau2 from the inverse-"
 	  "variance Q (default, metafor) or from the Q around the Mantel-"

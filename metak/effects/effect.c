@@ -302,6 +302,38 @@ leave_out(struct reader *R, mk_studies *s, size_t r, const char *why,
 	return 0;
 }
 
+/* --glmm models the counts themselves: a row must carry them, whole
+ * numbers; 1 when it has no events (or only events) in both arms (two
+ * rates: no events in either), which metafor's rma.glmm leaves out in
+ * every model (drop00), 0 to keep it, -1 on an error. */
+static int
+glmm_counts(struct reader *R, const struct mk_form *F,
+    const struct mk_read *in, size_t r)
+{
+	char tmp[32];
+	int whole[4] = { 1, F->kind == MK_KIND_BINARY || F->kind ==
+	    MK_KIND_PROP, 1, F->kind == MK_KIND_BINARY };
+
+	if (F->fam == MK_FAM_ANY) {
+		mk_err_set(R->err, R->t->file, R->t->line[r], "", "study \"%s\" "
+		    "is given as %s: --glmm models the counts and needs them "
+		    "for every study", label_of(R, r, tmp, sizeof(tmp)),
+		    mk_from_name(in->from));
+		return -1;
+	}
+	for (int c = 0; c < F->ncols && c < 4; c++)
+		if (whole[c] && in->x[c] != floor(in->x[c])) {
+			mk_err_set(R->err, R->t->file, R->t->line[r],
+			    mk_col_name(F->cols[c]), "--glmm models counts: must "
+			    "be a whole number, got %.15g", in->x[c]);
+			return -1;
+		}
+	if (F->kind == MK_KIND_BINARY)
+		return (in->x[0] == 0 && in->x[2] == 0) || (in->x[0] ==
+		    in->x[1] && in->x[2] == in->x[3]);
+	return F->kind == MK_KIND_RATE2 && in->x[0] == 0 && in->x[2] == 0;
+}
+
 /* Reads row r into s (or leaves it out); -1 on an error. */
 static int
 read_row(struct reader *R, mk_studies *s, size_t r)
@@ -345,6 +377,14 @@ read_row(struct reader *R, mk_studies *s, size_t r)
 		    "--measure", label_of(R, r, tmp, sizeof(tmp)));
 		R->err->usage = 1;
 		return -1;
+	}
+	if (o->glmm != MK_GLMM_NONE) {
+		int g = glmm_counts(R, F, &in, r);
+		if (g != 0)
+			return g < 0 ? -1 : leave_out(R, s, r, "no events (or "
+			    "only events) in both arms (--glmm)", "no events "
+			    "(or only events) in both arms: no information for "
+			    "the GLMM; left out, as metafor's rma.glmm does");
 	}
 	/* double zero: no events (or only events) in both arms */
 	int dz = F->kind == MK_KIND_BINARY && (R->m == MK_OR || R->m ==
@@ -478,6 +518,14 @@ mk_studies_from_table(const mk_table *t, const mk_opts *o, mk_warn *w,
 	s = mk_studies_alloc(kind, kind == MK_KIND_BINARY, nraw, t->nrow);
 	if (s == NULL) {
 		mk_err_set(err, t->file, 0, "", "out of memory");
+		return NULL;
+	}
+	if (o->glmm != MK_GLMM_NONE && !mk_glmm_fits(o->glmm, R.m)) {
+		mk_err_set(err, t->file, 0, "", "--glmm %s does not fit %s: %s",
+		    mk_glmm_get(o->glmm)->name, mk_measure_get(R.m)->name,
+		    MK_GLMM_PAIRS);
+		err->usage = 1;
+		mk_studies_free(s);
 		return NULL;
 	}
 	s->measure = R.m;

@@ -9,6 +9,21 @@
 
 /* ---- fitting (pool.c, het.c) ------------------------------------------- */
 
+/* What a GLMM (--glmm, glmm.c) adds to a fit: the tests for
+ * heterogeneity against the saturated model, the full log-likelihood
+ * with its information criteria, and UM.RS's random study intercept. */
+typedef struct mk_glmm_res {
+	mk_glmm model;		/* as fitted (CM.AL for IRR is CM.EL) */
+	double sigma2;		/* UM.RS: the intercept's variance; NaN */
+	double q_wald, q_wald_p;	/* NaN where a saturated estimate is
+					 * infinite */
+	double q_lrt, q_lrt_p, df;
+	double loglik, aic, bic;
+	int npar;		/* parameters counted in AIC, BIC */
+	size_t nobs;		/* observations counted in BIC */
+	size_t nq;		/* quadrature points per random effect */
+} mk_glmm_res;
+
 typedef struct mk_fit {
 	mk_method method;
 	mk_citype ci;
@@ -24,6 +39,7 @@ typedef struct mk_fit {
 	int iters;
 	int tau2_boundary;	/* truncated at 0 */
 	int tau2_capped;	/* a Q-profile bound hit the search limit */
+	mk_glmm_res *glmm;	/* --glmm: the model's own results; NULL */
 } mk_fit;
 
 void mk_fit_free(mk_fit *f);

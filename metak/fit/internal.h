@@ -125,4 +125,81 @@ typedef void (*mk_cov_fn)(void *ud, const size_t *rows, size_t n,
 int mk_robust(mk_model *mo, const mk_design *d, const size_t *cl, size_t ncl,
     int cr1, mk_cov_fn cov, void *ud, mk_err *err);
 
+/* GLMMs (glmmlik.c, glmm.c): a study's arms, each a count with a pmf
+ * (binomial, Poisson, or the non-central hypergeometric of a 2x2 table)
+ * at linear predictor eta = off + X psi + sum_r Z_r psi[sidx r] z_r in
+ * the study's parameters psi (at most MK_GLMM_NP) and q independent
+ * N(0, 1) effects z (the SDs are parameters, so the log-likelihood is
+ * even in each). */
+enum { MK_GF_BINOM, MK_GF_POIS, MK_GF_NCHG };
+#define MK_GLMM_NP 5
+typedef struct mk_garm {
+	int fam;
+	double x, n;		/* events, trials (binomial) */
+	double off;		/* offset: log time, log(n1/n2), ... */
+	double lc;		/* the pmf's constant: log C(n, x), -log x! */
+	const mk_nchg *h;	/* MK_GF_NCHG: the table */
+	double X[MK_GLMM_NP];	/* d eta / d psi (the fixed effects) */
+	double Z[2];		/* each random effect's loading */
+} mk_garm;
+typedef struct mk_gstudy {
+	int na, q;		/* arms (1, 2), random effects (0-2) */
+	int sidx[2];		/* psi index of random effect r's SD */
+	mk_garm arm[2];
+	double zhat[2];		/* the last mode, where the next search
+				 * starts */
+} mk_gstudy;
+/* The quadrature rule (nq points per effect) and scratch for a study. */
+typedef struct mk_gwork {
+	size_t nq;
+	const double *x, *lw;
+	double *buf;
+} mk_gwork;
+int mk_gwork_init(mk_gwork *w, int q, size_t nq);
+void mk_gwork_free(mk_gwork *w);
+/* The study's marginal log-likelihood at psi (np values) and, when g is
+ * not NULL, its gradient g and Hessian H (np x np): 0, or -1. */
+int mk_gstudy_eval(mk_gstudy *s, const double *psi, int np, mk_gwork *w,
+    double *ll, double *g, double *H);
+
+/* A GLMM's studies for the fit (glmmopt.c): shared parameters theta (ps;
+ * scale[p]: an SD, the log-likelihood even in it, set to 0 exactly where
+ * the maximum is there; fixed[p]: held at its value) and, for the studies
+ * with has_a set, a parameter of their own (alpha, psi[0] before
+ * theta). */
+typedef struct mk_gprob {
+	size_t k;
+	mk_gstudy *st;
+	unsigned char *has_a;	/* NULL: none */
+	double *alpha;
+	int ps;
+	unsigned char scale[MK_GLMM_NP], fixed[MK_GLMM_NP];
+	mk_gwork w;
+} mk_gprob;
+/* Maximises from theta (and alpha): theta and alpha at the maximum, the
+ * log-likelihood ll and vb (ps x ps) the inverse observed information of
+ * the free parameters (NaN for the fixed). 0; -1 an evaluation failed;
+ * -2 no convergence in maxiter steps; -3 the estimates diverge; -4 the
+ * information at the maximum is singular. */
+int mk_gprob_fit(mk_gprob *P, double *theta, int maxiter, double *ll,
+    double *vb, int *iters);
+
+/* A GLMM's data (glmm.c): per study the events and the trials (or time)
+ * of each arm (one-group data: arm 1 only), binomial or Poisson. */
+typedef struct mk_gdata {
+	mk_glmm model;
+	int pois, arms;
+	size_t k;
+	double *x1, *n1, *x2, *n2;
+	mk_nchg *h;		/* CM.EL for 2x2 tables: each table */
+} mk_gdata;
+/* The fit of --glmm into f (pool.c's mk_fit_run calls it). */
+int mk_glmm_fit(const mk_studies *s, const mk_opts *o, mk_fit *f,
+    mk_warn *w, mk_err *err);
+/* The saturated model of d's model (glmmsat.c): its log-likelihood and
+ * the Wald test that its study effects are equal (NaN where one is
+ * infinite); nq quadrature points for UM.RS's. 0, or -1 (err). */
+int mk_glmm_saturated(const mk_gdata *d, size_t nq, int maxiter,
+    double *ll, double *q_wald, mk_err *err);
+
 #endif

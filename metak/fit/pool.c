@@ -17,7 +17,9 @@ mk_fit_free(mk_fit *f)
 	free(f->weight);
 	free(f->yi);
 	free(f->vi);
+	free(f->glmm);
 	f->weight = f->yi = f->vi = NULL;
+	f->glmm = NULL;
 }
 
 static int
@@ -352,8 +354,6 @@ int
 mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
     mk_err *err)
 {
-	(void)w;	/* reserved for warnings that only the fit can see */
-
 	if (fit_alloc(f, s, o) != 0) {
 		mk_err_set(err, "", 0, "", "out of memory");
 		return -1;
@@ -362,6 +362,8 @@ mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
 		mk_err_set(err, "", 0, "", "no usable study to pool");
 		return -1;
 	}
+	if (o->glmm != MK_GLMM_NONE)
+		return mk_glmm_fit(s, o, f, w, err);
 	if (o->method == MK_MH)
 		return fit_mh(f, s, err);
 	if (o->method == MK_PETO)

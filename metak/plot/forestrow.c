@@ -154,7 +154,27 @@ mk_fp_het_note(mk_buf *b, struct mk_forest *L, const mk_fit *f)
 		return;
 	}
 	mk_fp_pvalue(p, sizeof(p), f->qp);
-	if (random)
+	if (f->glmm != NULL) {	/* the tests against the saturated model */
+		const mk_glmm_res *g = f->glmm;
+		snprintf(s, sizeof(s), "Heterogeneity: Tau\xC2\xB2 = %.4f; "
+		    "I\xC2\xB2 = %.0f%%", f->tau2, f->i2);
+		if (isfinite(g->sigma2))
+			snprintf(s + strlen(s), sizeof(s) - strlen(s), "; "
+			    "\xCF\x83\xC2\xB2 (intercept) = %.4f", g->sigma2);
+		mk_fp_note(b, L, s);
+		mk_fp_note(b, L, "Squares sized by precision (1/SE): a GLMM "
+		    "gives the studies no weights");
+		mk_fp_pvalue(p, sizeof(p), g->q_lrt_p);
+		snprintf(s, sizeof(s), "Likelihood ratio Chi\xC2\xB2 = %.2f, "
+		    "df = %.0f (%s)", g->q_lrt, g->df, p);
+		if (isfinite(g->q_wald)) {
+			char p2[32];
+			mk_fp_pvalue(p2, sizeof(p2), g->q_wald_p);
+			snprintf(s + strlen(s), sizeof(s) - strlen(s), "; Wald "
+			    "Chi\xC2\xB2 = %.2f, df = %.0f (%s)", g->q_wald, g->df,
+			    p2);
+		}
+	} else if (random)
 		snprintf(s, sizeof(s), "Heterogeneity: Tau\xC2\xB2 = %.4f; "
 		    "Chi\xC2\xB2 = %.2f, df = %.0f (%s); I\xC2\xB2 = %.0f%%",
 		    f->tau2, f->q, f->qdf, p, f->i2);
@@ -205,8 +225,11 @@ mk_fp_study_row(mk_buf *b, struct mk_forest *L, const mk_studies *s, size_t i)
 	mk_fp_ci(ci, sizeof(ci), L, f->yi[j], f->yi[j] - z * se,
 	    f->yi[j] + z * se, nn);
 	mk_fp_text(L, b, L->xeffect, y, "end", NULL, ci);
-	if (isfinite(f->yi[j]) && isfinite(f->weight[j])) {
-		double yc = y - 4, side = 4 + 10 * sqrt(f->weight[j] / L->wmax);
+	/* a square by weight, or by precision for a GLMM (no weights) */
+	double size = isfinite(f->weight[j]) ? sqrt(f->weight[j] / L->wmax) :
+	    f->glmm != NULL ? 1 / (sqrt(f->vi[j]) * L->pmax) : NAN;
+	if (isfinite(f->yi[j]) && isfinite(size)) {
+		double yc = y - 4, side = 4 + 10 * size;
 		mk_fp_ci_line(b, L, f->yi[j] - z * se, f->yi[j] + z * se, yc,
 		    nn);
 		double x = mk_fp_at(L, f->yi[j], nn);
@@ -264,6 +287,8 @@ mk_fp_pooled_row(mk_buf *b, struct mk_forest *L, const mk_fit *f,
 		arm_sums(b, L, s, "Time", 1);
 	}
 	snprintf(w, sizeof(w), "%.1f%%", weight);
+	if (f->glmm != NULL)	/* no weights */
+		w[0] = '\0';
 	mk_fp_text(L, b, L->xweight, L->y, "end", " font-weight=\"bold\"", w);
 	mk_fp_ci(ci, sizeof(ci), L, f->est, f->lo, f->hi, nn);
 	mk_fp_text(L, b, L->xeffect, L->y, "end", " font-weight=\"bold\"", ci);

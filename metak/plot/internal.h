@@ -24,6 +24,7 @@ struct mk_forest {
 	double y;		/* baseline of the next row */
 	double ytop;		/* first study row, for the null line */
 	double wmax;
+	double pmax;		/* a GLMM (no weights): the largest 1/SE */
 	size_t *overall;	/* table row -> index in the overall fit */
 	double colw;		/* width of a data column */
 	double xmin, xmax;	/* the extent of the text drawn so far */

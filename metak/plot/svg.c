@@ -236,8 +236,9 @@ body(mk_buf *b, struct mk_forest *L)
 		study_rows(b, L, r->sub->none);
 		L->y += 6;
 	}
-	snprintf(s, sizeof(s), "Total (k = %zu, %s)", f->k, random ?
-	    "random effects" : "fixed effect");
+	snprintf(s, sizeof(s), "Total (k = %zu, %s%s%s)", f->k, f->glmm ?
+	    "GLMM " : "", f->glmm ? mk_glmm_get(f->glmm->model)->name : "",
+	    f->glmm ? "" : random ? "random effects" : "fixed effect");
 	mk_fp_pooled_row(b, L, f, s, 100, 1, L->n, r->studies);
 	mk_fp_het_note(b, L, f);
 	if (r->sub != NULL) {
@@ -279,6 +280,8 @@ render(mk_buf *b, const mk_result *r, const mk_metareg *g,
 		L.overall[r->studies->row[i]] = i;
 		if (isfinite(r->fit->weight[i]))
 			L.wmax = fmax(L.wmax, r->fit->weight[i]);
+		if (isfinite(r->fit->vi[i]) && r->fit->vi[i] > 0)
+			L.pmax = fmax(L.pmax, 1 / sqrt(r->fit->vi[i]));
 	}
 	mk_view_init(&L.v, r->studies->measure);
 	L.n = g ? mk_studies_nhm(r->studies, g->study, g->k) :

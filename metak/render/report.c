@@ -59,7 +59,30 @@ json_het(mk_buf *b, const mk_fit *f)
 	mk_json_key(b, "tau2_ci_high", f->tau2_hi, 1);
 	mk_json_key(b, "i2_ci_low", f->i2_lo, 1);
 	mk_json_key(b, "i2_ci_high", f->i2_hi, 1);
+	if (f->glmm != NULL) {	/* --glmm: the tests against the saturated
+				 * model, UM.RS's intercept variance */
+		mk_json_key(b, "q_wald", f->glmm->q_wald, 1);
+		mk_json_key(b, "q_wald_p", f->glmm->q_wald_p, 1);
+		mk_json_key(b, "q_lrt", f->glmm->q_lrt, 1);
+		mk_json_key(b, "q_lrt_p", f->glmm->q_lrt_p, 1);
+		mk_json_key(b, "sigma2", f->glmm->sigma2, 1);
+	}
 	mk_buf_printf(b, "}");
+}
+
+/* --glmm: "fit": the full log-likelihood and its information criteria. */
+static void
+json_glmm_fit(mk_buf *b, const mk_fit *f)
+{
+	const mk_glmm_res *g = f->glmm;
+
+	mk_buf_printf(b, "{");
+	mk_json_key(b, "loglik", g->loglik, 0);
+	mk_json_key(b, "aic", g->aic, 1);
+	mk_json_key(b, "bic", g->bic, 1);
+	mk_buf_printf(b, ", \"parameters\": %d, \"observations\": %zu, "
+	    "\"iterations\": %d, \"quadrature_points\": %zu}", g->npar,
+	    g->nobs, f->iters, g->nq);
 }
 
 /* Per-study intervals are always Wald z at the chosen level. */
@@ -91,6 +114,9 @@ mk_render_json(mk_buf *b, const mk_result *r)
 	mk_json_str(b, mk_method_get(f->method)->name);
 	if (f->method == MK_DL && r->opts->dl_mhq)
 		mk_buf_printf(b, ", \"dl_q\": \"mh\"");
+	if (f->glmm != NULL)
+		mk_buf_printf(b, ", \"glmm\": \"%s\"",
+		    mk_glmm_get(f->glmm->model)->name);
 	mk_buf_printf(b, ", \"ci\": \"%s\", \"level\": ",
 	    f->ci == MK_CI_HKSJ ? "hksj" : "z");
 	mk_buf_g15(b, f->level);
@@ -117,6 +143,10 @@ mk_render_json(mk_buf *b, const mk_result *r)
 	json_pooled(b, f, s->measure, mk_studies_nhm(s, NULL, s->k));
 	mk_buf_printf(b, ",%s \"heterogeneity\": ", nl);
 	json_het(b, f);
+	if (f->glmm != NULL) {
+		mk_buf_printf(b, ",%s \"fit\": ", nl);
+		json_glmm_fit(b, f);
+	}
 	if (r->sub != NULL) {
 		const mk_subgroups *sg = r->sub;
 		mk_buf_printf(b, ",%s \"subgroups\": {\"by\": ", nl);
@@ -200,7 +230,7 @@ csv_fit_row(mk_buf *b, const char *type, const char *group, const mk_fit *f)
 	cnum(b, f->se);
 	cnum(b, f->lo);
 	cnum(b, f->hi);
-	cnum(b, strcmp(type, "pooled") == 0 ? 100 : NAN);
+	cnum(b, strcmp(type, "pooled") == 0 && f->glmm == NULL ? 100 : NAN);
 	cnum(b, f->p);
 	cnum(b, f->tau2);
 	cnum(b, f->i2);

@@ -166,6 +166,18 @@ axis_rows(mk_buf *b, const struct ctx *c)
 	    c->lw + EFF_W + 7, "", labels);
 }
 
+/* A weight in percent in 7 columns; blank for a GLMM, which has none. */
+static void
+weight_cell(mk_buf *b, const mk_fit *f, double w)
+{
+	if (f->glmm != NULL) {
+		mk_buf_printf(b, "%7s", "");
+		return;
+	}
+	num(b, 1, w, 6);
+	mk_buf_printf(b, "%%");
+}
+
 static double
 overall_weight(const struct ctx *c, const mk_studies *s, size_t i)
 {
@@ -191,8 +203,7 @@ study_rows(mk_buf *b, const struct ctx *c, const mk_studies *s)
 		cell(b, mk_study_label(c->r, s, i, tmp, sizeof(tmp)), c->lw);
 		effect_ci(b, c, f->yi[j], f->yi[j] - z * se, f->yi[j] + z * se,
 		    n);
-		num(b, 1, overall_weight(c, s, i), 6);
-		mk_buf_printf(b, "%%");
+		weight_cell(b, f, overall_weight(c, s, i));
 		strip(b, c, f->yi[j], f->yi[j] - z * se, f->yi[j] + z * se,
 		    0, n);
 	}
@@ -209,8 +220,7 @@ pooled_rows(mk_buf *b, const struct ctx *c, const mk_fit *f,
 
 	cell(b, name, c->lw);
 	effect_ci(b, c, f->est, f->lo, f->hi, n);
-	num(b, 1, weight, 6);
-	mk_buf_printf(b, "%%");
+	weight_cell(b, f, weight);
 	strip(b, c, f->est, f->lo, f->hi, 1, n);
 	if (mi->random && isfinite(f->pi_lo)) {
 		char pi[64];
@@ -230,10 +240,61 @@ pooled_rows(mk_buf *b, const struct ctx *c, const mk_fit *f,
 	mk_buf_printf(b, "\n");
 }
 
+/* A GLMM's heterogeneity: tau2 (and UM.RS's sigma2), I2 and H2 from the
+ * typical escalc variance, the Wald and likelihood-ratio tests against
+ * the saturated model, and the fit's log-likelihood. */
+static void
+glmm_rows(mk_buf *b, const mk_fit *f)
+{
+	const mk_glmm_res *g = f->glmm;
+
+	mk_buf_printf(b, "  Heterogeneity: tau2 = ");
+	num(b, 4, f->tau2, 0);
+	mk_buf_printf(b, "; tau = ");
+	num(b, 4, f->tau, 0);
+	mk_buf_printf(b, "; I2 = ");
+	num(b, 1, f->i2, 0);
+	mk_buf_printf(b, "%s; H2 = ", isfinite(f->i2) ? "%" : "");
+	num(b, 2, f->h2, 0);
+	mk_buf_printf(b, "\n");
+	if (isfinite(g->sigma2)) {
+		mk_buf_printf(b, "  Random study intercept: sigma2 = ");
+		num(b, 4, g->sigma2, 0);
+		mk_buf_printf(b, "\n");
+	}
+	if (isfinite(g->q_wald) || !isfinite(g->q_lrt)) {
+		mk_buf_printf(b, "  Wald test: Q = ");
+		num(b, 2, g->q_wald, 0);
+		mk_buf_printf(b, " (df = %.0f, ", g->df);
+		mk_buf_p(b, g->q_wald_p);
+		mk_buf_printf(b, ")\n");
+	} else {
+		mk_buf_printf(b, "  Wald test: none (a zero cell makes a "
+		    "study's own estimate infinite)\n");
+	}
+	mk_buf_printf(b, "  Likelihood-ratio test: Q = ");
+	num(b, 2, g->q_lrt, 0);
+	mk_buf_printf(b, " (df = %.0f, ", g->df);
+	mk_buf_p(b, g->q_lrt_p);
+	mk_buf_printf(b, ")\n  Log-likelihood = ");
+	num(b, 4, g->loglik, 0);
+	mk_buf_printf(b, "; AIC = ");
+	num(b, 2, g->aic, 0);
+	mk_buf_printf(b, "; BIC = ");
+	num(b, 2, g->bic, 0);
+	mk_buf_printf(b, " (%d parameter%s, %zu observation%s)\n", g->npar,
+	    g->npar == 1 ? "" : "s", g->nobs, g->nobs == 1 ? "" : "s");
+}
+
 static void
 het_rows(mk_buf *b, const mk_fit *f)
 {
 	const mk_method_info *mi = mk_method_get(f->method);
+
+	if (f->glmm != NULL) {
+		glmm_rows(b, f);
+		return;
+	}
 
 	mk_buf_printf(b, "  Heterogeneity: Q = ");
 	num(b, 2, f->q, 0);
@@ -291,19 +352,32 @@ preamble(mk_buf *b, const mk_result *r)
 		mk_buf_printf(b, "Back-transformation: Miller (1978), at each "
 		    "study's n; pooled values at the\n  harmonic mean of n, "
 		    "%.2f\n", mk_studies_nhm(r->studies, NULL, r->studies->k));
-	mk_buf_printf(b, "Method: %s (%s)%s\nIntervals: %g%%, %s\n", mi->label,
-	    mi->name, f->method == MK_DL && r->opts->dl_mhq ? ", tau2 from "
-	    "the Mantel-Haenszel Q" : "", f->level, f->ci == MK_CI_HKSJ ? "Knapp-Hartung t" :
-	    "Wald z");
+	if (f->glmm != NULL) {
+		const mk_glmm_info *gi = mk_glmm_get(f->glmm->model);
+		mk_buf_printf(b, "Model: GLMM %s, %s\nMethod: %s, maximum "
+		    "likelihood (%s)\n", gi->name, gi->label, f->method ==
+		    MK_FE ? "fixed effect" : "random effects", mi->name);
+		if (f->glmm->nq > 0)
+			mk_buf_printf(b, "Integrals: adaptive Gauss-Hermite "
+			    "quadrature, %zu points per random effect\n",
+			    f->glmm->nq);
+		mk_buf_printf(b, "Intervals: %g%%, Wald z\n", f->level);
+	} else
+		mk_buf_printf(b, "Method: %s (%s)%s\nIntervals: %g%%, %s\n",
+		    mi->label, mi->name, f->method == MK_DL &&
+		    r->opts->dl_mhq ? ", tau2 from the Mantel-Haenszel Q" : "",
+		    f->level, f->ci == MK_CI_HKSJ ? "Knapp-Hartung t" :
+		    "Wald z");
 	mk_kind kind = r->studies->kind;
 	if (r->studies->ncc > 0 && f->method != MK_PETO)
 		mk_buf_printf(b, "Continuity correction: %g added to %s of "
 		    "%zu stud%s%s\n", r->opts->cc, kind == MK_KIND_BINARY ?
 		    "each cell" : kind == MK_KIND_PROP ? "the events and the "
 		    "non-events" : "the events", r->studies->ncc,
-		    r->studies->ncc == 1 ? "y" : "ies", f->method == MK_MH ?
-		    " (per-study estimates and Q only; MH pools the raw "
-		    "counts)" : "");
+		    r->studies->ncc == 1 ? "y" : "ies", f->glmm != NULL ?
+		    " (study rows only; the GLMM models the counts)" :
+		    f->method == MK_MH ? " (per-study estimates and Q only; "
+		    "MH pools the raw counts)" : "");
 	mk_buf_printf(b, "\n");
 }
 
