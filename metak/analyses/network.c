@@ -128,12 +128,13 @@ connected(const mk_network *n, mk_err *err)
 		return 0;
 	}
 	/* each part as its treatments in byte order, parts by their first */
-	for (size_t r = 0; r < T && len < sizeof(msg) - 80; r++) {
+	for (size_t r = 0, k = 0; r < T && len < sizeof(msg) - 80; r++) {
 		if (root(up, r) != r)
 			continue;
 		int first = 1;
+		k++;
 		len += (size_t)snprintf(msg + len, sizeof(msg) - len, "%s{",
-		    r ? "; " : "");
+		    k == 1 ? "" : k == parts ? " and " : ", ");
 		for (size_t t = r; t < T && len < sizeof(msg) - 80; t++)
 			if (root(up, t) == r) {
 				len += (size_t)snprintf(msg + len, sizeof(msg) - len,

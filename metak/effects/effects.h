@@ -126,6 +126,8 @@ typedef struct mk_netdata {
 	double *qin;		/* k: the Q of contrast rows of a multi-arm
 				 * study that do not add up (0 when they do) */
 	size_t nleft;		/* studies left out (each with a warning) */
+	size_t ncc;		/* studies with a zero cell: cc added */
+	double cc;		/* to events and non-events of every arm */
 } mk_netdata;
 
 /* The studies of a network from t: arm rows (study, treatment and

@@ -322,6 +322,7 @@ study_arms(struct reader *R)
 		R->d->nleft++;
 		return 0;
 	}
+	R->d->ncc += corr != 0;
 	return add_study(R, r0, a, trt, n, y, V, 0);
 }
 
@@ -607,6 +608,7 @@ mk_netdata_from_table(const mk_table *t, const mk_opts *o, mk_warn *w,
 		return NULL;
 	}
 	R.d->file = t->file;
+	R.d->cc = o->cc;
 	for (int c = 0; c < NCOL; c++)
 		R.col[c] = mk_table_col(t, colname[c], o->maps, o->nmaps);
 	contrasts = R.col[C_T1] >= 0 && R.col[C_T2] >= 0;

@@ -316,8 +316,9 @@ vscale(const mk_netdata *d)
 }
 
 /* tau2 of the network (columns col, p of them):
- *   DL (netmeta's generalised DerSimonian-Laird; Jackson, White & Riley
- *   2012 Res Synth Methods 3:98): max(0, (Q - df) / tr(P0 C)), Q and P0
+ *   DL (netmeta's generalised DerSimonian-Laird; Ruecker 2012 Res Synth
+ *   Methods 3:312; Jackson, White & Riley 2013 Biom J 55:231): max(0,
+ *   (Q - df) / tr(P0 C)), Q and P0
  *   of the common-effect fit, df = sum (a_s - 1) - p; netmeta's (Q - df)
  *   / tr((I - H)(BB' o E/2) W) over all pairs is the same number.
  *   REML: the root of the score on (0, inf) by Newton steps with the
