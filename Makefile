@@ -120,13 +120,17 @@ FUZZ_SECONDS ?= 60
 fuzz: deps-check
 	$(MAKE) fuzz-suite
 fuzz-suite:
-	$(MAKE) build/fuzz/fuzz_pool
+	$(MAKE) build/fuzz/fuzz_pool build/fuzz/fuzz_network
 	sh tests/fuzz/run.sh build/fuzz/fuzz_pool $(FUZZ_SECONDS)
+	sh tests/fuzz/run.sh build/fuzz/fuzz_network $(FUZZ_SECONDS)
 
 FUZZFLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 build/fuzz/fuzz_pool: tests/fuzz/fuzz_pool.c $(LIBSRC) $(HDR)
 	@mkdir -p build/fuzz
 	clang $(FUZZFLAGS) -Imetak -o $@ tests/fuzz/fuzz_pool.c $(LIBSRC) $(LDLIBS)
+build/fuzz/fuzz_network: tests/fuzz/fuzz_network.c $(LIBSRC) $(HDR)
+	@mkdir -p build/fuzz
+	clang $(FUZZFLAGS) -Imetak -o $@ tests/fuzz/fuzz_network.c $(LIBSRC) $(LDLIBS)
 
 # static analysis: cppcheck and clang-tidy must be silent
 # (.clang-tidy lists the checks; the ones left out are false positives here)

@@ -234,6 +234,10 @@ typedef struct mk_network {
 	mk_netsplit *split;
 } mk_network;
 
+/* The most treatments a network may have: its memory grows with their
+ * square, each fit's work with their cube. */
+#define MK_NET_MAXTRT 2000
+
 /* The network of the rows of t under o (measure, method, level) and
  * spec; NULL with err. A network whose treatments fall into parts that
  * no study links is an error naming the parts. */

@@ -198,6 +198,11 @@ mk_network_run(const mk_table *t, const mk_opts *o, const mk_netspec *spec,
 		goto fail;
 	T = n->T = n->d->ntrt;
 	p = T - 1;
+	if (T > MK_NET_MAXTRT) {	/* T^2 memory, p^3 work per fit */
+		mk_err_set(err, t->file, 0, "", "%zu treatments: metak network "
+		    "fits up to %d", T, MK_NET_MAXTRT);
+		goto fail;
+	}
 	n->random = !spec->common;
 	n->method = o->method;
 	n->level = o->level;
@@ -233,8 +238,8 @@ mk_network_run(const mk_table *t, const mk_opts *o, const mk_netspec *spec,
 		    &n->iters, err) != 0)
 			goto fail;
 		if (n->df == 0)
-			mk_warn_add(w, "%s: no residual degrees of freedom (each "
-			    "comparison informed once, no loop): tau2 cannot be "
+			mk_warn_add(w, "%s: the model fits the data exactly (no "
+			    "residual degrees of freedom): tau2 cannot be "
 			    "estimated and is taken as 0", t->file);
 		if (mk_netgls_at(n->d, NULL, 0, col, p, n->tau2, 0, &g,
 		    err) != 0)

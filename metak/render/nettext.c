@@ -121,9 +121,11 @@ header(mk_buf *b, const struct ctx *c)
 	if (n->random && n->df >= 2)
 		mk_buf_printf(b, "; prediction intervals t with %g df",
 		    n->df);
-	mk_buf_printf(b, "\nNetwork: %zu treatments, %zu studies (%zu "
-	    "multi-arm), %zu pairwise comparisons, %zu designs\n", n->T,
-	    d->k, n->nmulti, n->ncomparisons, n->ndesigns);
+	mk_buf_printf(b, "\nNetwork: %zu treatments, %zu stud%s (%zu "
+	    "multi-arm), %zu pairwise comparison%s, %zu design%s\n", n->T,
+	    d->k, d->k == 1 ? "y" : "ies", n->nmulti, n->ncomparisons,
+	    n->ncomparisons == 1 ? "" : "s", n->ndesigns, n->ndesigns == 1 ?
+	    "" : "s");
 	if (d->ncc > 0)
 		mk_buf_printf(b, "Zero cells: %g added to the events and "
 		    "non-events of every arm of %zu stud%s\n", d->cc, d->ncc,
@@ -307,8 +309,9 @@ split(mk_buf *b, const struct ctx *c)
 	const mk_network *n = c->n;
 	const mk_netdata *d = n->d;
 	double z = mk_crit(n->level, 0);
-	int ratio = mk_measure_get(d->measure)->log_scale, pw = 0;
-	int dw = (int)strlen("Direct"), iw = (int)strlen("Indirect");
+	int ratio = mk_measure_get(d->measure)->log_scale;
+	int pw = (int)strlen("Comparison"), dw = (int)strlen("Direct");
+	int iw = (int)strlen("Indirect");
 	char s1[160], s2[160], s3[160], p[20];
 
 	for (size_t i = 0; i < n->nsplit; i++) {	/* the columns' widths */
