@@ -40,7 +40,7 @@ $(B)/metak: $(CLIOBJ:build/%=$(B)/%) $(B)/libmetak.a
 
 # ---- tests ---------------------------------------------------------------
 TESTS = test_effect test_pool test_csv test_buf test_model test_convert test_sens \
-        test_glmm
+        test_glmm test_network
 TESTBIN = $(TESTS:%=$(B)/tests/%)
 
 $(B)/tests/%: tests/%.c tests/check.h $(B)/libmetak.a
@@ -70,6 +70,7 @@ suite: all $(TESTBIN)
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/multilevel
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/measures
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/glmm
+	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/network
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_mlm.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_measures.json
@@ -77,6 +78,7 @@ suite: all $(TESTBIN)
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_smallstudy.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_pmtol.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_glmm.json
+	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_network.json
 	sh tests/run_cli.sh $(METAK)
 	python3 tests/each_vs_pool.py $(METAK)
 	sh tests/jobs_identical.sh $(METAK)
@@ -120,13 +122,17 @@ FUZZ_SECONDS ?= 60
 fuzz: deps-check
 	$(MAKE) fuzz-suite
 fuzz-suite:
-	$(MAKE) build/fuzz/fuzz_pool
+	$(MAKE) build/fuzz/fuzz_pool build/fuzz/fuzz_network
 	sh tests/fuzz/run.sh build/fuzz/fuzz_pool $(FUZZ_SECONDS)
+	sh tests/fuzz/run.sh build/fuzz/fuzz_network $(FUZZ_SECONDS)
 
 FUZZFLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 build/fuzz/fuzz_pool: tests/fuzz/fuzz_pool.c $(LIBSRC) $(HDR)
 	@mkdir -p build/fuzz
 	clang $(FUZZFLAGS) -Imetak -o $@ tests/fuzz/fuzz_pool.c $(LIBSRC) $(LDLIBS)
+build/fuzz/fuzz_network: tests/fuzz/fuzz_network.c $(LIBSRC) $(HDR)
+	@mkdir -p build/fuzz
+	clang $(FUZZFLAGS) -Imetak -o $@ tests/fuzz/fuzz_network.c $(LIBSRC) $(LDLIBS)
 
 # static analysis: cppcheck and clang-tidy must be silent
 # (.clang-tidy lists the checks; the ones left out are false positives here)

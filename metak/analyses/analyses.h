@@ -190,4 +190,62 @@ int mk_bias_run(const mk_studies *s, const mk_opts *o, int egger_rma, int r0,
     mk_bias *b, mk_err *err);
 void mk_bias_free(mk_bias *b);
 
+/* ---- network meta-analysis (network.c, netsplit.c) ------------------- */
+
+/* What --model, --reference and --small-values ask for; --method (REML
+ * or DL) and --level are the mk_opts'. */
+typedef struct mk_netspec {
+	int common;		/* the common-effect model only */
+	const char *reference;	/* NULL: the treatment in most studies */
+	int small_bad;		/* small values are bad (P-scores) */
+} mk_netspec;
+
+/* Direct and indirect evidence on one pair (SIDE by back-calculation,
+ * netmeta's netsplit): t1 before t2 in byte order, each t1 minus t2. */
+typedef struct mk_netsplit {
+	size_t t1, t2;
+	size_t k;		/* studies with both */
+	double direct, direct_se, indirect, indirect_se, diff, diff_se, p;
+	double prop;		/* direct proportion V_network / V_direct */
+} mk_netsplit;
+
+typedef struct mk_network {
+	mk_netdata *d;
+	int random;		/* random effects (else common effect) */
+	mk_method method;	/* REML or DL */
+	double level;		/* percent */
+	int small_bad;
+	size_t ref;		/* the reference treatment */
+	size_t T;		/* treatments (d->trt) */
+	double tau2;		/* NaN under the common-effect model */
+	int iters;
+	double *est;		/* T: each treatment minus the reference */
+	double *cov;		/* T x T: their covariance (0 for the ref) */
+	double q, df, qp, i2;	/* the common-effect Q; I2 in percent */
+	double q_within, df_within, p_within;	/* netmeta decomp.design */
+	double q_between, df_between, p_between;
+	double *pscore;		/* T */
+	size_t *nstudies;	/* T: studies with each treatment */
+	double *npart;		/* T: participants (NaN: not known) */
+	size_t *direct;		/* T x T: studies with both treatments */
+	size_t ncomparisons;	/* sum of a (a - 1) / 2 */
+	size_t ndesigns, nmulti;
+	size_t nsplit;
+	mk_netsplit *split;
+} mk_network;
+
+/* The most treatments a network may have: its memory grows with their
+ * square, each fit's work with their cube. */
+#define MK_NET_MAXTRT 2000
+
+/* The network of the rows of t under o (measure, method, level) and
+ * spec; NULL with err. A network whose treatments fall into parts that
+ * no study links is an error naming the parts. */
+mk_network *mk_network_run(const mk_table *t, const mk_opts *o,
+    const mk_netspec *spec, mk_warn *w, mk_err *err);
+void mk_network_free(mk_network *n);
+/* t1 minus t2 under the network's model: estimate and standard error. */
+void mk_network_pair(const mk_network *n, size_t t1, size_t t2, double *est,
+    double *se);
+
 #endif

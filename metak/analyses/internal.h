@@ -23,4 +23,10 @@ int mk_robust_run(const mk_table *t, const mk_studies *s, mk_metareg *r,
  * (binbias.c). */
 int mk_bias_binary(const mk_studies *s, mk_bias *b, mk_err *err);
 
+/* netsplit.c: the within- and between-design Q of the common-effect
+ * model (netmeta's decomp.design) and the SIDE split of every pair with
+ * direct evidence, into n (its est, cov, tau2 and Q set). */
+int mk_network_decomp(mk_network *n, mk_err *err);
+int mk_network_split(mk_network *n, mk_err *err);
+
 #endif

@@ -17,6 +17,12 @@ int mk_root_decreasing(double (*f)(double, void *), void *p, double start,
 int mk_zeroin(double (*f)(double, void *), void *p, double a, double b,
     double fa, double fb, double tol, int maxiter, double *root, int *iters);
 
+/* A small symmetric positive definite n x n matrix M (row-major, both
+ * halves) in place: its Cholesky factor L in the lower part, or with inv
+ * M^-1 (both halves); *logdet (NULL: not wanted) = log|M|. -1 when M is
+ * not positive definite (smallmat.c). */
+int mk_spd_inv(double *M, size_t n, int inv, double *logdet);
+
 /* Two-sided p-value of z (normal) or t with df degrees of freedom (df > 0). */
 double mk_pvalue(double stat, double df);
 /* chi2 quantile with upper (upper = 1) or lower tail probability tail. */

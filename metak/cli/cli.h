@@ -15,6 +15,7 @@
 
 /* The commands, as bits: an option lists the commands that take it. */
 enum { CMD_POOL = 1, CMD_BIAS = 2, CMD_CHECK = 4 };
+enum { CMD_NETWORK = 8 };
 
 enum fmt { FMT_TEXT, FMT_JSON, FMT_CSV };
 
@@ -57,6 +58,8 @@ struct cli {
 	const char *random, *robust;	/* multilevel, cluster-robust */
 	double rho;
 	int robust_cr1;
+	const char *reference, *graph;	/* network */
+	int net_common, small_bad;
 	unsigned char given[MAX_OPTS];	/* table row i was on the line */
 };
 
@@ -200,5 +203,6 @@ int cmd_each(struct cli *c);
 int cmd_bias(struct cli *c);
 int cmd_check(struct cli *c);
 int cmd_metareg(struct cli *c);
+int cmd_network(struct cli *c);
 
 #endif

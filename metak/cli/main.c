@@ -36,6 +36,17 @@ static const struct command commands[] = {
 	  "internal consistency.\n",
 	  "Exit status: 0 reproduced (or consistent), 3 not, 1 bad data, 2 "
 	  "usage.\n", 1 },
+	{ "network", CMD_NETWORK, cmd_network,
+	  "network meta-analysis: every treatment against every other",
+	  "network FILE [options]",
+	  "Network meta-analysis of the trials in FILE (CSV; '-' reads "
+	  "standard input),\none row per arm (study, treatment, events, n or "
+	  "mean, sd, n) or one row\nper contrast (study, treat1, treat2, yi, "
+	  "vi or sei); see metak(5). Every\ntreatment against the reference, "
+	  "the league table of all pairs, P-scores,\nheterogeneity and "
+	  "inconsistency (between designs; direct against indirect).\n",
+	  "Exit status: 0 success, 1 bad data (a disconnected network, a study "
+	  "with one\narm, ...), 2 bad usage.\n", 0 },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -213,7 +213,8 @@ opt_pair(struct cli *c, const struct opt *o, char *arg)
 	if (pair(c, o, arg, 1) != 0)
 		return -1;
 	const char *name = p->v[p->n - 1].name;
-	if (!mk_canonical(name)) {
+	if (!mk_canonical(name) && !(c->cmd == CMD_NETWORK &&
+	    mk_net_column(name))) {
 		usage_error("--%s: \"%s\" is not a column metak reads (such as "
 		    "events_t, mean_c, yi, sei, estimate, study)", o->name, name);
 		return -1;

@@ -8,14 +8,14 @@
 
 enum {
 	S_INPUT, S_MODEL, S_SUBGROUP, S_REG, S_ML, S_SENS, S_EACH, S_BIAS,
-	S_CLAIM, S_OUTPUT, S_PLOT, S_OTHER
+	S_CLAIM, S_NET, S_OUTPUT, S_PLOT, S_OTHER
 };
 
 const char *const opt_sections[] = {
 	"Input", "Model", "Subgroups", "Meta-regression",
 	"Multilevel models and robust inference", "Sensitivity analyses",
-	"Many analyses", "Small-study tests", "The claim", "Output", "Plots",
-	"Other", NULL
+	"Many analyses", "Small-study tests", "The claim",
+	"Network meta-analysis", "Output", "Plots", "Other", NULL
 };
 
 #define ALL (CMD_POOL | CMD_BIAS | CMD_CHECK)
@@ -31,7 +31,7 @@ static const struct choice ci_choices[] = {
 static const struct choice format_choices[] = {
 	{ "text", FMT_TEXT, 0, 0 },
 	{ "json", FMT_JSON, 0, 0 },
-	{ "csv", FMT_CSV, CMD_POOL, 0 },
+	{ "csv", FMT_CSV, CMD_POOL | CMD_NETWORK, 0 },
 	{ NULL, 0, 0, 0 }
 };
 
@@ -80,6 +80,19 @@ static const struct choice robust_choices[] = {
 	{ NULL, 0, 0, 0 }
 };
 
+static const struct choice model_choices[] = {
+	{ "random", 0, 0, 0 },
+	{ "common", 1, 0, 0 },
+	{ "fixed", 1, 0, 1 },	/* netmeta's older name */
+	{ NULL, 0, 0, 0 }
+};
+
+static const struct choice small_choices[] = {
+	{ "good", 0, 0, 0 },
+	{ "bad", 1, 0, 0 },
+	{ NULL, 0, 0, 0 }
+};
+
 static const struct choice trimfill_choices[] = {
 	{ "L0", 0, 0, 0 },
 	{ "R0", 1, 0, 0 },
@@ -88,13 +101,15 @@ static const struct choice trimfill_choices[] = {
 
 const struct opt opt_table[] = {
 	/* ---- input ---- */
-	{ "map", "NAME=COL", ALL, S_INPUT, opt_pair, F(maps), NULL, 0, 0,
+	{ "map", "NAME=COL", ALL | CMD_NETWORK, S_INPUT, opt_pair, F(maps), NULL, 0, 0,
 	  "read the canonical column NAME from column COL (repeatable)" },
-	{ "where", "COL=VAL", ALL, S_INPUT, opt_pair_value, F(where), NULL, 0,
+	{ "where", "COL=VAL", ALL | CMD_NETWORK, S_INPUT, opt_pair_value, F(where), NULL, 0,
 	  0, "use only rows whose COL is VAL (repeatable; all must hold)" },
-	{ "measure", "M", ALL, S_INPUT, opt_measure, F(o.measure), NULL, 0, 0,
+	{ "measure", "M", ALL | CMD_NETWORK, S_INPUT, opt_measure, F(o.measure), NULL, 0, 0,
 	  "effect measure (default by the columns present: OR, MD, ZCOR, "
-	  "PLO, IRR, IRLN or GEN; see metak(5))" },
+	  "PLO, IRR, IRLN or GEN; see metak(5); metak network: OR, RR, RD or "
+	  "MD from arm rows, default OR or MD; any two-group measure for "
+	  "contrast rows)" },
 	{ "cc", "VALUE", ALL, S_INPUT, opt_number, F(o.cc), NULL, 0, 1e6,
 	  "continuity correction added to zero cells (default 0.5)" },
 	{ "cc-to", NULL, ALL, S_INPUT, opt_choice, F(o.cc_to), ccto_choices,
@@ -110,9 +125,9 @@ const struct opt opt_table[] = {
 	  mdvar_choices, 0, 0, "MD variance from the two SDs (default) or "
 	  "from the pooled SD" },
 	/* ---- model ---- */
-	{ "method", "X", ALL, S_MODEL, opt_method, F(o.method), NULL, 0, 0,
+	{ "method", "X", ALL | CMD_NETWORK, S_MODEL, opt_method, F(o.method), NULL, 0, 0,
 	  "fixed effect, Mantel-Haenszel, Peto or a tau2 estimator "
-	  "(default REML)" },
+	  "(default REML; metak network: REML or DL)" },
 	{ "glmm", "MODEL", CMD_POOL, S_MODEL, opt_glmm, F(o.glmm), NULL, 0,
 	  0, "fit a GLMM to the counts (metafor's rma.glmm): UM.FS, UM.RS, "
 	  "CM.EL or CM.AL for OR and IRR, BN for PLO and IRLN; --method ML "
@@ -123,12 +138,12 @@ const struct opt opt_table[] = {
 	  "Haenszel estimate (RevMan 5, R meta's Q.Cochrane)" },
 	{ "ci", NULL, ALL, S_MODEL, opt_choice, F(o.ci), ci_choices, 0, 0,
 	  "Wald z (default) or Knapp-Hartung t intervals" },
-	{ "level", "P", ALL, S_MODEL, opt_open, F(o.level), NULL, 0, 100,
+	{ "level", "P", ALL | CMD_NETWORK, S_MODEL, opt_open, F(o.level), NULL, 0, 100,
 	  "confidence level in percent (default 95)" },
 	{ "pi", NULL, CMD_POOL | CMD_BIAS, S_MODEL, opt_choice, F(o.pi),
 	  pi_choices, 0, 0, "prediction interval: as the CI (default), z, t "
 	  "with k-1 df, or Riley's t with k-2 df" },
-	{ "maxiter", "N", ALL, S_MODEL, opt_integer, F(o.maxiter), NULL, 1,
+	{ "maxiter", "N", ALL | CMD_NETWORK, S_MODEL, opt_integer, F(o.maxiter), NULL, 1,
 	  1e6, "iteration cap of the iterative estimators (default 1000)" },
 	{ "pm-tol", "T", ALL, S_MODEL, opt_number, F(o.pm_tol), NULL, 0, 1,
 	  "find the PM root as metafor does, by Brent's method to the "
@@ -215,24 +230,26 @@ const struct opt opt_table[] = {
 	  scale_choices, 0, 0, "how the claim is printed: natural (default), "
 	  "log (log OR or RR, as Stata's metan) or percent (RD x 100)" },
 	/* ---- output ---- */
-	{ "format", NULL, ALL, S_OUTPUT, opt_choice, F(format),
+	{ "format", NULL, ALL | CMD_NETWORK, S_OUTPUT, opt_choice, F(format),
 	  format_choices, 0, 0, "the report's format (default text)" },
-	{ "output", "FILE", CMD_POOL | CMD_BIAS, S_OUTPUT, opt_string,
+	{ "output", "FILE", CMD_POOL | CMD_BIAS | CMD_NETWORK, S_OUTPUT, opt_string,
 	  F(output), NULL, 0, 0, "write the report to FILE instead of "
 	  "standard output" },
 	{ "no-studies", NULL, CMD_POOL | CMD_BIAS, S_OUTPUT, opt_flag,
 	  F(no_studies), NULL, 0, 0, "leave the per-study rows out of the "
 	  "report" },
 	/* ---- plots ---- */
-	{ "svg", "FILE", CMD_POOL, S_PLOT, opt_string, F(svg), NULL, 0, 0,
-	  "write a forest plot (SVG) to FILE" },
-	{ "title", "TEXT", CMD_POOL | CMD_BIAS, S_PLOT, opt_string,
+	{ "svg", "FILE", CMD_POOL | CMD_NETWORK, S_PLOT, opt_string, F(svg), NULL, 0, 0,
+	  "write a forest plot (SVG) to FILE (metak network: each treatment "
+	  "against the reference)" },
+	{ "title", "TEXT", CMD_POOL | CMD_BIAS | CMD_NETWORK, S_PLOT, opt_string,
 	  F(plot.title), NULL, 0, 0, "the plot's title (forest, leave-one-"
-	  "out, cumulative or funnel; default: the file's name)" },
-	{ "xlim", "LO,HI", CMD_POOL | CMD_BIAS, S_PLOT, opt_xlim, 0, NULL, 0,
+	  "out, cumulative, funnel or network graph; default: the file's "
+	  "name)" },
+	{ "xlim", "LO,HI", CMD_POOL | CMD_BIAS | CMD_NETWORK, S_PLOT, opt_xlim, 0, NULL, 0,
 	  0, "the plots' effect axis from LO to HI, on the natural scale "
 	  "(ratios: positive); intervals beyond end in arrows" },
-	{ "at", "X[,Y...]", CMD_POOL | CMD_BIAS, S_PLOT, opt_at, 0, NULL, 0,
+	{ "at", "X[,Y...]", CMD_POOL | CMD_BIAS | CMD_NETWORK, S_PLOT, opt_at, 0, NULL, 0,
 	  0, "the effect axis' ticks, increasing, on the natural scale; "
 	  "without --xlim the axis spans them" },
 	{ "sort", "KEY", CMD_POOL, S_PLOT, opt_sort, 0, NULL, 0, 0,
@@ -251,8 +268,21 @@ const struct opt opt_table[] = {
 	{ "label-c", "TEXT", CMD_POOL, S_PLOT, opt_string, F(plot.label_c),
 	  NULL, 0, 0, "heading of the control arm's columns (default "
 	  "\"Control\")" },
+	/* ---- network meta-analysis ---- */
+	{ "model", NULL, CMD_NETWORK, S_NET, opt_choice, F(net_common),
+	  model_choices, 0, 0, "random effects (default; tau2 by --method) "
+	  "or the common-effect model" },
+	{ "reference", "TRT", CMD_NETWORK, S_NET, opt_string, F(reference),
+	  NULL, 0, 0, "the treatment the others are compared with (default: "
+	  "the one in most studies, ties in byte order)" },
+	{ "small-values", NULL, CMD_NETWORK, S_NET, opt_choice, F(small_bad),
+	  small_choices, 0, 0, "P-scores: small effects are good (default) "
+	  "or bad" },
+	{ "graph", "FILE", CMD_NETWORK, S_NET, opt_string, F(graph), NULL, 0,
+	  0, "write the network graph (SVG) to FILE: node area by "
+	  "participants, edge width by studies" },
 	/* ---- other ---- */
-	{ "help", NULL, ALL, S_OTHER, NULL, 0, NULL, 0, 0,
+	{ "help", NULL, ALL | CMD_NETWORK, S_OTHER, NULL, 0, NULL, 0, 0,
 	  "show this help" },
 };
 

@@ -97,4 +97,48 @@ int mk_measure_corrected(mk_measure m);
 /* The correction o adds to a study of measure m with a zero cell. */
 double mk_cc_of(const mk_opts *o, mk_measure m);
 
+/* ---- a network of studies (netread.c, netstudy.c) ----------------------- */
+
+/* The studies of a network meta-analysis: each study's arms (treatments)
+ * and the contrasts of its arms with its first arm, y_j = theta_j -
+ * theta_0, with their covariance V_s ((a-1) x (a-1) for a arms). From
+ * arm rows, V_s = diag(s_j) + s_0 (s the arm variances); from contrast
+ * rows, Ruecker's V_jk = (v_0j + v_0k - v_jk) / 2 of the pairwise
+ * variances v. Memory is linear in the number of arms. */
+typedef struct mk_netdata {
+	const char *file;	/* the table's name, for messages */
+	mk_measure measure;
+	int contrasts;		/* read from one row per contrast */
+	size_t ntrt;
+	char **trt;		/* treatment names, in byte order */
+	size_t k;		/* studies */
+	char **study;		/* each study's label */
+	long *line;		/* the line of its first row */
+	size_t *arm0;		/* k + 1: study s has arms arm0[s] ..
+				 * arm0[s + 1] - 1 */
+	size_t narms;
+	size_t *trt_of;		/* narms: each arm's treatment */
+	double *n;		/* narms: participants (NaN: not given) */
+	double *y;		/* narms: contrast with the study's first
+				 * arm (0 for the first arm) */
+	size_t *voff;		/* k + 1: study s's V_s at v + voff[s] */
+	double *v;		/* the V_s, row-major */
+	double *qin;		/* k: the Q of contrast rows of a multi-arm
+				 * study that do not add up (0 when they do) */
+	size_t nleft;		/* studies left out (each with a warning) */
+	size_t ncc;		/* studies with a zero cell: cc added */
+	double cc;		/* to events and non-events of every arm */
+} mk_netdata;
+
+/* The studies of a network from t: arm rows (study, treatment and
+ * events, n or mean, sd, n) or contrast rows (study, treat1, treat2, yi
+ * = treat1 minus treat2, and vi or sei); NULL with err (usage set for a
+ * measure the rows cannot give). Each study's rows must be together. */
+mk_netdata *mk_netdata_from_table(const mk_table *t, const mk_opts *o,
+    mk_warn *w, mk_err *err);
+void mk_netdata_free(mk_netdata *d);
+/* A column name only network input reads (treatment, treat1, treat2,
+ * mean, sd), which --map may name too. */
+int mk_net_column(const char *name);
+
 #endif

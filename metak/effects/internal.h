@@ -53,4 +53,23 @@ struct mk_read {
 int mk_form_read(const struct mk_rowctx *R, const struct mk_form *f,
     struct mk_read *out, char *miss, size_t nmiss);
 
+/* One study of a network (netstudy.c): y (a - 1 contrasts with arm 0)
+ * and V ((a-1) x (a-1)) from a arms' data: x = events or mean, sd (MD),
+ * n. Binary measures add cc to events and non-events of every arm when
+ * one arm has no events or only events; *drop is set (and nothing
+ * computed) for a study netmeta leaves out: OR with no events or only
+ * events in every arm, RR with no events in every arm. */
+int mk_net_study_arms(mk_measure m, double cc, size_t a, const double *x,
+    const double *sd, const double *n, double *y, double *V, int *drop,
+    int *corrected);
+/* The same from a study's a (a - 1) / 2 pairwise contrasts, a x a with
+ * Y[j a + k] = theta_j - theta_k and D[j a + k] their variances. When
+ * they do not add up, y is their weighted least-squares fit under the
+ * study's reduced pairwise weights (Ruecker 2012), *q its residual
+ * sum of squares and *dev the largest misfit of a contrast; else *q =
+ * *dev = 0. -1 when V is not positive definite (no trial's variances),
+ * -2 when memory runs out. */
+int mk_net_study_pairs(size_t a, const double *Y, const double *D,
+    double *y, double *V, double *q, double *dev);
+
 #endif

@@ -196,4 +196,29 @@ int mk_mods_design(const mk_table *t, const mk_studies *s, const mk_opts *o,
 int mk_mods_row(const mk_metareg *r, const char *spec, double *x0,
     mk_err *err);
 
+/* ---- network meta-analysis (netfit.c) ------------------------------- */
+
+/* The generalised least-squares fit of a network's treatment effects at
+ * one tau2 (Lu & Ades 2004; metafor rma.mv with random = ~ comp | study,
+ * rho = 1/2): treatment t is coefficient col[t] of p (SIZE_MAX: fixed at
+ * 0, the reference); the studies use[0..nuse) (use NULL: all). */
+typedef struct mk_netgls {
+	size_t p;
+	double *b;		/* p coefficients */
+	double *cov;		/* p x p: (X'M^-1X)^-1 */
+	double q;		/* r'M^-1r, plus the misfit of contrast rows
+				 * that do not add up */
+	double ll;		/* REML log-likelihood, without constants */
+	double trpc;		/* with derivs: tr(P C) */
+	double score, info, obs;	/* REML score in tau2, expected and
+					 * observed information */
+} mk_netgls;
+int mk_netgls_at(const mk_netdata *d, const size_t *use, size_t nuse,
+    const size_t *col, size_t p, double tau2, int derivs, mk_netgls *g,
+    mk_err *err);
+void mk_netgls_free(mk_netgls *g);
+/* tau2 of the whole network by REML (o->tol, o->maxiter) or DL. */
+int mk_net_tau2(const mk_netdata *d, const size_t *col, size_t p,
+    mk_method m, const mk_opts *o, double *tau2, int *iters, mk_err *err);
+
 #endif

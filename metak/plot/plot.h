@@ -20,4 +20,12 @@ int mk_render_bubble(mk_buf *b, const mk_result *r, mk_err *err);
 void mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
     int cumulative);
 
+/* A network meta-analysis: the forest plot of every treatment against
+ * the reference (netforest.c), and the network graph (netgraph.c): node
+ * area by participants (studies when not known), edge width by studies. */
+void mk_render_network_svg(mk_buf *b, const mk_network *n,
+    const mk_plot_opts *po);
+void mk_render_network_graph(mk_buf *b, const mk_network *n,
+    const mk_plot_opts *po);
+
 #endif

@@ -83,4 +83,14 @@ void mk_render_check_text(mk_buf *b, const char *file, const mk_claim *c,
 void mk_render_consistency(mk_buf *b, const mk_claim *c,
     const mk_consistency *k, int json);
 
+/* A network meta-analysis (netout.c: JSON, CSV; nettext.c: text). */
+void mk_render_network_json(mk_buf *b, const mk_network *n);
+void mk_render_network_csv(mk_buf *b, const mk_network *n);
+void mk_render_network_text(mk_buf *b, const mk_network *n);
+/* Treatment t against the reference: estimate, se, ci_low, ci_high, p,
+ * pi_low, pi_high into v[7]; and the treatments by P-score, best first
+ * (malloc'd; NULL when memory runs out). */
+void mk_network_effect(const mk_network *n, size_t t, double *v);
+size_t *mk_network_ranked(const mk_network *n);
+
 #endif
