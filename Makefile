@@ -68,12 +68,14 @@ suite: all $(TESTBIN)
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/metareg
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/multilevel
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/measures
+	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/influence
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_mlm.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_measures.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_dlq.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_smallstudy.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_pmtol.json
+	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_influence.json
 	sh tests/run_cli.sh $(METAK)
 	python3 tests/each_vs_pool.py $(METAK)
 	sh tests/jobs_identical.sh $(METAK)

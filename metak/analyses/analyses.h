@@ -83,6 +83,33 @@ int mk_cumulative(const mk_studies *s, const size_t *order, const mk_opts *o,
 int mk_order_by(const mk_table *t, const mk_studies *s, const char *column,
     const mk_opts *o, size_t **order, mk_err *err);
 
+/* ---- influence diagnostics (influence.c) ------------------------------ */
+
+/* Study `study`'s case-deletion diagnostics, as metafor's influence() and
+ * baujat() on a one-mean rma.uni fit (influence.c gives the formulas). */
+typedef struct mk_influence_row {
+	size_t study;
+	double rstudent, dffits, dfbetas, cook_d, cov_r, tau2_del, qe_del;
+	double hat, weight;	/* weight in percent */
+	int influential;	/* metafor's rule */
+	double baujat_x, baujat_y;
+	double est_del, se_del;	/* the refit without the study */
+} mk_influence_row;
+
+typedef struct mk_influence {
+	size_t k;
+	mk_influence_row *row;	/* in study order */
+} mk_influence;
+
+/* NULL when the diagnostics apply to a fit of s with o (inverse variance,
+ * k >= 2, every estimate finite), else why not, in words. */
+const char *mk_influence_unfit(const mk_studies *s, const mk_opts *o);
+/* The diagnostics of f, the fit of s with o, from the leave-one-out
+ * refits (on ctl's threads); *out is freed with mk_influence_free. */
+int mk_influence_run(const mk_studies *s, const mk_fit *f, const mk_opts *o,
+    const mk_sens_ctl *ctl, mk_influence **out, mk_err *err);
+void mk_influence_free(mk_influence *in);
+
 /* ---- many analyses from one file (each.c) ----------------------------- */
 
 /* What --each does with each analysis. render runs on a worker thread

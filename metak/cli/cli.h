@@ -57,6 +57,8 @@ struct cli {
 	const char *random, *robust;	/* multilevel, cluster-robust */
 	double rho;
 	int robust_cr1;
+	int influence;			/* publish.c: --influence, --baujat */
+	const char *baujat;
 	unsigned char given[MAX_OPTS];	/* table row i was on the line */
 };
 
@@ -192,6 +194,14 @@ int load_and_fit(struct cli *c, struct run *r);
 void warn_capped(mk_warn *w, const mk_fit *f, const char *where);
 /* Prints warnings and, with rc == EXIT_DATA, the error; frees r. */
 int run_end(struct run *r, const struct cli *c, int rc);
+
+/* publish.c: what 'metak pool' adds for reviewers. publish_check: the
+ * options' combinations (0, or -1 after a usage error); publish_run:
+ * influence diagnostics into *in (shown through res when asked for);
+ * 0, or -1 with r->err. */
+int publish_check(const struct cli *c);
+int publish_run(struct cli *c, struct run *r, mk_result *res,
+    mk_influence **in);
 
 /* The runners (cmd_*.c). */
 int cmd_pool(struct cli *c);

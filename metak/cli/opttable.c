@@ -173,6 +173,13 @@ const struct opt opt_table[] = {
 	{ "order", "COLUMN", CMD_POOL, S_SENS, opt_string, F(order), NULL, 0,
 	  0, "with --cumulative: add studies by COLUMN (numeric or text; "
 	  "ties in file order)" },
+	{ "influence", NULL, CMD_POOL, S_SENS, opt_flag, F(influence), NULL,
+	  0, 0, "influence diagnostics of each study (metafor's influence(): "
+	  "studentized residual, DFFITS, Cook's distance, covariance ratio, "
+	  "tau2 and Q without it, hat, weight), influential ones marked" },
+	{ "baujat", "FILE", CMD_POOL, S_SENS, opt_string, F(baujat), NULL, 0,
+	  0, "write the Baujat plot (each study's contribution to Q against "
+	  "its influence on the pooled estimate) to FILE" },
 	/* ---- many analyses ---- */
 	{ "each", "COLUMN", CMD_POOL, S_EACH, opt_string, F(each), NULL, 0, 0,
 	  "one independent analysis per run of equal values of COLUMN, "

@@ -16,6 +16,8 @@ void mk_render_funnel(mk_buf *b, const mk_result *r, const mk_bias *bi,
 /* The bubble plot of a meta-regression (bubble.c): one numeric moderator
  * on the x axis, the others at their means. */
 int mk_render_bubble(mk_buf *b, const mk_result *r, mk_err *err);
+/* The Baujat plot of influence diagnostics (baujat.c). */
+void mk_render_baujat(mk_buf *b, const mk_result *r, const mk_influence *in);
 /* Leave-one-out or cumulative steps as a forest-style plot (stepsvg.c). */
 void mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
     int cumulative);
