@@ -59,6 +59,8 @@ struct cli {
 	int robust_cr1;
 	int influence;			/* publish.c: --influence, --baujat */
 	const char *baujat;
+	double plot_width, plot_dpi;	/* plotfile.c: --width mm, --dpi */
+	const char *columns;		/* --columns: the forest plot's */
 	unsigned char given[MAX_OPTS];	/* table row i was on the line */
 };
 
@@ -194,6 +196,13 @@ int load_and_fit(struct cli *c, struct run *r);
 void warn_capped(mk_warn *w, const mk_fit *f, const char *where);
 /* Prints warnings and, with rc == EXIT_DATA, the error; frees r. */
 int run_end(struct run *r, const struct cli *c, int rc);
+
+/* plotfile.c: plots as SVG, PNG or PDF by the file's extension.
+ * plot_files_check: the plot files' names and --width, --dpi (0, or -1
+ * after a usage error); plot_encode: the SVG in b as path asks, in place
+ * (path NULL: nothing to do); 0, or the exit status after a message. */
+int plot_files_check(const struct cli *c);
+int plot_encode(const struct cli *c, const char *path, mk_buf *b);
 
 /* publish.c: what 'metak pool' adds for reviewers. publish_check: the
  * options' combinations (0, or -1 after a usage error); publish_run:

@@ -152,7 +152,9 @@ run_steps(struct cli *c, struct run *r)
 		mk_render_steps_svg(&svg, &res, st, c->cumulative);
 	print_warnings(&r->w);
 	mk_warn_clear(&r->w);
-	rc = write_all(c->output, &b, c->svg, &svg) == 0 ? 0 : EXIT_DATA;
+	rc = plot_encode(c, c->svg, &svg);
+	if (rc == 0)
+		rc = write_all(c->output, &b, c->svg, &svg) == 0 ? 0 : EXIT_DATA;
 	r->err.msg[0] = '\0';
 	mk_buf_free(&b);
 	mk_buf_free(&svg);
@@ -220,7 +222,9 @@ cmd_pool(struct cli *c)
 	for (size_t i = 0; i < 3; i++)
 		if (out[i].path != NULL || i == 2)
 			out[n++] = out[i];
-	rc = write_outputs(out, n) == 0 ? 0 : EXIT_DATA;
+	if ((rc = plot_encode(c, c->svg, &svg)) == 0 &&
+	    (rc = plot_encode(c, c->baujat, &bj)) == 0)
+		rc = write_outputs(out, n) == 0 ? 0 : EXIT_DATA;
 	r.err.msg[0] = '\0';	/* write_outputs printed its own message */
 done:
 	mk_buf_free(&b);

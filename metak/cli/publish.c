@@ -1,7 +1,8 @@
 /* publish.c: what 'metak pool' adds for reviewers beyond the report:
- * influence diagnostics and the Baujat plot (--influence, --baujat). The
- * options that go with them are checked here; the computing is the
- * library's, the writing cmd_pool.c's. */
+ * influence diagnostics and the Baujat plot (--influence, --baujat), and
+ * the checks of the forest plot's --columns. The options that go with
+ * them are checked here; the computing is the library's, the writing
+ * cmd_pool.c's. */
 #include <stdlib.h>
 
 #include "cli.h"
@@ -11,6 +12,12 @@ publish_check(const struct cli *c)
 {
 	int infl = c->influence || c->baujat != NULL;
 
+	if (c->columns != NULL && (c->svg == NULL || c->loo || c->cumulative ||
+	    c->mods)) {
+		usage_error("--columns adds columns to the forest plot: give "
+		    "--svg (not with --leave-one-out, --cumulative or --mods)");
+		return -1;
+	}
 	if (infl && (c->by || c->each || c->loo || c->cumulative || c->mods ||
 	    c->random || c->robust)) {
 		usage_error("--influence and --baujat diagnose one pooled fit: "
