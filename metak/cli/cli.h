@@ -61,6 +61,8 @@ struct cli {
 	const char *baujat;
 	double plot_width, plot_dpi;	/* plotfile.c: --width mm, --dpi */
 	const char *columns;		/* --columns: the forest plot's */
+	int sof, event_wanted;		/* publish.c: --sof, --event */
+	struct strlist control_risk;	/* --control-risk */
 	unsigned char given[MAX_OPTS];	/* table row i was on the line */
 };
 
@@ -210,7 +212,7 @@ int plot_encode(const struct cli *c, const char *path, mk_buf *b);
  * 0, or -1 with r->err. */
 int publish_check(const struct cli *c);
 int publish_run(struct cli *c, struct run *r, mk_result *res,
-    mk_influence **in);
+    mk_influence **in, mk_sof **sof);
 
 /* The runners (cmd_*.c). */
 int cmd_pool(struct cli *c);

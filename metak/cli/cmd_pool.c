@@ -169,6 +169,7 @@ cmd_pool(struct cli *c)
 	struct run r;
 	mk_subgroups *sg = NULL;
 	mk_influence *in = NULL;
+	mk_sof *sof = NULL;
 	mk_buf b = { 0 }, svg = { 0 }, bj = { 0 };
 	int rc = EXIT_DATA;
 
@@ -200,12 +201,14 @@ cmd_pool(struct cli *c)
 	mk_result res = { .rows = &r.rows, .studies = r.s, .opts = &c->o,
 	    .fit = &r.f, .sub = sg, .no_studies = c->no_studies,
 	    .plot = &c->plot, .cols = term_cols(c) };
-	if (publish_run(c, &r, &res, &in) != 0)
+	if (publish_run(c, &r, &res, &in, &sof) != 0)
 		goto done;
 	if (c->format == FMT_JSON)
 		mk_render_json(&b, &res);
 	else if (c->format == FMT_CSV && res.infl != NULL)
 		mk_render_influence_csv(&b, &res);
+	else if (c->format == FMT_CSV && res.sof != NULL)
+		mk_render_sof_csv(&b, &res);
 	else if (c->format == FMT_CSV)
 		mk_render_csv(&b, &res);
 	else
@@ -231,6 +234,7 @@ done:
 	mk_buf_free(&svg);
 	mk_buf_free(&bj);
 	mk_influence_free(in);
+	mk_sof_free(sof);
 	mk_subgroups_free(sg);
 	return run_end(&r, c, rc);
 }

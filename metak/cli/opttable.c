@@ -80,6 +80,12 @@ static const struct choice robust_choices[] = {
 	{ NULL, 0, 0, 0 }
 };
 
+static const struct choice event_choices[] = {
+	{ "harmful", 0, 0, 0 },
+	{ "wanted", 1, 0, 0 },
+	{ NULL, 0, 0, 0 }
+};
+
 static const struct choice trimfill_choices[] = {
 	{ "L0", 0, 0, 0 },
 	{ "R0", 1, 0, 0 },
@@ -181,6 +187,17 @@ const struct opt opt_table[] = {
 	  0, "write the Baujat plot (each study's contribution to Q against "
 	  "its influence on the pooled estimate) to FILE (SVG, PNG or PDF by "
 	  "its extension)" },
+	{ "sof", NULL, CMD_POOL, S_SENS, opt_flag, F(sof), NULL, 0, 0,
+	  "summary of findings (GRADE) for a binary outcome: participants, "
+	  "studies, the relative effect and the risks and risk difference "
+	  "per 1,000 with the number needed to treat" },
+	{ "control-risk", "P[,P]", CMD_POOL, S_SENS, opt_list,
+	  F(control_risk), NULL, 0, 0, "with --sof: assumed risks without the "
+	  "intervention, 0 < P < 1 (repeatable; default: the control arms' "
+	  "pooled risk)" },
+	{ "event", NULL, CMD_POOL, S_SENS, opt_choice, F(event_wanted),
+	  event_choices, 0, 0, "with --sof: the event counted is harmful "
+	  "(default; fewer events = NNTB) or wanted" },
 	/* ---- many analyses ---- */
 	{ "each", "COLUMN", CMD_POOL, S_EACH, opt_string, F(each), NULL, 0, 0,
 	  "one independent analysis per run of equal values of COLUMN, "

@@ -42,6 +42,8 @@ typedef struct mk_result {
 					 * wider for long labels) */
 	const mk_influence *infl;	/* --influence: shown after the
 					 * report (inflout.c) */
+	const mk_sof *sof;		/* --sof: summary of findings,
+					 * after the report (sofout.c) */
 } mk_result;
 
 void mk_render_text(mk_buf *b, const mk_result *r);
@@ -72,6 +74,11 @@ void mk_render_steps_json(mk_buf *b, const mk_result *r, const mk_step *st,
 void mk_json_influence(mk_buf *b, const mk_result *r);
 void mk_render_influence_text(mk_buf *b, const mk_result *r);
 void mk_render_influence_csv(mk_buf *b, const mk_result *r);
+/* Summary-of-findings numbers (sofout.c): the report's "sof" object
+ * (JSON, after its other keys), the text table (after the report), CSV. */
+void mk_json_sof(mk_buf *b, const mk_result *r);
+void mk_render_sof_text(mk_buf *b, const mk_result *r);
+void mk_render_sof_csv(mk_buf *b, const mk_result *r);
 /* Small-study tests as JSON or text (biasout.c). */
 void mk_render_bias_json(mk_buf *b, const mk_result *r, const mk_bias *bi);
 void mk_render_bias_text(mk_buf *b, const mk_result *r, const mk_bias *bi);

@@ -438,5 +438,6 @@ mk_render_text(mk_buf *b, const mk_result *r)
 	}
 	mk_render_provenance_text(b, r);
 	mk_render_influence_text(b, r);
+	mk_render_sof_text(b, r);
 	free(c.overall);
 }
