@@ -19,6 +19,7 @@ control_risks(const struct cli *c, double *risk)
 
 	for (size_t i = 0; i < c->control_risk.n; i++) {
 		char buf[256];
+		size_t before = n;
 		snprintf(buf, sizeof(buf), "%s", c->control_risk.v[i]);
 		for (char *save = NULL, *tok = strtok_r(buf, ",", &save);
 		    tok != NULL; tok = strtok_r(NULL, ",", &save)) {
@@ -38,6 +39,11 @@ control_risks(const struct cli *c, double *risk)
 			}
 			risk[n++] = p;
 		}
+		if (n == before) {
+			usage_error("--control-risk: no risk in \"%s\"",
+			    c->control_risk.v[i]);
+			return -1;
+		}
 	}
 	return (long)n;
 }
@@ -51,6 +57,10 @@ publish_check(const struct cli *c)
 	    c->mods)) {
 		usage_error("--columns adds columns to the forest plot: give "
 		    "--svg (not with --leave-one-out, --cumulative or --mods)");
+		return -1;
+	}
+	if (c->columns != NULL && c->columns[strspn(c->columns, ",")] == '\0') {
+		usage_error("--columns: no column named");
 		return -1;
 	}
 	if (infl && (c->by || c->each || c->loo || c->cumulative || c->mods ||

@@ -80,6 +80,12 @@ forest_columns(const struct cli *c, struct run *r)
 	for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok != NULL
 	    && n <= MK_MAXCOLS; tok = strtok_r(NULL, ",", &save))
 		names[n++] = tok;
+	if (c->columns != NULL && n == 0) {
+		free(list);
+		mk_err_set(&r->err, "", 0, "", "--columns: no column named");
+		r->err.usage = 1;
+		return -1;
+	}
 	rc = mk_rowcols_init(&r->rows.cols, r->t, &c->o, names, n, &r->err);
 	free(list);
 	return rc;
