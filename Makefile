@@ -9,7 +9,12 @@ WARN       = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow \
              -Wconversion -Wno-sign-conversion -Wmissing-prototypes \
              -Wstrict-prototypes -Wpointer-arith -Wformat=2 -Wundef \
              -Wcast-qual -Wvla
-LDLIBS     = -lcsv -lgsl -lgslcblas -lm -lpthread
+# librsvg with cairo renders metak's own SVG plots as PNG and PDF
+# (plot/convert.c): one drawing for every format, fonts embedded in PDF
+RSVG       = librsvg-2.0 cairo-png cairo-pdf
+DEPCFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(RSVG)))
+LDLIBS     = -lcsv -lgsl -lgslcblas -lm -lpthread \
+             $(shell pkg-config --libs $(RSVG))
 
 # the library, one folder per layer (metak/*/README.md says what each may
 # call); the command line in metak/cli/ prints, exits and is not part of it
@@ -29,7 +34,7 @@ all: $(B)/metak $(B)/libmetak.a
 
 $(B)/obj/%.o: metak/%.c $(HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(WARN) -Imetak -c -o $@ $<
+	$(CC) $(CFLAGS) $(WARN) $(DEPCFLAGS) -Imetak -c -o $@ $<
 
 $(B)/libmetak.a: $(LIBOBJ:build/%=$(B)/%)
 	rm -f $@
@@ -40,12 +45,12 @@ $(B)/metak: $(CLIOBJ:build/%=$(B)/%) $(B)/libmetak.a
 
 # ---- tests ---------------------------------------------------------------
 TESTS = test_effect test_pool test_csv test_buf test_model test_convert test_sens \
-        test_glmm test_network
+        test_glmm test_network test_sof
 TESTBIN = $(TESTS:%=$(B)/tests/%)
 
 $(B)/tests/%: tests/%.c tests/check.h $(B)/libmetak.a
 	@mkdir -p $(B)/tests
-	$(CC) $(CFLAGS) $(WARN) -Wno-missing-prototypes -Imetak $(LDFLAGS) \
+	$(CC) $(CFLAGS) $(WARN) $(DEPCFLAGS) -Wno-missing-prototypes -Imetak $(LDFLAGS) \
 	    -o $@ $< $(B)/libmetak.a $(LDLIBS) -lcmocka
 
 # everything CI runs: the suite, again under ASan+UBSan and under valgrind,
@@ -71,6 +76,7 @@ suite: all $(TESTBIN)
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/measures
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/glmm
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/network
+	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/influence
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_mlm.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_measures.json
@@ -79,11 +85,13 @@ suite: all $(TESTBIN)
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_pmtol.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_glmm.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_network.json
+	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_influence.json
 	sh tests/run_cli.sh $(METAK)
 	python3 tests/each_vs_pool.py $(METAK)
 	sh tests/jobs_identical.sh $(METAK)
 	sh tests/svg_render.sh $(METAK)
 	sh tests/svg_bbox.sh
+	sh tests/plot_formats.sh $(METAK)
 	sh tests/man_examples.sh $(METAK)
 	sh tests/lint_man.sh man/metak.1 man/metak.5
 	sh tests/man_options.sh $(METAK) man/metak.1
@@ -94,7 +102,9 @@ suite: all $(TESTBIN)
 # the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
 asan: deps-check
 	$(MAKE) asan-suite
+# (tests/lsan.supp: fontconfig's font caches under librsvg, not metak's)
 asan-suite:
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	$(MAKE) suite B=build/asan CC=clang \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	    LDFLAGS="-fsanitize=address,undefined"
@@ -129,17 +139,17 @@ fuzz-suite:
 FUZZFLAGS = -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 build/fuzz/fuzz_pool: tests/fuzz/fuzz_pool.c $(LIBSRC) $(HDR)
 	@mkdir -p build/fuzz
-	clang $(FUZZFLAGS) -Imetak -o $@ tests/fuzz/fuzz_pool.c $(LIBSRC) $(LDLIBS)
+	clang $(FUZZFLAGS) $(DEPCFLAGS) -Imetak -o $@ tests/fuzz/fuzz_pool.c $(LIBSRC) $(LDLIBS)
 build/fuzz/fuzz_network: tests/fuzz/fuzz_network.c $(LIBSRC) $(HDR)
 	@mkdir -p build/fuzz
-	clang $(FUZZFLAGS) -Imetak -o $@ tests/fuzz/fuzz_network.c $(LIBSRC) $(LDLIBS)
+	clang $(FUZZFLAGS) $(DEPCFLAGS) -Imetak -o $@ tests/fuzz/fuzz_network.c $(LIBSRC) $(LDLIBS)
 
 # static analysis: cppcheck and clang-tidy must be silent
 # (.clang-tidy lists the checks; the ones left out are false positives here)
 static:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	    --inline-suppr --suppress=missingIncludeSystem -Imetak $(LIBSRC) $(CLISRC)
-	clang-tidy --quiet $(LIBSRC) $(CLISRC) -- $(WARN) -Imetak 2>&1 | \
+	clang-tidy --quiet $(LIBSRC) $(CLISRC) -- $(WARN) $(DEPCFLAGS) -Imetak 2>&1 | \
 	    { ! grep -E 'error:|warning:'; }
 	@echo "static: cppcheck and clang-tidy clean"
 

@@ -83,6 +83,77 @@ int mk_cumulative(const mk_studies *s, const size_t *order, const mk_opts *o,
 int mk_order_by(const mk_table *t, const mk_studies *s, const char *column,
     const mk_opts *o, size_t **order, mk_err *err);
 
+/* ---- influence diagnostics (influence.c) ------------------------------ */
+
+/* Study `study`'s case-deletion diagnostics, as metafor's influence() and
+ * baujat() on a one-mean rma.uni fit (influence.c gives the formulas). */
+typedef struct mk_influence_row {
+	size_t study;
+	double rstudent, dffits, dfbetas, cook_d, cov_r, tau2_del, qe_del;
+	double hat, weight;	/* weight in percent */
+	int influential;	/* metafor's rule */
+	double baujat_x, baujat_y;
+	double est_del, se_del;	/* the refit without the study */
+} mk_influence_row;
+
+typedef struct mk_influence {
+	size_t k;
+	mk_influence_row *row;	/* in study order */
+} mk_influence;
+
+/* NULL when the diagnostics apply to a fit of s with o (inverse variance,
+ * k >= 2, every estimate finite), else why not, in words. */
+const char *mk_influence_unfit(const mk_studies *s, const mk_opts *o);
+/* The diagnostics of f, the fit of s with o, from the leave-one-out
+ * refits (on ctl's threads); *out is freed with mk_influence_free. */
+int mk_influence_run(const mk_studies *s, const mk_fit *f, const mk_opts *o,
+    const mk_sens_ctl *ctl, mk_influence **out, mk_err *err);
+void mk_influence_free(mk_influence *in);
+
+/* ---- summary-of-findings numbers (sof.c) ------------------------------ */
+
+/* One end of a number needed to treat: NNTB (benefit), NNTH (harm), or
+ * none (the difference is 0: the NNT is infinite). */
+typedef enum { MK_NNT_NONE, MK_NNT_B, MK_NNT_H } mk_nnt_kind;
+typedef struct mk_nnt_end {
+	mk_nnt_kind kind;
+	double value;		/* 1/|difference|; infinite at 0 */
+} mk_nnt_end;
+
+/* The absolute effects at one assumed control risk (risks as
+ * proportions; differences intervention minus control). */
+typedef struct mk_sof_row {
+	double control;
+	int given;		/* from --control-risk (else pooled) */
+	double risk, risk_lo, risk_hi;
+	double diff, diff_lo, diff_hi;
+	mk_nnt_end nnt;		/* at the estimate */
+	mk_nnt_end nnt_lo, nnt_hi;	/* at diff_lo and diff_hi */
+	int through_infinity;	/* diff's interval holds 0 */
+} mk_sof_row;
+
+typedef struct mk_sof {
+	mk_measure measure;	/* RR, OR or RD */
+	int harmful;		/* events are harmful (death), not wanted */
+	size_t k;
+	double participants;	/* both arms, all studies; NaN: not known */
+	double pooled_control;	/* control events / participants, summed */
+	double control_events, control_n;
+	double level;
+	double est, lo, hi;	/* the pooled effect, natural scale */
+	size_t n;
+	mk_sof_row *row;
+} mk_sof;
+
+/* NULL when s's measure has absolute effects (RR, OR, RD), else why not. */
+const char *mk_sof_unfit(const mk_studies *s);
+/* The table's numbers for fit f of studies st at the assumed control
+ * risks (nrisks 0: the pooled control-arm risk); *out is freed with
+ * mk_sof_free. */
+int mk_sof_run(const mk_studies *st, const mk_fit *f, const double *risks,
+    size_t nrisks, int harmful, mk_sof **out, mk_err *err);
+void mk_sof_free(mk_sof *s);
+
 /* ---- many analyses from one file (each.c) ----------------------------- */
 
 /* What --each does with each analysis. render runs on a worker thread

@@ -60,6 +60,12 @@ struct cli {
 	int robust_cr1;
 	const char *reference, *graph;	/* network */
 	int net_common, small_bad;
+	int influence;			/* publish.c: --influence, --baujat */
+	const char *baujat;
+	double plot_width, plot_dpi;	/* plotfile.c: --width mm, --dpi */
+	const char *columns;		/* --columns: the forest plot's */
+	int sof, event_wanted;		/* publish.c: --sof, --event */
+	struct strlist control_risk;	/* --control-risk */
 	unsigned char given[MAX_OPTS];	/* table row i was on the line */
 };
 
@@ -196,6 +202,21 @@ int load_and_fit(struct cli *c, struct run *r);
 void warn_capped(mk_warn *w, const mk_fit *f, const char *where);
 /* Prints warnings and, with rc == EXIT_DATA, the error; frees r. */
 int run_end(struct run *r, const struct cli *c, int rc);
+
+/* plotfile.c: plots as SVG, PNG or PDF by the file's extension.
+ * plot_files_check: the plot files' names and --width, --dpi (0, or -1
+ * after a usage error); plot_encode: the SVG in b as path asks, in place
+ * (path NULL: nothing to do); 0, or the exit status after a message. */
+int plot_files_check(const struct cli *c);
+int plot_encode(const struct cli *c, const char *path, mk_buf *b);
+
+/* publish.c: what 'metak pool' adds for reviewers. publish_check: the
+ * options' combinations (0, or -1 after a usage error); publish_run:
+ * influence diagnostics into *in (shown through res when asked for);
+ * 0, or -1 with r->err. */
+int publish_check(const struct cli *c);
+int publish_run(struct cli *c, struct run *r, mk_result *res,
+    mk_influence **in, mk_sof **sof);
 
 /* The runners (cmd_*.c). */
 int cmd_pool(struct cli *c);

@@ -31,7 +31,10 @@ cmd_bias(struct cli *c)
 		mk_render_funnel(&fun, &res, &bi, c->contours);
 	print_warnings(&r.w);
 	mk_warn_clear(&r.w);
-	rc = write_all(c->output, &b, c->funnel, &fun) == 0 ? 0 : EXIT_DATA;
+	rc = plot_encode(c, c->funnel, &fun);
+	if (rc == 0)
+		rc = write_all(c->output, &b, c->funnel, &fun) == 0 ? 0 :
+		    EXIT_DATA;
 	r.err.msg[0] = '\0';
 done:
 	mk_bias_free(&bi);

@@ -81,7 +81,9 @@ cmd_metareg(struct cli *c)
 	if (c->svg != NULL)
 		out[n++] = (struct output){ c->svg, &svg };
 	out[n++] = (struct output){ c->output, &b };
-	rc = write_outputs(out, n) == 0 ? 0 : EXIT_DATA;
+	if ((rc = plot_encode(c, c->bubble, &bub)) == 0 &&
+	    (rc = plot_encode(c, c->svg, &svg)) == 0)
+		rc = write_outputs(out, n) == 0 ? 0 : EXIT_DATA;
 	r.err.msg[0] = '\0';
 done:
 	if (rc != 0 && r.err.usage) {

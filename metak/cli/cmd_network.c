@@ -43,6 +43,9 @@ cmd_network(struct cli *c)
 		mk_render_network_svg(&svg, n, &c->plot);
 	if (c->graph != NULL)
 		mk_render_network_graph(&graph, n, &c->plot);
+	if ((rc = plot_encode(c, c->svg, &svg)) != 0 ||
+	    (rc = plot_encode(c, c->graph, &graph)) != 0)
+		goto done;
 	print_warnings(&r.w);
 	mk_warn_clear(&r.w);
 	struct output out[3];

@@ -116,7 +116,7 @@ check_combinations(struct cli *c)
 		    "method");
 		return -1;
 	}
-	return 0;
+	return publish_check(c);
 }
 
 /* The refits' progress on a terminal, once they have taken a second. */
@@ -180,7 +180,9 @@ run_steps(struct cli *c, struct run *r)
 		mk_render_steps_svg(&svg, &res, st, c->cumulative);
 	print_warnings(&r->w);
 	mk_warn_clear(&r->w);
-	rc = write_all(c->output, &b, c->svg, &svg) == 0 ? 0 : EXIT_DATA;
+	rc = plot_encode(c, c->svg, &svg);
+	if (rc == 0)
+		rc = write_all(c->output, &b, c->svg, &svg) == 0 ? 0 : EXIT_DATA;
 	r->err.msg[0] = '\0';
 	mk_buf_free(&b);
 	mk_buf_free(&svg);
@@ -194,7 +196,9 @@ cmd_pool(struct cli *c)
 {
 	struct run r;
 	mk_subgroups *sg = NULL;
-	mk_buf b = { 0 }, svg = { 0 };
+	mk_influence *in = NULL;
+	mk_sof *sof = NULL;
+	mk_buf b = { 0 }, svg = { 0 }, bj = { 0 };
 	int rc = EXIT_DATA;
 
 	if (check_combinations(c) != 0)
@@ -225,21 +229,40 @@ cmd_pool(struct cli *c)
 	mk_result res = { .rows = &r.rows, .studies = r.s, .opts = &c->o,
 	    .fit = &r.f, .sub = sg, .no_studies = c->no_studies,
 	    .plot = &c->plot, .cols = term_cols(c) };
+	if (publish_run(c, &r, &res, &in, &sof) != 0)
+		goto done;
 	if (c->format == FMT_JSON)
 		mk_render_json(&b, &res);
+	else if (c->format == FMT_CSV && res.infl != NULL)
+		mk_render_influence_csv(&b, &res);
+	else if (c->format == FMT_CSV && res.sof != NULL)
+		mk_render_sof_csv(&b, &res);
 	else if (c->format == FMT_CSV)
 		mk_render_csv(&b, &res);
 	else
 		mk_render_text(&b, &res);
 	if (c->svg != NULL)
 		mk_render_svg(&svg, &res);
+	if (c->baujat != NULL)
+		mk_render_baujat(&bj, &res, in);
 	print_warnings(&r.w);
 	mk_warn_clear(&r.w);
-	rc = write_all(c->output, &b, c->svg, &svg) == 0 ? 0 : EXIT_DATA;
-	r.err.msg[0] = '\0';	/* write_all printed its own message */
+	struct output out[3] = { { c->svg, &svg }, { c->baujat, &bj },
+	    { c->output, &b } };
+	size_t n = 0;
+	for (size_t i = 0; i < 3; i++)
+		if (out[i].path != NULL || i == 2)
+			out[n++] = out[i];
+	if ((rc = plot_encode(c, c->svg, &svg)) == 0 &&
+	    (rc = plot_encode(c, c->baujat, &bj)) == 0)
+		rc = write_outputs(out, n) == 0 ? 0 : EXIT_DATA;
+	r.err.msg[0] = '\0';	/* write_outputs printed its own message */
 done:
 	mk_buf_free(&b);
 	mk_buf_free(&svg);
+	mk_buf_free(&bj);
+	mk_influence_free(in);
+	mk_sof_free(sof);
 	mk_subgroups_free(sg);
 	return run_end(&r, c, rc);
 }

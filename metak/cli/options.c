@@ -177,10 +177,10 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct cli *c,
 	if (c->jobs == 0)
 		c->jobs = (int)(mk_cores() > 1024 ? 1024 : mk_cores());
 	const char *paths[] = { c->output ? c->output : "-", c->svg, c->funnel,
-	    c->bubble, c->graph };
+	    c->bubble, c->graph, c->baujat };
 	const char *names[] = { c->output ? "--output" : "standard output",
-	    "--svg", "--funnel", "--bubble", "--graph" };
-	if (outputs_distinct(paths, names, 5) != 0)
+	    "--svg", "--funnel", "--bubble", "--graph", "--baujat" };
+	if (outputs_distinct(paths, names, 6) != 0 || plot_files_check(c) != 0)
 		return EXIT_USAGE;
 	c->o.maps = c->maps.v;
 	c->o.nmaps = c->maps.n;

@@ -93,6 +93,12 @@ static const struct choice small_choices[] = {
 	{ NULL, 0, 0, 0 }
 };
 
+static const struct choice event_choices[] = {
+	{ "harmful", 0, 0, 0 },
+	{ "wanted", 1, 0, 0 },
+	{ NULL, 0, 0, 0 }
+};
+
 static const struct choice trimfill_choices[] = {
 	{ "L0", 0, 0, 0 },
 	{ "R0", 1, 0, 0 },
@@ -170,8 +176,8 @@ const struct opt opt_table[] = {
 	{ "seed", "S", CMD_POOL, S_REG, opt_whole, F(seed), NULL, 0,
 	  9007199254740992.0, "seed of the random permutations (default 1)" },
 	{ "bubble", "FILE", CMD_POOL, S_REG, opt_string, F(bubble), NULL, 0,
-	  0, "with --mods: write the bubble plot (SVG) of the first numeric "
-	  "moderator to FILE" },
+	  0, "with --mods: write the bubble plot of the first numeric moderator "
+	  "to FILE (SVG, PNG or PDF by its extension)" },
 	/* ---- multilevel models, robust inference ---- */
 	{ "random", "A[/B...]", CMD_POOL, S_ML, opt_string, F(random), NULL,
 	  0, 0, "nested random intercepts, one variance component per level, "
@@ -192,6 +198,25 @@ const struct opt opt_table[] = {
 	{ "order", "COLUMN", CMD_POOL, S_SENS, opt_string, F(order), NULL, 0,
 	  0, "with --cumulative: add studies by COLUMN (numeric or text; "
 	  "ties in file order)" },
+	{ "influence", NULL, CMD_POOL, S_SENS, opt_flag, F(influence), NULL,
+	  0, 0, "influence diagnostics of each study (metafor's influence(): "
+	  "studentized residual, DFFITS, Cook's distance, covariance ratio, "
+	  "tau2 and Q without it, hat, weight), influential ones marked" },
+	{ "baujat", "FILE", CMD_POOL, S_SENS, opt_string, F(baujat), NULL, 0,
+	  0, "write the Baujat plot (each study's contribution to Q against "
+	  "its influence on the pooled estimate) to FILE (SVG, PNG or PDF by "
+	  "its extension)" },
+	{ "sof", NULL, CMD_POOL, S_SENS, opt_flag, F(sof), NULL, 0, 0,
+	  "summary of findings (GRADE) for a binary outcome: participants, "
+	  "studies, the relative effect and the risks and risk difference "
+	  "per 1,000 with the number needed to treat" },
+	{ "control-risk", "P[,P]", CMD_POOL, S_SENS, opt_list,
+	  F(control_risk), NULL, 0, 0, "with --sof: assumed risks without the "
+	  "intervention, 0 < P < 1 (repeatable; default: the control arms' "
+	  "pooled risk)" },
+	{ "event", NULL, CMD_POOL, S_SENS, opt_choice, F(event_wanted),
+	  event_choices, 0, 0, "with --sof: the event counted is harmful "
+	  "(default; fewer events = NNTB) or wanted" },
 	/* ---- many analyses ---- */
 	{ "each", "COLUMN", CMD_POOL, S_EACH, opt_string, F(each), NULL, 0, 0,
 	  "one independent analysis per run of equal values of COLUMN, "
@@ -210,7 +235,7 @@ const struct opt opt_table[] = {
 	  trimfill_choices, 0, 0, "trim-and-fill estimator of the number "
 	  "missing (default L0)" },
 	{ "funnel", "FILE", CMD_BIAS, S_BIAS, opt_string, F(funnel), NULL, 0,
-	  0, "write a funnel plot (SVG) to FILE" },
+	  0, "write a funnel plot to FILE (SVG, PNG or PDF by its extension)" },
 	{ "contours", NULL, CMD_BIAS, S_BIAS, opt_flag, F(contours), NULL, 0,
 	  0, "shade the funnel's zones p > 0.10, 0.05-0.10, 0.01-0.05 and "
 	  "< 0.01, with a key" },
@@ -240,8 +265,8 @@ const struct opt opt_table[] = {
 	  "report" },
 	/* ---- plots ---- */
 	{ "svg", "FILE", CMD_POOL | CMD_NETWORK, S_PLOT, opt_string, F(svg), NULL, 0, 0,
-	  "write a forest plot (SVG) to FILE (metak network: each treatment "
-	  "against the reference)" },
+	  "write a forest plot to FILE (SVG, PNG or PDF by its extension; "
+	  "metak network: each treatment against the reference)" },
 	{ "title", "TEXT", CMD_POOL | CMD_BIAS | CMD_NETWORK, S_PLOT, opt_string,
 	  F(plot.title), NULL, 0, 0, "the plot's title (forest, leave-one-"
 	  "out, cumulative, funnel or network graph; default: the file's "
@@ -256,6 +281,17 @@ const struct opt opt_table[] = {
 	  "the forest plot's study rows by effect (smallest first), weight "
 	  "(largest first), year (a year column, else the year in the study's "
 	  "name) or a column; ties and rows without a value keep file order" },
+	{ "width", "MM", CMD_POOL | CMD_BIAS | CMD_NETWORK, S_PLOT, opt_number,
+	  F(plot_width), NULL, 5, 5000, "the plots' width in millimetres, the "
+	  "height in proportion (default: as drawn, 96 px to the inch); a "
+	  "plot FILE ending .png or .pdf is written as PNG or PDF, else SVG" },
+	{ "dpi", "N", CMD_POOL | CMD_BIAS | CMD_NETWORK, S_PLOT, opt_number, F(plot_dpi),
+	  NULL, 10, 2400, "a PNG plot's resolution in dots per inch (default "
+	  "300)" },
+	{ "columns", "COL[,COL]", CMD_POOL, S_PLOT, opt_string, F(columns),
+	  NULL, 0, 0, "the forest plot shows these columns of the file beside "
+	  "each study's label (risk-of-bias columns rob_d1 ... rob_overall, "
+	  "or RevMan's, are shown as coloured dots without it)" },
 	{ "favours-left", "TEXT", CMD_POOL, S_PLOT, opt_string,
 	  F(plot.favours_left), NULL, 0, 0, "label under the left of the "
 	  "axis (default \"Favours treatment\")" },
@@ -279,7 +315,8 @@ const struct opt opt_table[] = {
 	  small_choices, 0, 0, "P-scores: small effects are good (default) "
 	  "or bad" },
 	{ "graph", "FILE", CMD_NETWORK, S_NET, opt_string, F(graph), NULL, 0,
-	  0, "write the network graph (SVG) to FILE: node area by "
+	  0, "write the network graph to FILE (SVG, PNG or PDF by its "
+	  "extension): node area by "
 	  "participants, edge width by studies" },
 	/* ---- other ---- */
 	{ "help", NULL, ALL | CMD_NETWORK, S_OTHER, NULL, 0, NULL, 0, 0,

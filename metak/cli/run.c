@@ -64,6 +64,33 @@ warn_capped(mk_warn *w, const mk_fit *f, const char *where)
 		    "as that limit", where, fmax(100, 10 * f->tau2));
 }
 
+/* The forest plot's extra columns: --columns and risk of bias. */
+static int
+forest_columns(const struct cli *c, struct run *r)
+{
+	const char *names[MK_MAXCOLS + 1];
+	size_t n = 0;
+	char *list = strdup(c->columns ? c->columns : "");
+	int rc;
+
+	if (list == NULL) {
+		mk_err_set(&r->err, r->t->file, 0, "", "out of memory");
+		return -1;
+	}
+	for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok != NULL
+	    && n <= MK_MAXCOLS; tok = strtok_r(NULL, ",", &save))
+		names[n++] = tok;
+	if (c->columns != NULL && n == 0) {
+		free(list);
+		mk_err_set(&r->err, "", 0, "", "--columns: no column named");
+		r->err.usage = 1;
+		return -1;
+	}
+	rc = mk_rowcols_init(&r->rows.cols, r->t, &c->o, names, n, &r->err);
+	free(list);
+	return rc;
+}
+
 int
 load_studies(struct cli *c, struct run *r)
 {
@@ -80,7 +107,8 @@ load_studies(struct cli *c, struct run *r)
 		return -1;
 	}
 	if ((r->s = mk_studies_from_table(r->t, &c->o, &r->w, &r->err)) == NULL ||
-	    mk_rows_init(&r->rows, r->t, &c->o, sort_column(c), &r->err) != 0)
+	    mk_rows_init(&r->rows, r->t, &c->o, sort_column(c), &r->err) != 0 ||
+	    (c->svg != NULL && forest_columns(c, r) != 0))
 		return -1;
 	if (r->s->k == 0) {
 		if (r->t->nrow == 0)

@@ -28,6 +28,8 @@ struct mk_forest {
 	size_t *overall;	/* table row -> index in the overall fit */
 	double colw;		/* width of a data column */
 	double xmin, xmax;	/* the extent of the text drawn so far */
+	double xcol[MK_MAXCOLS];	/* --columns' anchors (forestcols.c) */
+	double xrob[MK_MAXROB];	/* risk-of-bias dots' centres */
 };
 
 /* A text element (anchor NULL, "middle" or "end"; style: extra
@@ -64,5 +66,17 @@ void mk_fp_pooled_row(mk_buf *b, struct mk_forest *L, const mk_fit *f,
     const mk_studies *s);
 /* The overall fit's weight of the studies s, in percent. */
 double mk_fp_subtotal_weight(const struct mk_forest *L, const mk_studies *s);
+
+/* ---- the extra columns (forestcols.c): the user's after the label
+ * (laid out from x, returning where the data columns start) and the
+ * risk-of-bias dots after the plot (from x, returning their right end);
+ * their headings on the two header lines; a table row's cells and dots
+ * (svg.c draws them after each study row); and the risk-of-bias legend
+ * under the axis (advances L->y). ---- */
+double mk_fp_cols_layout(struct mk_forest *L, double x);
+double mk_fp_rob_layout(struct mk_forest *L, double x);
+void mk_fp_cols_header(mk_buf *b, struct mk_forest *L, double y1, double y2);
+void mk_fp_cols_row(mk_buf *b, struct mk_forest *L, size_t row, double y);
+void mk_fp_rob_legend(mk_buf *b, struct mk_forest *L);
 
 #endif

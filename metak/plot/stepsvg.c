@@ -1,11 +1,23 @@
 /* stepsvg.c: leave-one-out and cumulative steps (sens.c) as a
- * forest-style SVG: a row per step with its estimate and interval, and the
- * full-data estimate as a reference line. */
+ * forest-style SVG: a row per step with its estimate and interval, tau2
+ * (random effects) and I2 beside it, and the full-data estimate as a
+ * reference line. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "plot/internal.h"
+
+/* A refit's tau2 or I2 as shown: dec decimals and a suffix, or NA. */
+static void
+step_het(char *out, size_t n, double x, int dec, const char *suffix)
+{
+	if (isfinite(x))
+		snprintf(out, n, "%.*f%s", dec, fabs(x) < 0.5 * pow(10, -dec) ?
+		    0 : x, suffix);
+	else
+		snprintf(out, n, "NA");
+}
 
 void
 mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
@@ -42,7 +54,19 @@ mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
 		    st[j].study, tmp, sizeof(tmp)), 11, 0));
 	snprintf(s, sizeof(s), "%s [%g%% CI]", mk_view_unit(&v), r->fit->level);
 	double xtext = xlab + labw + 10 + fmax(130, mk_text_px(s, 11, 1));
-	double xplot = xtext + 20, w = xplot + pw + 20;
+	/* tau2 (random effects) and I2 of each refit beside its estimate */
+	int random = mk_method_get(r->fit->method)->random;
+	double tauw = mk_text_px("Tau\xC2\xB2", 11, 1);
+	double i2w = mk_text_px("I\xC2\xB2", 11, 1);
+	for (size_t j = 0; j < k; j++) {
+		step_het(s, sizeof(s), st[j].tau2, 4, "");
+		tauw = fmax(tauw, mk_text_px(s, 11, 0));
+		step_het(s, sizeof(s), st[j].i2, 1, "%");
+		i2w = fmax(i2w, mk_text_px(s, 11, 0));
+	}
+	double xtau = random ? xtext + 14 + tauw : xtext;
+	double xi2 = xtau + 14 + i2w;
+	double xplot = xi2 + 20, w = xplot + pw + 20;
 	char title[512];
 	const char *base = strrchr(r->rows->file, '/');
 	if (r->plot && r->plot->title)
@@ -73,6 +97,11 @@ mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
 	    "font-weight=\"bold\">%s [%g%% CI]</text>\n", xlab, cumulative ?
 	    "Adding (in order)" : "Omitting", xtext, mk_view_unit(&v),
 	    r->fit->level);
+	if (random)
+		mk_buf_printf(b, "<text x=\"%.1f\" y=\"52\" text-anchor=\"end\" "
+		    "font-weight=\"bold\">Tau\xC2\xB2</text>\n", xtau);
+	mk_buf_printf(b, "<text x=\"%.1f\" y=\"52\" text-anchor=\"end\" "
+	    "font-weight=\"bold\">I\xC2\xB2</text>\n", xi2);
 	for (size_t j = 0; j < k; j++) {
 		double y = top + row * (double)j;
 		mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\">", xlab, y);
@@ -86,6 +115,14 @@ mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
 		mk_buf_printf(b, "</text>\n<text x=\"%.1f\" y=\"%.1f\" "
 		    "text-anchor=\"end\">%s</text>\n", xtext, y,
 		    isfinite(st[j].est) ? s : "NA");
+		if (random) {
+			step_het(s, sizeof(s), st[j].tau2, 4, "");
+			mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" "
+			    "text-anchor=\"end\">%s</text>\n", xtau, y, s);
+		}
+		step_het(s, sizeof(s), st[j].i2, 1, "%");
+		mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor="
+		    "\"end\">%s</text>\n", xi2, y, s);
 		if (!isfinite(st[j].est))
 			continue;
 		double x0 = xplot + pw * fmax(0, mk_axis_pos(&ax,

@@ -50,7 +50,7 @@ columns(struct mk_forest *L)
 		labw = fmax(labw, mk_text_px(s, 11, 1));
 	}
 	L->xlab = 10;
-	double x = L->xlab + labw + 10;
+	double x = mk_fp_cols_layout(L, L->xlab + labw + 10);
 	L->nraw = r->studies->nraw;
 	L->colw = MK_FP_NUMW;
 	int arms;
@@ -70,7 +70,7 @@ columns(struct mk_forest *L)
 	L->xweight = x + 56;
 	L->xeffect = L->xweight + 130;
 	L->xplot = L->xeffect + 20;
-	L->width = L->xplot + MK_FP_PLOTW + 20;
+	L->width = mk_fp_rob_layout(L, L->xplot + MK_FP_PLOTW) + 20;
 }
 
 static void
@@ -104,6 +104,7 @@ header(mk_buf *b, struct mk_forest *L)
 	snprintf(eff, sizeof(eff), "%g%% CI", r->fit->level);
 	mk_fp_text(L, b, L->xeffect, L->y, "end", bold, eff);
 	mk_fp_text(L, b, L->xplot + MK_FP_PLOTW / 2, L->y, "middle", bold, eff);
+	mk_fp_cols_header(b, L, L->y - (MK_FP_ROW - 2), L->y);
 	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 	    "y2=\"%.1f\" stroke=\"black\"/>\n", L->xlab, L->y + 5,
 	    L->width - 20, L->y + 5);
@@ -195,8 +196,10 @@ study_rows(mk_buf *b, struct mk_forest *L, const mk_studies *s)
 		b->oom = 1;
 		return;
 	}
-	for (size_t i = 0; i < s->k; i++)
+	for (size_t i = 0; i < s->k; i++) {
 		mk_fp_study_row(b, L, s, ord[i]);
+		mk_fp_cols_row(b, L, s->row[ord[i]], L->y - MK_FP_ROW);
+	}
 	free(ord);
 }
 
@@ -254,6 +257,7 @@ body(mk_buf *b, struct mk_forest *L)
 	provenance(b, L);
 	L->y += 10;
 	axis(b, L);
+	mk_fp_rob_legend(b, L);
 }
 
 /* The document around a body: layout, header, rows, title. */
@@ -358,9 +362,12 @@ body_ml(mk_buf *b, struct mk_forest *L, const mk_metareg *g, const mk_fit *f)
 		    s);
 		L->y += MK_FP_ROW;
 		for (size_t i = 0; i < g->k; i++)
-			if (g->cluster[i] == c)
+			if (g->cluster[i] == c) {
 				mk_fp_study_row(b, L, L->r->studies,
 				    g->study[i]);
+				mk_fp_cols_row(b, L, L->r->studies->row[
+				    g->study[i]], L->y - MK_FP_ROW);
+			}
 		L->y += 4;
 	}
 	snprintf(s, sizeof(s), "Total (k = %zu)", g->k);
@@ -384,6 +391,7 @@ body_ml(mk_buf *b, struct mk_forest *L, const mk_metareg *g, const mk_fit *f)
 	mk_fp_note(b, L, s);
 	L->y += 10;
 	axis(b, L);
+	mk_fp_rob_legend(b, L);
 }
 
 int

@@ -99,6 +99,12 @@ squeeze(const char *s, char *out, size_t n)
 	out[j] = '\0';
 }
 
+void
+mk_squeeze(const char *s, char *out, size_t n)
+{
+	squeeze(s, out, n);
+}
+
 static int
 colid(const char *name)
 {

@@ -100,6 +100,37 @@ void mk_table_truncate(mk_table *t);
 /* Keeps only rows for which keep[row] is nonzero. */
 void mk_table_filter(mk_table *t, const unsigned char *keep);
 
+/* A header name as lower-case letters and digits only (columns.c), as
+ * export names are compared. */
+void mk_squeeze(const char *s, char *out, size_t n);
+
+/* The columns a forest plot shows beside each study (robcols.c): the
+ * user's (--columns) and the risk-of-bias judgements found in the header
+ * (rob_d1 ... rob_overall, RevMan 5's export names). Strings are the
+ * table's, or static. */
+typedef enum { MK_ROB_NONE, MK_ROB_LOW, MK_ROB_SOME, MK_ROB_HIGH,
+    MK_ROB_CRITICAL, MK_ROB_NOINFO } mk_robj;
+#define MK_MAXCOLS 16
+#define MK_MAXROB 12
+typedef struct mk_rowcols {
+	size_t ncols;			/* --columns */
+	const char *colname[MK_MAXCOLS];	/* as in the header */
+	int colnum[MK_MAXCOLS];		/* every value a number */
+	const char **cell;		/* nrow x ncols, row-major */
+	size_t nrob;			/* risk-of-bias domains, overall last */
+	const char *robhead[MK_MAXROB];	/* "D1", "A", "Overall" */
+	const char *roblabel[MK_MAXROB];	/* the domain, in words */
+	unsigned char *rob;		/* nrow x nrob mk_robj */
+	const char *tool;		/* "RoB 2", "ROBINS-I", "RoB 1,
+					 * as RevMan 5"; NULL: none named */
+} mk_rowcols;
+/* cols[0..ncols) the --columns names (found as --map and export names
+ * allow; a missing one is a usage error); risk-of-bias columns found by
+ * name, a value that is no judgement an error naming its line. */
+int mk_rowcols_init(mk_rowcols *x, const mk_table *t, const struct mk_opts *o,
+    const char *const *cols, size_t ncols, mk_err *err);
+void mk_rowcols_free(mk_rowcols *x);
+
 /* What a report shows of a table's rows (rows.c), so that renderers never
  * read the table: the file's name, each row's line and study label ("":
  * none; shown as "line N"), and with --sort year|COLUMN the cell each row
@@ -110,6 +141,7 @@ typedef struct mk_rows {
 	const long *line;
 	const char **label;
 	const char **key;
+	mk_rowcols cols;	/* shown beside the studies (robcols.c) */
 } mk_rows;
 int mk_rows_init(mk_rows *v, const mk_table *t, const struct mk_opts *o,
     const char *keycol, mk_err *err);

@@ -40,4 +40,5 @@ mk_rows_free(mk_rows *v)
 	free(v->label);
 	free(v->key);
 	v->label = v->key = NULL;
+	mk_rowcols_free(&v->cols);
 }

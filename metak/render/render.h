@@ -40,6 +40,10 @@ typedef struct mk_result {
 	int cols;			/* text to a terminal this wide; 0:
 					 * not a terminal (80 columns, or
 					 * wider for long labels) */
+	const mk_influence *infl;	/* --influence: shown after the
+					 * report (inflout.c) */
+	const mk_sof *sof;		/* --sof: summary of findings,
+					 * after the report (sofout.c) */
 } mk_result;
 
 void mk_render_text(mk_buf *b, const mk_result *r);
@@ -65,6 +69,16 @@ void mk_render_steps_csv(mk_buf *b, const mk_result *r, const mk_step *st,
     int cumulative);
 void mk_render_steps_json(mk_buf *b, const mk_result *r, const mk_step *st,
     int cumulative);
+/* Influence diagnostics (inflout.c): the report's "influence" list (JSON,
+ * after its other keys), its text table (after the report) and CSV. */
+void mk_json_influence(mk_buf *b, const mk_result *r);
+void mk_render_influence_text(mk_buf *b, const mk_result *r);
+void mk_render_influence_csv(mk_buf *b, const mk_result *r);
+/* Summary-of-findings numbers (sofout.c): the report's "sof" object
+ * (JSON, after its other keys), the text table (after the report), CSV. */
+void mk_json_sof(mk_buf *b, const mk_result *r);
+void mk_render_sof_text(mk_buf *b, const mk_result *r);
+void mk_render_sof_csv(mk_buf *b, const mk_result *r);
 /* Small-study tests as JSON or text (biasout.c). */
 void mk_render_bias_json(mk_buf *b, const mk_result *r, const mk_bias *bi);
 void mk_render_bias_text(mk_buf *b, const mk_result *r, const mk_bias *bi);

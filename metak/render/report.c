@@ -188,6 +188,8 @@ mk_render_json(mk_buf *b, const mk_result *r)
 		}
 		mk_buf_printf(b, "}");
 	}
+	mk_json_influence(b, r);
+	mk_json_sof(b, r);
 	mk_buf_printf(b, "}\n");
 }
 

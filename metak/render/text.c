@@ -511,5 +511,7 @@ mk_render_text(mk_buf *b, const mk_result *r)
 		mk_buf_printf(b, "\n");
 	}
 	mk_render_provenance_text(b, r);
+	mk_render_influence_text(b, r);
+	mk_render_sof_text(b, r);
 	free(c.overall);
 }
