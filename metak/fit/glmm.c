@@ -516,6 +516,7 @@ mk_glmm_fit(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
 		mk_warn_add(w, "--glmm %s: one study: tau2 cannot be estimated; "
 		    "the fixed-effect model is fitted", mk_glmm_get(m)->name);
 		ml = 0;
+		f->method = MK_FE;	/* and every report says so */
 	}
 	for (size_t i = 0; i < s->k; i++)
 		f->weight[i] = NAN;	/* a GLMM has no study weights */
