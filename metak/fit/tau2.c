@@ -126,11 +126,11 @@ static int
 fisher_scoring(const mk_design *d, mk_wls *s, mk_method m, double t0,
     double threshold, int snap, int maxiter, double *out, int *iters)
 {
-	double tau2 = t0 > 0 ? t0 : 0, change = threshold + 1;
+	double tau2 = t0 > 0 ? t0 : 0, change;
 	double kk = (double)d->k, p = (double)d->p;
 	int it = 0, clipped = 0;
 
-	while (change > threshold) {
+	do {	/* (a step is always taken: the threshold may be huge) */
 		long double adj;
 		if (++it > maxiter || mk_wls_at(d, tau2, s, m == MK_REML ?
 		    MK_WLS_TRACES : 0) != 0)
@@ -142,7 +142,7 @@ fisher_scoring(const mk_design *d, mk_wls *s, mk_method m, double t0,
 		else
 			adj = (s->rss * kk / (kk - p) - kk) / s->sw;
 		if (!isfinite((double)adj))
-			adj = 0;
+			return -1;	/* never a converged step */
 		if (tau2 <= 0 && adj < 0)
 			adj = 0;	/* halving never gets there: stay at 0 */
 		clipped = tau2 + adj < 0;
@@ -151,7 +151,7 @@ fisher_scoring(const mk_design *d, mk_wls *s, mk_method m, double t0,
 		double old = tau2;
 		tau2 = (double)(tau2 + adj);
 		change = fabs(old - tau2);
-	}
+	} while (change > threshold);
 	if (clipped && snap)	/* the root is negative: at the bound */
 		tau2 = 0;
 	if ((m == MK_REML || m == MK_ML) && tau2 > threshold &&
