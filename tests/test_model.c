@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "fit/internal.h"
+#include "base/internal.h"
 
 /* Raudenbush (1984) teacher expectancy, as R metadat dat.raudenbush1985:
  * yi, vi and weeks of prior contact. */
@@ -309,6 +310,29 @@ scale_small_rd(void **state)
 	scale_invariance(y, v, m, sizeof(y) / sizeof(y[0]));
 }
 
+static double
+cubic_down(double x, void *p)
+{
+	double u = x / *(const double *)p;
+	return 1 - u * u * u;
+}
+
+/* The bracketed root of a decreasing function is found to its relative
+ * tolerance at any scale (an absolute 1e-18 part once returned any point
+ * of a bracket of values below 1e-18). */
+static void
+root_decreasing_relative(void **state)
+{
+	(void)state;
+	for (int e = -50; e <= 50; e += 10) {
+		double r = 3.7 * pow(10, e), got;
+		int it;
+		assert_int_equal(mk_root_decreasing(cubic_down, &r, r / 5, 200,
+		    1e-12, &got, &it), 0);
+		assert_close(got, r, 1e-11);
+	}
+}
+
 int
 main(void)
 {
@@ -317,6 +341,7 @@ main(void)
 		cmocka_unit_test(scale_raudenbush),
 		cmocka_unit_test(scale_bcg),
 		cmocka_unit_test(scale_small_rd),
+		cmocka_unit_test(root_decreasing_relative),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -49,7 +49,11 @@ mul(const double *a, const double *b, double *c, size_t r, size_t q,
 }
 
 /* S^p of a symmetric S (n x n) by its eigen decomposition, eigenvalues
- * at or below 1e-12 set to 0 (clubSandwich's matrix_power); in place. */
+ * at or below 1e-12 of the largest one in magnitude set to 0; in place.
+ * clubSandwich's matrix_power (0.5.8) cuts at an absolute 1e-12, but S
+ * carries the data's scale: with effects of 1e-3 every eigenvalue fell
+ * below it and the SEs came out 0. Where clubSandwich's answer is not
+ * degenerate the two agree. */
 static int
 sym_power(double *S, size_t n, double pw, double *tmp)
 {
@@ -61,9 +65,12 @@ sym_power(double *S, size_t n, double pw, double *tmp)
 
 	if (val && vec && ws && gsl_eigen_symmv(&A.matrix, val, vec, ws) ==
 	    GSL_SUCCESS) {
+		double emax = 0;
+		for (size_t i = 0; i < n; i++)
+			emax = fmax(emax, fabs(gsl_vector_get(val, i)));
 		for (size_t i = 0; i < n; i++) {
 			double e = gsl_vector_get(val, i);
-			tmp[i] = e > 1e-12 ? pow(e, pw) : 0;
+			tmp[i] = e > 1e-12 * emax ? pow(e, pw) : 0;
 		}
 		for (size_t i = 0; i < n; i++)	/* V diag(e^p) V' */
 			for (size_t j = 0; j < n; j++) {
