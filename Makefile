@@ -39,7 +39,8 @@ $(B)/metak: $(CLIOBJ:build/%=$(B)/%) $(B)/libmetak.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLIOBJ:build/%=$(B)/%) $(B)/libmetak.a $(LDLIBS)
 
 # ---- tests ---------------------------------------------------------------
-TESTS = test_effect test_pool test_csv test_buf test_model test_convert test_sens
+TESTS = test_effect test_pool test_csv test_buf test_model test_convert test_sens \
+        test_mlm
 TESTBIN = $(TESTS:%=$(B)/tests/%)
 
 $(B)/tests/%: tests/%.c tests/check.h $(B)/libmetak.a
@@ -74,6 +75,7 @@ suite: all $(TESTBIN)
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_dlq.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_smallstudy.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_pmtol.json
+	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_rel.json
 	sh tests/run_cli.sh $(METAK)
 	python3 tests/each_vs_pool.py $(METAK)
 	sh tests/jobs_identical.sh $(METAK)

@@ -110,9 +110,22 @@ int mk_ml_eval(const mk_ml *m, const double *theta, int derivs,
 /* The diagonal of M^-1 at theta, for each row (metafor's weights of an
  * rma.mv fit, before they are made percentages). */
 int mk_ml_weights(const mk_ml *m, const double *theta, double *w);
-/* Newton (or Fisher) scoring of the components not fixed, from theta. */
+/* Newton (or Fisher) scoring of the components not fixed, from theta;
+ * 0 or one of these. */
+#define MK_ML_NOCONV (-1)	/* no convergence in maxiter steps */
+#define MK_ML_SINGULAR (-2)	/* M is not positive definite */
+#define MK_ML_NONIDENT (-3)	/* singular information */
 int mk_ml_fit(const mk_ml *m, double *theta, const int *fixed, double scale,
     double tol, int maxiter, mk_mlstate *st, int *iters);
+
+/* orth.c: X (k x p, row-major) = Q R, Q (k x p) with orthonormal columns,
+ * R (p x p) upper triangular; -1 when a column is (nearly) a combination
+ * of those before it. mk_orth_back takes the coefficients b~ and their
+ * covariance V~ of a fit on Q to X's, b = R^-1 b~, V = R^-1 V~ R^-T, in
+ * place (-1: out of memory). */
+int mk_orthonormal(const double *x, size_t k, size_t p, double *q,
+    double *r);
+int mk_orth_back(const double *r, size_t p, double *b, double *vb);
 
 /* The Wald statistic b'V^-1b of coefficients first..p-1 (model.c). */
 double mk_wald(const double *b, const double *vb, size_t p, size_t first);

@@ -1,0 +1,104 @@
+# generate_rel.R: reference values for multilevel models that strained
+# metak's optimiser (issue 23): three-level fits with two moderators on
+# published data sets, one of them with a year beside the intercept and a
+# factor of eleven levels (lehmann2018), as R metafor's rma.mv fits them.
+# Each fit is metafor's, its variance components then refined by Newton
+# steps on the exact score (dense matrices on an orthonormal basis of X,
+# observed information) until they move by less than 1e-15, or by less
+# than 1e-10 and no less than the step before (the rounding of the score),
+# and the coefficients, SEs, tests and
+# log-likelihood taken from metafor's fit with the components fixed there.
+# Profile CIs are metafor's confint() (tolerance 1e-12), left out where it
+# warns. Run from this folder:
+#   Rscript generate_rel.R > expected_rel.json
+# It writes lehmann2018.csv (metadat's dat.lehmann2018, the columns used).
+suppressMessages({library(metafor); library(metadat)})
+source("cases.R")
+options(warn = 1)
+
+leh <- dat.lehmann2018[, c("Short_Title", "Year", "DV_Type", "Design", "yi", "vi")]
+leh$es <- seq_len(nrow(leh))
+write.csv(leh, "lehmann2018.csv", row.names = FALSE)
+ass <- read.csv("../reference/multilevel/assink2016.csv")
+kon <- read.csv("../reference/multilevel/konstantopoulos2011.csv")
+
+# factors with levels in byte order, the first the reference (as metak)
+bytefactor <- function(x) factor(x, levels = sort(unique(x), method = "radix"))
+
+# the refined fit of rma.mv(yi, vi, mods, random = ~ 1 | lv[1]/lv[2]/...)
+refined <- function(d, mods, lv, method) {
+  for (m in mods) if (is.character(d[[m]])) d[[m]] <- bytefactor(d[[m]])
+  mf <- if (length(mods)) reformulate(mods) else ~ 1
+  rf <- as.formula(paste("~ 1 |", paste(lv, collapse = "/")))
+  r <- rma.mv(yi, vi, mods = mf, random = rf, data = d, method = method)
+  X <- qr.Q(qr(r$X)); y <- d$yi; V <- diag(d$vi)  # P does not depend on X's basis
+  G <- lapply(seq_along(lv), function(j) {
+    g <- interaction(d[lv[1:j]], drop = TRUE); outer(g, g, "==") * 1 })
+  # metafor's optimizer stops near 0 for a component at the boundary
+  th <- ifelse(r$sigma2 < 1e-6 * mean(d$vi), 0, r$sigma2); last <- Inf
+  for (it in 1:500) {
+    M <- V; for (j in seq_along(G)) M <- M + th[j] * G[[j]]
+    W <- solve(M); A <- t(X) %*% W %*% X
+    P <- W - W %*% X %*% solve(A, t(X) %*% W)
+    Tm <- if (method == "REML") P else W
+    Py <- P %*% y
+    sc <- sapply(G, function(g) -0.5 * sum(diag(Tm %*% g)) + 0.5 * c(t(Py) %*% g %*% Py))
+    J <- outer(seq_along(G), seq_along(G), Vectorize(function(a, b)
+      c(t(Py) %*% G[[a]] %*% P %*% G[[b]] %*% Py) - 0.5 * sum(diag(Tm %*% G[[a]] %*% Tm %*% G[[b]]))))
+    free <- !(th <= 0 & sc <= 0)
+    step <- rep(0, length(th))
+    if (any(free)) step[free] <- solve(J[free, free, drop = FALSE], sc[free])
+    new <- pmax(0, th + step)
+    ch <- max(abs(new - th) / (th + mean(d$vi)))
+    # below 1e-15, or at the rounding of the score (steps no longer shrink)
+    done <- ch < 1e-15 || (ch < 1e-10 && ch >= last)
+    th <- new; last <- ch
+    if (done) break
+    if (it == 500) stop("the Newton refinement did not converge")
+  }
+  rr <- rma.mv(yi, vi, mods = mf, random = rf, data = d, method = method, sigma2 = th)
+  ci <- tryCatch(confint(r, control = list(tol = 1e-12)),
+                 warning = function(w) NULL, error = function(e) NULL)
+  list(free = r, fixed = rr, ci = ci, comps = sapply(seq_along(lv), function(j)
+    paste(lv[1:j], collapse = "/")))
+}
+
+expect_of <- function(f, mods) {
+  r <- f$fixed
+  ex <- list("k" = r$k, "heterogeneity.q" = r$QE, "heterogeneity.df" = r$k - r$p)
+  st <- r$fit.stats[, if (r$method == "REML") 2 else 1]
+  ex[["fit.loglik"]] <- st[1]; ex[["fit.deviance"]] <- st[2]
+  for (j in seq_along(f$comps)) {
+    ex[[sprintf("variance_components.%s.sigma2", f$comps[j])]] <- r$sigma2[j]
+    if (!is.null(f$ci)) {
+      cj <- if (length(f$comps) == 1) f$ci$random else f$ci[[j]]$random
+      ex[[sprintf("variance_components.%s.sigma2_ci_low", f$comps[j])]] <- cj[1, 2]
+      ex[[sprintf("variance_components.%s.sigma2_ci_high", f$comps[j])]] <- cj[1, 3]
+    }
+  }
+  nm <- rownames(r$beta)
+  for (j in seq_along(nm)) {
+    if (nm[j] != "intrcpt" && !(nm[j] %in% mods))
+      next  # factor levels: metak names them column=level
+    key <- sprintf("regression.coefficients.%s", nm[j])
+    ex[[paste0(key, ".estimate")]] <- r$beta[j]; ex[[paste0(key, ".se")]] <- r$se[j]
+    ex[[paste0(key, ".p")]] <- r$pval[j]
+  }
+  ex[["regression.test.stat"]] <- r$QM; ex[["regression.test.p"]] <- r$QMp
+  ex
+}
+
+fits <- list(
+  list("lehmann2018", "lehmann2018.csv", leh, c("DV_Type", "Year"), c("Short_Title", "es")),
+  list("lehmann2018", "lehmann2018.csv", leh, c("Design", "Year"), c("Short_Title", "es")),
+  list("assink2016", "../reference/multilevel/assink2016.csv", ass, c("pubstatus", "year"), c("study", "esid")),
+  list("assink2016", "../reference/multilevel/assink2016.csv", ass, c("deltype", "pubstatus"), c("study", "esid")),
+  list("konstantopoulos2011", "../reference/multilevel/konstantopoulos2011.csv", kon, c("year", "school"), c("district", "school")))
+for (f in fits) for (method in c("REML", "ML")) {
+  message(f[[1]], " ", paste(f[[4]], collapse = "+"), " ", method)
+  r <- refined(f[[3]], f[[4]], f[[5]], method)
+  add(sprintf("%s/%s/mods-%s", f[[1]], method, paste(f[[4]], collapse = "+")), f[[2]],
+      c("--random", paste(f[[5]], collapse = "/"), "--mods", paste(f[[4]], collapse = ","),
+        "--method", method), expect_of(r, f[[4]]))
+}
+emit(sprintf("metafor %s", packageVersion("metafor")))
