@@ -85,6 +85,13 @@ predictions(mk_metareg *r, const mk_opts *o, const mk_regspec *spec,
 		r->pred_label[j] = spec->predict[j];
 		mk_model_predict(&r->fit, o->pi, x0, &p[0], &p[1], &p[2], &p[3],
 		    &p[4], &p[5]);
+		if (!isfinite(p[0]) || !isfinite(p[1])) {	/* overflow */
+			free(x0);
+			mk_err_set(err, "", 0, "", "--predict %s: the prediction "
+			    "or its SE is beyond the range of numbers (the values "
+			    "lie too far outside the data)", spec->predict[j]);
+			return -1;
+		}
 		r->npred++;
 	}
 	free(x0);
@@ -140,6 +147,7 @@ mk_metareg_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 	if (mk_model_fit(&d, o, 1, &r->fit, err) != 0 ||
 	    pseudo_r2(r, o, err) != 0 || predictions(r, o, spec, err) != 0)
 		goto fail;
+	mk_tau2_ci_note(&d, &r->fit, w);
 	if (r->k == r->p)
 		mk_warn_add(w, "%s: as many coefficients as studies (%zu): no "
 		    "residual heterogeneity can be assessed", t->file, r->k);

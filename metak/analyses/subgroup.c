@@ -162,7 +162,7 @@ group_i2(mk_fit *f, const mk_studies *gs)
  * Knapp-Hartung) tests the dummies. Every study has a level here. */
 static int
 common_fit(mk_subgroups *sg, const mk_studies *all, const size_t *lev,
-    const mk_opts *o, mk_err *err)
+    const mk_opts *o, mk_warn *w, mk_err *err)
 {
 	size_t k = 0, G = sg->n ? sg->n : 1;
 	int big = mk_design_too_large(all->k, G);
@@ -204,6 +204,7 @@ common_fit(mk_subgroups *sg, const mk_studies *all, const size_t *lev,
 	mk_design d = { k, G, y, v, x, NULL };
 	if (mk_model_fit(&d, o, 1, &m, err) != 0)
 		goto out;
+	mk_tau2_ci_note(&d, &m, w);
 	sg->tau2 = m.tau2;
 	sg->tau2_lo = m.tau2_lo;
 	sg->tau2_hi = m.tau2_hi;
@@ -302,7 +303,7 @@ mk_subgroups_run(const mk_table *t, const mk_studies *s, const char *by,
 	sg->diff_i2 = NAN;
 	sg->common = o->common_tau2;
 	if (sg->common) {
-		if (common_fit(sg, s, lev, o, err) != 0)
+		if (common_fit(sg, s, lev, o, w, err) != 0)
 			goto fail;
 	} else {
 		difference_test(sg);

@@ -127,6 +127,12 @@ int mk_orthonormal(const double *x, size_t k, size_t p, double *q,
     double *r);
 int mk_orth_back(const double *r, size_t p, double *b, double *vb);
 
+/* het.c: a warning when a fitted tau2 lies outside its own Q-profile
+ * interval (the interval inverts Q, not the estimator: with sampling
+ * variances spanning many orders of magnitude REML or ML can lie outside
+ * it; metafor shows that without a word). */
+void mk_tau2_ci_note(const mk_design *d, const mk_model *m, mk_warn *w);
+
 /* The Wald statistic b'V^-1b of coefficients first..p-1 (model.c). */
 double mk_wald(const double *b, const double *vb, size_t p, size_t first);
 

@@ -207,6 +207,18 @@ mk_model_fit(const mk_design *d, const mk_opts *o, int intercept,
 		mk_err_set(err, "", 0, "", "out of memory");
 		return -1;
 	}
+	/* metafor's rma.uni: p + 1 parameters need p + 1 studies (one study
+	 * alone is pooled as itself) */
+	if (mi->random && !isfinite(o->tau2_fixed) && d->k <= p &&
+	    !(d->k == 1 && p == 1)) {
+		mk_err_set(err, "", 0, "", "%zu coefficient%s and tau2 cannot "
+		    "be estimated from %zu stud%s (a random-effects model needs "
+		    "more studies than coefficients, as metafor requires): use "
+		    "fewer moderators or subgroups, or --method FE", p,
+		    p == 1 ? "" : "s",
+		    d->k, d->k == 1 ? "y" : "ies");
+		goto out;
+	}
 	if (mi->random && isfinite(o->tau2_fixed))
 		m->tau2 = o->tau2_fixed;
 	else if (mi->random && mk_tau2(o->method, d, o, &m->tau2, &m->iters,

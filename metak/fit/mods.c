@@ -208,19 +208,31 @@ find_mods(const mk_table *t, const mk_opts *o, const mk_regspec *spec,
 }
 
 /* Parses every moderator cell once (st: MK_NUM_*, num: the value), and
- * marks the studies that have every moderator (keep), naming the others. */
-static size_t
+ * marks the studies that have every moderator (keep), naming the others.
+ * A number out of the range metak computes with is an error at its cell
+ * (-1; else the number of studies kept). */
+static long
 complete_rows(const mk_table *t, const mk_studies *s, const mk_metareg *r,
-    unsigned char *st, double *num, unsigned char *keep, mk_warn *w)
+    unsigned char *st, double *num, unsigned char *keep, mk_warn *w,
+    mk_err *err)
 {
-	size_t k = 0;
+	long k = 0;
 	const char *why;
 
 	for (size_t m = 0; m < r->nmods; m++)
-		for (size_t i = 0; i < s->k; i++)
-			st[m * s->k + i] = (unsigned char)mk_parse_num(
-			    mk_table_cell(t, s->row[i], r->mods[m].col),
+		for (size_t i = 0; i < s->k; i++) {
+			const char *cell = mk_table_cell(t, s->row[i],
+			    r->mods[m].col);
+			st[m * s->k + i] = (unsigned char)mk_parse_num(cell,
 			    &num[m * s->k + i], &why);
+			if (st[m * s->k + i] == MK_NUM_OK &&
+			    !mk_in_range(num[m * s->k + i])) {
+				mk_err_set(err, t->file, t->line[s->row[i]],
+				    r->mods[m].name, "%s, got \"%.40s\"",
+				    MK_RANGE_MSG, cell);
+				return -1;
+			}
+		}
 	for (size_t i = 0; i < s->k; i++) {
 		keep[i] = 1;
 		for (size_t m = 0; m < r->nmods && keep[i]; m++) {
@@ -250,7 +262,10 @@ mk_mods_design(const mk_table *t, const mk_studies *s, const mk_opts *o,
 	if (keep == NULL || st == NULL || num == NULL ||
 	    find_mods(t, o, spec, r, err) != 0)
 		goto oom;
-	r->k = complete_rows(t, s, r, st, num, keep, w);
+	long kept = complete_rows(t, s, r, st, num, keep, w, err);
+	if (kept < 0)
+		goto out;
+	r->k = (size_t)kept;
 	r->pfull = 1;
 	for (size_t m = 0; m < r->nmods; m++) {
 		if (classify(t, s, keep, st + m * s->k, &r->mods[m], w,
@@ -343,6 +358,11 @@ set_value(const mk_metareg *r, const mk_modcol *mc, size_t first,
 		if (mk_parse_num(value, &xf[first], &why) != MK_NUM_OK) {
 			mk_err_set(err, "", 0, "", "--predict %s: expected a "
 			    "number, got \"%s\"", mc->name, value);
+			return -1;
+		}
+		if (!mk_in_range(xf[first])) {
+			mk_err_set(err, "", 0, "", "--predict %s: %s is %s",
+			    mc->name, value, MK_RANGE_MSG);
 			return -1;
 		}
 		return 0;
