@@ -19,6 +19,11 @@ int mk_robust_run(const mk_table *t, const mk_studies *s, mk_metareg *r,
     const mk_opts *o, const char *column, int cr1, const size_t *outer,
     size_t stride, size_t nouter, mk_cov_fn cov, void *ud, mk_err *err);
 
+/* The --predict rows of spec for the fitted r (metareg.c), with o's
+ * prediction interval: r->pred, r->npred. */
+int mk_metareg_predict(mk_metareg *r, const mk_opts *o,
+    const mk_regspec *spec, mk_err *err);
+
 /* Harbord's and Peters' tests when every study is a 2x2 table
  * (binbias.c). */
 int mk_bias_binary(const mk_studies *s, mk_bias *b, mk_err *err);

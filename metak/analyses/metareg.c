@@ -61,8 +61,8 @@ pseudo_r2(mk_metareg *r, const mk_opts *o, mk_err *err)
 	return 0;
 }
 
-static int
-predictions(mk_metareg *r, const mk_opts *o, const mk_regspec *spec,
+int
+mk_metareg_predict(mk_metareg *r, const mk_opts *o, const mk_regspec *spec,
     mk_err *err)
 {
 	double *x0 = malloc(r->p * sizeof(double));
@@ -145,7 +145,7 @@ mk_metareg_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 	}
 	mk_design d = { r->k, r->p, r->y, r->v, r->x, NULL };
 	if (mk_model_fit(&d, o, 1, &r->fit, err) != 0 ||
-	    pseudo_r2(r, o, err) != 0 || predictions(r, o, spec, err) != 0)
+	    pseudo_r2(r, o, err) != 0)
 		goto fail;
 	mk_tau2_ci_note(&d, &r->fit, w);
 	if (r->k == r->p)
@@ -160,6 +160,9 @@ mk_metareg_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 		    NULL, 0, 0, uni_cov, &u, err) != 0)
 			goto fail;
 	}
+	/* after --robust: a prediction's SE and df are the robust ones */
+	if (mk_metareg_predict(r, o, spec, err) != 0)
+		goto fail;
 	return r;
 fail:
 	mk_metareg_free(r);

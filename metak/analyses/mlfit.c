@@ -455,6 +455,7 @@ mk_mlm_fit(mk_metareg *r, const size_t *gid, const size_t *ng, size_t L,
 		mo->comp[l].sigma2 = theta[l];
 		mo->tau2 += theta[l];
 	}
+	mo->nvc = nfree;
 	mo->i2 = mo->h2 = mo->vt = NAN;
 	mo->tau2_lo = mo->tau2_hi = NAN;
 	fit_stats(mo, &m, st.ll, logdet_v, nfree);
@@ -607,6 +608,8 @@ mk_mlm_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 		    spec->reg->robust_cr1, gid, L, ng[0], ml_cov, &c, err) != 0)
 			goto fail;
 	}
+	if (mk_metareg_predict(r, o, spec->reg, err) != 0)
+		goto fail;
 	free(gid);
 	mk_studies_free(sub);
 	return r;

@@ -143,5 +143,9 @@ typedef void (*mk_cov_fn)(void *ud, const size_t *rows, size_t n,
     double *M);
 int mk_robust(mk_model *mo, const mk_design *d, const size_t *cl, size_t ncl,
     int cr1, mk_cov_fn cov, void *ud, mk_err *err);
+/* The t df of the contrast c'b (p values) of a fitted model: the
+ * Satterthwaite df of CR2 (clubSandwich's linear_contrast), else the
+ * model's df (n - p for CR1, k - p under hksj, NaN for z). */
+double mk_robust_df(const mk_model *mo, const double *c);
 
 #endif

@@ -290,6 +290,17 @@ mk_mods_design(const mk_table *t, const mk_studies *s, const mk_opts *o,
 	if (!xf || !keepc || !fn || !r->y || !r->v || !r->study ||
 	    full_names(r, fn) != 0)
 		goto oom;
+	for (size_t j = 0; j < pf; j++)	/* each coefficient its own name */
+		for (size_t l = 0; l < j; l++)
+			if (strcmp(fn[j], fn[l]) == 0) {
+				mk_err_set(err, "", 0, "", "--mods: two "
+				    "coefficients would be named \"%s\" (%s); "
+				    "rename the column", fn[j], l == 0 ?
+				    "the intercept and a column" : "a column and "
+				    "a factor's level");
+				err->usage = 1;
+				goto out;
+			}
 	for (size_t i = 0, j = 0; i < s->k; i++) {	/* rows used */
 		if (!keep[i])
 			continue;
@@ -418,6 +429,12 @@ mk_mods_row(const mk_metareg *r, const char *spec, double *x0, mk_err *err)
 		if (m == r->nmods) {
 			mk_err_set(err, "", 0, "", "--predict: %s is not one "
 			    "of the moderators", tok);
+			goto out;
+		}
+		if (seen[m]) {
+			mk_err_set(err, "", 0, "", "--predict \"%s\": %s is "
+			    "given twice (one row per --predict: repeat the "
+			    "option for another row)", spec, r->mods[m].name);
 			goto out;
 		}
 		if (set_value(r, &r->mods[m], first, eq + 1, xf, err) != 0)

@@ -49,12 +49,13 @@ json_fit(mk_buf *b, const mk_model *m)
 
 /* The intercept of a model without moderators as "pooled". */
 static void
-json_pooled(mk_buf *b, const mk_metareg *g, const mk_studies *s)
+json_pooled(mk_buf *b, const mk_metareg *g, const mk_studies *s,
+    mk_pitype pi)
 {
 	const mk_model *m = &g->fit;
 	double one = 1, e, se, lo, hi, pl, ph;
 
-	mk_model_predict(m, MK_PI_AUTO, &one, &e, &se, &lo, &hi, &pl, &ph);
+	mk_model_predict(m, pi, &one, &e, &se, &lo, &hi, &pl, &ph);
 	mk_buf_printf(b, "{");
 	mk_json_key(b, "estimate", m->b[0], 0);
 	mk_json_key(b, "se", m->se[0], 1);
@@ -164,7 +165,7 @@ mk_render_reg_json(mk_buf *b, const mk_result *r)
 	json_studies(b, r, g);
 	if (g->nmods == 0) {
 		mk_buf_printf(b, "\n \"pooled\": ");
-		json_pooled(b, g, r->studies);
+		json_pooled(b, g, r->studies, r->opts->pi);
 	} else {
 		mk_buf_printf(b, "\n \"pooled\": null");
 		json_regression(b, g);
@@ -237,8 +238,8 @@ mk_render_reg_csv(mk_buf *b, const mk_result *r)
 		    g->nperm ? g->p_perm[j] : NAN };
 		if (g->nmods == 0) {	/* the pooled mean and its PI */
 			double one = 1, e, se, lo, hi;
-			mk_model_predict(m, MK_PI_AUTO, &one, &e, &se, &lo, &hi,
-			    &v[8], &v[9]);
+			mk_model_predict(m, r->opts->pi, &one, &e, &se, &lo,
+			    &hi, &v[8], &v[9]);
 			if (m->comp == NULL && !mk_method_get(m->method)->random)
 				v[8] = v[9] = NAN;
 		}

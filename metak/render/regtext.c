@@ -128,7 +128,7 @@ pooled_text(mk_buf *b, const mk_result *r, const mk_model *m)
 	int lg = mk_measure_get(r->studies->measure)->log_scale;
 	double one = 1, e, se, lo, hi, pl, ph;
 
-	mk_model_predict(m, MK_PI_AUTO, &one, &e, &se, &lo, &hi, &pl, &ph);
+	mk_model_predict(m, r->opts->pi, &one, &e, &se, &lo, &hi, &pl, &ph);
 	mk_buf_printf(b, "Pooled estimate%s: ", lg ? " (as a ratio)" : "");
 	num(b, 4, lg ? exp(m->b[0]) : m->b[0], 0);
 	mk_buf_printf(b, " [");

@@ -9,10 +9,12 @@
 # and the coefficients, SEs, tests and
 # log-likelihood taken from metafor's fit with the components fixed there.
 # Profile CIs are metafor's confint() (tolerance 1e-12), left out where it
-# warns. Run from this folder:
+# warns. Then --predict (and --pi) against predict(): one-tau2 models
+# under robust() (CR1, CR2 by clubSandwich), rma.mv with and without
+# moderators, z and t, and under robust(). Run from this folder:
 #   Rscript generate_rel.R > expected_rel.json
 # It writes lehmann2018.csv (metadat's dat.lehmann2018, the columns used).
-suppressMessages({library(metafor); library(metadat)})
+suppressMessages({library(metafor); library(metadat); library(clubSandwich)})
 source("cases.R")
 options(warn = 1)
 
@@ -101,4 +103,68 @@ for (f in fits) for (method in c("REML", "ML")) {
       c("--random", paste(f[[5]], collapse = "/"), "--mods", paste(f[[4]], collapse = ","),
         "--method", method), expect_of(r, f[[4]]))
 }
-emit(sprintf("metafor %s", packageVersion("metafor")))
+# --predict as metafor's predict(): under robust() the robust SE with t on
+# n - p df (CR1) or clubSandwich's Satterthwaite df of the contrast (CR2);
+# for rma.mv the PI adds every sigma2; --pi t and riley as pi.type
+pred_expect <- function(pr, n) {
+  ex <- list()
+  for (j in seq_len(n)) {
+    key <- sprintf("predictions.%d", j - 1)
+    ex[[paste0(key, ".estimate")]] <- pr$pred[j]; ex[[paste0(key, ".se")]] <- pr$se[j]
+    ex[[paste0(key, ".ci_low")]] <- pr$ci.lb[j]; ex[[paste0(key, ".ci_high")]] <- pr$ci.ub[j]
+    ex[[paste0(key, ".pi_low")]] <- pr$pi.lb[j]; ex[[paste0(key, ".pi_high")]] <- pr$pi.ub[j]
+  }
+  ex
+}
+nes <- read.csv("nested.csv")
+tight <- list(threshold = 1e-14, tol = 1e-14)
+for (m in c("REML", "DL")) {
+  r <- rma(yi, vi, mods = ~ dose, data = nes, method = m, control = tight)
+  a0 <- c("--mods", "dose", "--method", m, "--predict", "dose=0.5", "--predict", "dose=2")
+  for (type in c("cr2", "cr1")) {
+    rr <- if (type == "cr2") robust(r, cluster = nes$studyid, clubSandwich = TRUE) else
+      robust(r, cluster = nes$studyid, adjust = TRUE)
+    for (pit in c("default", "t", "riley")) {
+      pr <- predict(rr, newmods = c(0.5, 2), pi.type = pit)
+      add(sprintf("predict/uni/%s/robust-%s/pi-%s", m, type, pit), "nested.csv",
+          c(a0, "--robust", "studyid", if (type == "cr1") c("--robust-type", "cr1"),
+            if (pit != "default") c("--pi", pit)), pred_expect(pr, 2))
+    }
+  }
+}
+refit <- function(d, mods, lv, test = "z") {
+  f <- refined(d, mods, lv, "REML")
+  args <- list(yi = d$yi, V = d$vi, random = as.formula(paste("~ 1 |", paste(lv, collapse = "/"))),
+               data = d, method = "REML", sigma2 = f$fixed$sigma2, test = test)
+  if (length(mods)) args$mods <- reformulate(mods)
+  do.call(rma.mv, args)
+}
+for (test in c("z", "t")) {
+  r <- refit(ass, "year", c("study", "esid"), test)
+  r$parms <- r$p + 2  # the components were estimated (refit fixes them)
+  for (pit in c("default", "t", "riley")) {
+    pr <- predict(r, newmods = c(3, 8), pi.type = pit)
+    add(sprintf("predict/mv/assink2016/year/%s/pi-%s", test, pit), "../reference/multilevel/assink2016.csv",
+        c("--random", "study/esid", "--mods", "year", "--predict", "year=3", "--predict", "year=8",
+          if (test == "t") c("--ci", "hksj"), if (pit != "default") c("--pi", pit)), pred_expect(pr, 2))
+  }
+  r0 <- refit(ass, character(), c("study", "esid"), test)
+  r0$parms <- r0$p + 2
+  for (pit in c("default", "t", "riley")) {
+    pr <- predict(r0, pi.type = pit)
+    add(sprintf("predict/mv/assink2016/pooled/%s/pi-%s", test, pit), "../reference/multilevel/assink2016.csv",
+        c("--random", "study/esid", if (test == "t") c("--ci", "hksj"), if (pit != "default") c("--pi", pit)),
+        list("pooled.estimate" = pr$pred, "pooled.pi_low" = pr$pi.lb, "pooled.pi_high" = pr$pi.ub))
+  }
+}
+r <- refit(ass, "year", c("study", "esid"))
+for (type in c("cr2", "cr1")) {
+  rr <- if (type == "cr2") robust(r, cluster = ass$study, clubSandwich = TRUE) else
+    robust(r, cluster = ass$study, adjust = TRUE)
+  pr <- predict(rr, newmods = c(3, 8))
+  add(sprintf("predict/mv/assink2016/year/robust-%s", type), "../reference/multilevel/assink2016.csv",
+      c("--random", "study/esid", "--mods", "year", "--predict", "year=3", "--predict", "year=8",
+        "--robust", "study", if (type == "cr1") c("--robust-type", "cr1")), pred_expect(pr, 2))
+}
+emit(sprintf("metafor %s, clubSandwich %s", packageVersion("metafor"),
+             packageVersion("clubSandwich")))
