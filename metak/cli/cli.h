@@ -136,6 +136,15 @@ int cli_given(const struct cli *c, const char *name);
 /* Writes the --help text of a command, derived from the table. */
 void cli_help(FILE *fp, const struct command *cmd);
 
+/* optcheck.c: an option that would do nothing where the command line
+ * goes is a usage error (message printed, -1); data_options_act checks
+ * those that depend on the data once the studies are read (-1 with err,
+ * err->usage set; --cc with a measure never corrected is a warning, as
+ * the reference cases pass it). */
+int options_act(const struct cli *c);
+int data_options_act(const struct cli *c, const mk_table *t,
+    const mk_studies *s, mk_warn *w, mk_err *err);
+
 /* messages.c: the only words on stderr. */
 extern const char *const prog;
 void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -88,7 +88,7 @@ check_combinations(struct cli *c)
 		    "method");
 		return -1;
 	}
-	return 0;
+	return options_act(c);
 }
 
 /* The refits' progress on a terminal, once they have taken a second. */

@@ -80,6 +80,7 @@ load_studies(struct cli *c, struct run *r)
 		return -1;
 	}
 	if ((r->s = mk_studies_from_table(r->t, &c->o, &r->w, &r->err)) == NULL ||
+	    data_options_act(c, r->t, r->s, &r->w, &r->err) != 0 ||
 	    mk_rows_init(&r->rows, r->t, &c->o, sort_column(c), &r->err) != 0)
 		return -1;
 	if (r->s->k == 0) {

@@ -413,19 +413,28 @@ mk_mods_row(const mk_metareg *r, const char *spec, double *x0, mk_err *err)
 	for (char *tok = strtok_r(buf, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(tok, '=');
-		size_t m, first = 1;
+		size_t m = r->nmods, first = 1, len = 0, f = 1;
 		if (eq == NULL) {
 			mk_err_set(err, "", 0, "", "--predict: expected NAME="
 			    "VALUE, got \"%s\"", tok);
 			goto out;
 		}
-		*eq = '\0';
-		for (m = 0; m < r->nmods; m++) {
-			if (strcasecmp(tok, r->mods[m].name) == 0)
-				break;
-			first += r->mods[m].factor ? (r->mods[m].nlev ?
-			    r->mods[m].nlev - 1 : 0) : 1;
+		/* the longest moderator name followed by '=' (a column may
+		 * be named "x=b") */
+		for (size_t j = 0; j < r->nmods; j++) {
+			size_t n = strlen(r->mods[j].name);
+			if (n >= len && strncasecmp(tok, r->mods[j].name,
+			    n) == 0 && tok[n] == '=') {
+				m = j;
+				len = n;
+				first = f;
+			}
+			f += r->mods[j].factor ? (r->mods[j].nlev ?
+			    r->mods[j].nlev - 1 : 0) : 1;
 		}
+		if (m < r->nmods)
+			eq = tok + len;
+		*eq = '\0';
 		if (m == r->nmods) {
 			mk_err_set(err, "", 0, "", "--predict: %s is not one "
 			    "of the moderators", tok);
