@@ -13,6 +13,12 @@ int mk_mlm_fit(mk_metareg *r, const size_t *gid, const size_t *ng, size_t L,
     const char *const *names, const mk_opts *o, double rho, mk_warn *w,
     mk_err *err);
 
+/* The studies of s with a value in each column col[0..ncol) (robustcl.c):
+ * a missing one (empty, NA, ...) leaves the row out of the `what` with a
+ * warning naming its line. A new mk_studies, NULL when out of memory. */
+mk_studies *mk_complete_in(const mk_table *t, const mk_studies *s,
+    const int *col, size_t ncol, const char *what, mk_warn *w);
+
 /* The clusters of the design's rows by the column (robustcl.c), with
  * nesting of outer (gid, NULL: none) checked for CR2. */
 int mk_robust_run(const mk_table *t, const mk_studies *s, mk_metareg *r,

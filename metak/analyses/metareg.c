@@ -119,6 +119,8 @@ mk_metareg_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
     const mk_regspec *spec, mk_warn *w, mk_err *err)
 {
 	mk_metareg *r = calloc(1, sizeof(*r));
+	const mk_studies *sub = s;	/* with --robust: rows with a cluster */
+	mk_studies *own = NULL;
 
 	if (r == NULL) {
 		mk_err_set(err, t->file, 0, "", "out of memory");
@@ -131,8 +133,26 @@ mk_metareg_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 		err->usage = 1;
 		goto fail;
 	}
-	if (mk_mods_design(t, s, o, spec, r, w, err) != 0)
+	if (spec->robust != NULL) {	/* a row without a cluster: out */
+		int col = mk_table_col(t, spec->robust, o->maps, o->nmaps);
+		if (col < 0) {
+			mk_err_set(err, t->file, 1, spec->robust, "no such "
+			    "column for --robust");
+			goto fail;
+		}
+		if ((sub = own = mk_complete_in(t, s, &col, 1, "cluster-robust "
+		    "fit", w)) == NULL) {
+			mk_err_set(err, t->file, 0, "", "out of memory");
+			goto fail;
+		}
+	}
+	if (mk_mods_design(t, sub, o, spec, r, w, err) != 0)
 		goto fail;
+	for (size_t i = 0, j = 0; own != NULL && i < r->k; i++) {
+		while (s->row[j] != sub->row[r->study[i]])
+			j++;	/* (both in file order) */
+		r->study[i] = j;
+	}
 	if (r->k == 0) {
 		mk_err_set(err, t->file, 0, "", "no study has a value for every "
 		    "moderator");
@@ -163,8 +183,10 @@ mk_metareg_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 	/* after --robust: a prediction's SE and df are the robust ones */
 	if (mk_metareg_predict(r, o, spec, err) != 0)
 		goto fail;
+	mk_studies_free(own);
 	return r;
 fail:
+	mk_studies_free(own);
 	mk_metareg_free(r);
 	return NULL;
 }

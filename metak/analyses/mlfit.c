@@ -15,34 +15,6 @@
 
 #include "analyses/internal.h"
 
-/* Leaves out (with a warning) the studies with an empty value in any of
- * the columns; returns the subset (a new mk_studies). */
-static mk_studies *
-complete_in(const mk_table *t, const mk_studies *s, const int *col,
-    size_t ncol, mk_warn *w)
-{
-	unsigned char *keep = malloc(s->k ? s->k : 1);
-	mk_studies *out;
-
-	if (keep == NULL)
-		return NULL;
-	for (size_t i = 0; i < s->k; i++) {
-		keep[i] = 1;
-		for (size_t c = 0; c < ncol && keep[i]; c++) {
-			const char *v = mk_table_cell(t, s->row[i], col[c]);
-			if (v[0] != '\0')
-				continue;
-			keep[i] = 0;
-			mk_warn_add(w, "%s:%ld: %s is empty: row left out of the "
-			    "multilevel model", t->file, t->line[s->row[i]],
-			    t->names[col[c]]);
-		}
-	}
-	out = mk_studies_subset(s, keep);
-	free(keep);
-	return out;
-}
-
 /* Group ids of the design's rows at each level: level l groups the rows
  * by the values of the first l + 1 random columns together. */
 static int
@@ -545,8 +517,15 @@ mk_mlm_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 			    "column for --random");
 			return NULL;
 		}
-	if ((sub = complete_in(t, s, col, L, w)) == NULL ||
-	    (r = calloc(1, sizeof(*r))) == NULL)
+	size_t ncol = L;
+	if (spec->reg->robust != NULL && (col[ncol++] = mk_table_col(t,
+	    spec->reg->robust, o->maps, o->nmaps)) < 0) {
+		mk_err_set(err, t->file, 1, spec->reg->robust, "no such column "
+		    "for --robust");
+		return NULL;
+	}
+	if ((sub = mk_complete_in(t, s, col, ncol, "multilevel model",
+	    w)) == NULL || (r = calloc(1, sizeof(*r))) == NULL)
 		goto oom;
 	if (mk_mods_design(t, sub, o, spec->reg, r, w, err) != 0)
 		goto fail;

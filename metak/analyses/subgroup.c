@@ -28,7 +28,8 @@ mk_subgroups_free(mk_subgroups *sg)
 	free(sg);
 }
 
-/* The level of each study (SIZE_MAX when its value is empty), levels
+/* The level of each study (SIZE_MAX when its value is missing: empty or
+ * a missing word such as NA), levels
  * numbered in order of first appearance by the map. */
 static int
 assign(const mk_table *t, const mk_studies *s, int col, mk_subgroups *sg,
@@ -38,11 +39,12 @@ assign(const mk_table *t, const mk_studies *s, int col, mk_subgroups *sg,
 
 	for (size_t i = 0; i < s->k; i++) {
 		const char *v = mk_table_cell(t, s->row[i], col);
-		if (v[0] == '\0') {
+		if (mk_missing(v)) {	/* empty, NA, ...: no level */
 			lev[i] = (size_t)-1;
-			mk_warn_add(w, "%s:%ld: %s is empty: the study is in "
+			mk_warn_add(w, "%s:%ld: %s is %s: the study is in "
 			    "the overall analysis but in no subgroup", t->file,
-			    t->line[s->row[i]], sg->by);
+			    t->line[s->row[i]], sg->by, v[0] ? "missing" :
+			    "empty");
 			continue;
 		}
 		size_t j = mk_strmap_id(map, v, strlen(v), 1);
@@ -77,7 +79,7 @@ warn_empty_levels(const mk_table *t, int col, const mk_subgroups *sg,
 {
 	for (size_t r = 0; r < t->nrow; r++) {
 		const char *v = mk_table_cell(t, r, col);
-		if (v[0] == '\0')
+		if (mk_missing(v))
 			continue;
 		size_t known = map->n;
 		size_t j = mk_strmap_id(map, v, strlen(v), 1);

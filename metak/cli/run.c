@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "base/internal.h"
 
 int
 apply_where(mk_table *t, const struct cli *c, mk_err *err)
@@ -31,8 +32,8 @@ apply_where(mk_table *t, const struct cli *c, mk_err *err)
 			return -1;
 		}
 		for (size_t r = 0; r < t->nrow; r++)
-			keep[r] &= strcmp(mk_table_cell(t, r, col),
-			    m->column) == 0;
+			keep[r] &= mk_where_match(mk_table_cell(t, r, col),
+			    m->column) != 0;
 	}
 	for (size_t r = 0; r < t->nrow; r++)
 		kept += keep[r];

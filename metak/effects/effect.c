@@ -197,13 +197,13 @@ static int
 retracted(const struct reader *R, size_t r)
 {
 	static const char *const yes[] = { "yes", "true", "1", "y" };
-	static const char *const no[] = { "no", "false", "0", "n", "" };
+	static const char *const no[] = { "no", "false", "0", "n" };
 	char v[16];
 	const char *s = mk_table_cell(R->t, r, R->col[MK_C_RETRACTED]);
 	size_t n = 0;
 
-	if (R->col[MK_C_RETRACTED] < 0)
-		return 0;
+	if (R->col[MK_C_RETRACTED] < 0 || mk_missing(s))
+		return 0;	/* empty, NA, ...: not marked retracted */
 	while (isspace((unsigned char)*s))
 		s++;
 	while (s[n] && n + 1 < sizeof(v)) {
@@ -221,7 +221,7 @@ retracted(const struct reader *R, size_t r)
 			return 0;
 	mk_err_set(R->err, R->t->file, R->t->line[r],
 	    R->t->names[R->col[MK_C_RETRACTED]], "expected yes or no (true or "
-	    "false, 1 or 0; empty is no), got \"%.40s\"", s);
+	    "false, 1 or 0; empty or NA is no), got \"%.40s\"", s);
 	return -1;
 }
 
