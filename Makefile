@@ -86,6 +86,7 @@ suite: all $(TESTBIN)
 	sh tests/man_options.sh $(METAK) man/metak.1
 	$(MAKE) -s -C analyses/published check METAK=$(abspath $(METAK))
 	sh tests/reproducible.sh $(METAK)
+	sh tests/install.sh $(B)
 	@echo "suite: all passed ($(B))"
 
 # the whole suite under AddressSanitizer + UndefinedBehaviorSanitizer
@@ -164,17 +165,19 @@ analyses: all
 bench: all
 	sh bench/bench.sh build/metak
 
+# paths quoted: DESTDIR and PREFIX may hold spaces (unquoted, a space
+# split them and mkdir wrote the pieces inside the checkout)
 install: all
-	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANPREFIX)/man1 \
-	    $(DESTDIR)$(MANPREFIX)/man5
-	cp build/metak $(DESTDIR)$(PREFIX)/bin/metak
-	cp man/metak.1 $(DESTDIR)$(MANPREFIX)/man1/metak.1
-	cp man/metak.5 $(DESTDIR)$(MANPREFIX)/man5/metak.5
+	mkdir -p "$(DESTDIR)$(PREFIX)/bin" "$(DESTDIR)$(MANPREFIX)/man1" \
+	    "$(DESTDIR)$(MANPREFIX)/man5"
+	cp $(B)/metak "$(DESTDIR)$(PREFIX)/bin/metak"
+	cp man/metak.1 "$(DESTDIR)$(MANPREFIX)/man1/metak.1"
+	cp man/metak.5 "$(DESTDIR)$(MANPREFIX)/man5/metak.5"
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/metak \
-	    $(DESTDIR)$(MANPREFIX)/man1/metak.1 \
-	    $(DESTDIR)$(MANPREFIX)/man5/metak.5
+	rm -f "$(DESTDIR)$(PREFIX)/bin/metak" \
+	    "$(DESTDIR)$(MANPREFIX)/man1/metak.1" \
+	    "$(DESTDIR)$(MANPREFIX)/man5/metak.5"
 
 clean:
 	rm -rf build

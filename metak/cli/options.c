@@ -180,7 +180,8 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct cli *c,
 	    c->bubble };
 	const char *names[] = { c->output ? "--output" : "standard output",
 	    "--svg", "--funnel", "--bubble" };
-	if (outputs_distinct(paths, names, 4) != 0)
+	if (outputs_distinct(paths, names, 4) != 0 ||
+	    outputs_not_input(c->file, paths, names, 4) != 0)
 		return EXIT_USAGE;
 	c->o.maps = c->maps.v;
 	c->o.nmaps = c->maps.n;
