@@ -160,9 +160,11 @@ run_job(const struct each *e, struct job *j)
 		    "study");
 	else if (s != NULL)
 		j->ok = mk_fit_run(s, e->o, &f, &j->w, &j->why) == 0;
-	if (!j->ok && j->why.file[0] == '\0')
-		mk_err_set(&j->why, j->t->file, j->first_line, "", "%s",
-		    j->why.msg[0] ? j->why.msg : "cannot be fitted");
+	if (!j->ok && (j->why.file[0] == '\0' || j->why.line <= 0))
+		/* the analysis's file and line, the reason kept */
+		mk_err_set(&j->why, j->t->file, j->why.line > 0 ? j->why.line :
+		    j->first_line, j->why.column, "%s", j->why.msg[0] ?
+		    j->why.msg : "cannot be fitted");
 	e->cb->render(e->cb->ud, &j->out, j->name, j->t, s, j->ok ? &f : NULL,
 	    &j->why);
 	mk_fit_free(&f);
@@ -287,7 +289,7 @@ new_job(struct each *e, const char *name, long line)
 		mk_err err;
 		j->t = mk_table_new(e->path);
 		if (j->t == NULL || mk_table_push(j->t, e->hdr->names,
-		    e->hdr->ncol, 1, &err) != 0) {
+		    e->hdr->ncol, e->hdr->header_line, &err) != 0) {
 			mk_table_free(j->t);
 			j->t = NULL;
 			return NULL;

@@ -136,7 +136,7 @@ mk_metareg_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 	if (spec->robust != NULL) {	/* a row without a cluster: out */
 		int col = mk_table_col(t, spec->robust, o->maps, o->nmaps);
 		if (col < 0) {
-			mk_err_set(err, t->file, 1, spec->robust, "no such "
+			mk_err_set(err, t->file, t->header_line, spec->robust, "no such "
 			    "column for --robust");
 			goto fail;
 		}

@@ -513,14 +513,14 @@ mk_mlm_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 	for (size_t l = 0; l < L; l++)	/* the columns, names A, A/B, ... */
 		if ((col[l] = mk_table_col(t, spec->random[l], o->maps,
 		    o->nmaps)) < 0) {
-			mk_err_set(err, t->file, 1, spec->random[l], "no such "
+			mk_err_set(err, t->file, t->header_line, spec->random[l], "no such "
 			    "column for --random");
 			return NULL;
 		}
 	size_t ncol = L;
 	if (spec->reg->robust != NULL && (col[ncol++] = mk_table_col(t,
 	    spec->reg->robust, o->maps, o->nmaps)) < 0) {
-		mk_err_set(err, t->file, 1, spec->reg->robust, "no such column "
+		mk_err_set(err, t->file, t->header_line, spec->reg->robust, "no such column "
 		    "for --robust");
 		return NULL;
 	}

@@ -46,7 +46,7 @@ mk_robust_run(const mk_table *t, const mk_studies *s, mk_metareg *r,
 	int rc = -1;
 
 	if (col < 0) {
-		mk_err_set(err, t->file, 1, column, "no such column for --robust");
+		mk_err_set(err, t->file, t->header_line, column, "no such column for --robust");
 		goto out;
 	}
 	if (cl == NULL)

@@ -395,7 +395,7 @@ mk_order_by(const mk_table *t, const mk_studies *s, const char *column,
 	const char *why;
 
 	if (col < 0) {
-		mk_err_set(err, t->file, 1, column, "no such column for "
+		mk_err_set(err, t->file, t->header_line, column, "no such column for "
 		    "--order");
 		return -1;
 	}

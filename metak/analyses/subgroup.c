@@ -267,7 +267,7 @@ mk_subgroups_run(const mk_table *t, const mk_studies *s, const char *by,
 	size_t *lev;
 
 	if (col < 0) {
-		mk_err_set(err, t->file, 1, by, "no such column for --by");
+		mk_err_set(err, t->file, t->header_line, by, "no such column for --by");
 		return NULL;
 	}
 	sg = calloc(1, sizeof(*sg));

@@ -26,7 +26,7 @@ apply_where(mk_table *t, const struct cli *c, mk_err *err)
 		const mk_map *m = &c->where.v[w];
 		int col = mk_table_col(t, m->name, c->o.maps, c->o.nmaps);
 		if (col < 0) {
-			mk_err_set(err, t->file, 1, m->name,
+			mk_err_set(err, t->file, t->header_line, m->name,
 			    "no such column for --where");
 			free(keep);
 			return -1;
@@ -76,7 +76,7 @@ load_studies(struct cli *c, struct run *r)
 		return -1;
 	if (c->by != NULL && mk_table_col(r->t, c->by, c->o.maps,
 	    c->o.nmaps) < 0) {
-		mk_err_set(&r->err, r->t->file, 1, c->by, "no such column for "
+		mk_err_set(&r->err, r->t->file, r->t->header_line, c->by, "no such column for "
 		    "--by");
 		return -1;
 	}

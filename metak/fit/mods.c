@@ -187,13 +187,13 @@ find_mods(const mk_table *t, const mk_opts *o, const mk_regspec *spec,
 	for (size_t m = 0; m < spec->nmods; m++) {
 		int col = mk_table_col(t, spec->mods[m], o->maps, o->nmaps);
 		if (col < 0) {
-			mk_err_set(err, t->file, 1, spec->mods[m], "no such "
+			mk_err_set(err, t->file, t->header_line, spec->mods[m], "no such "
 			    "column for --mods");
 			return -1;
 		}
 		for (size_t l = 0; l < r->nmods; l++)
 			if (r->mods[l].col == col) {
-				mk_err_set(err, t->file, 1, spec->mods[m],
+				mk_err_set(err, t->file, t->header_line, spec->mods[m],
 				    "named twice in --mods");
 				err->usage = 1;
 				return -1;
