@@ -19,6 +19,13 @@ int mk_mlm_fit(mk_metareg *r, const size_t *gid, const size_t *ng, size_t L,
 mk_studies *mk_complete_in(const mk_table *t, const mk_studies *s,
     const int *col, size_t ncol, const char *what, mk_warn *w);
 
+/* I2 of each level and in total (mo->i2, mo->vt) and the likelihood-ratio
+ * test of each component (mlsum.c) for the fitted multilevel model m at
+ * theta, whose log-likelihood is ll. 0, or -1 with err. */
+int mk_ml_summaries(const mk_ml *m, const double *theta, const int *fixed,
+    const char *const *names, double ll, double scale, int maxiter,
+    mk_model *mo, mk_err *err);
+
 /* The clusters of the design's rows by the column (robustcl.c), with
  * nesting of outer (gid, NULL: none) checked for CR2. */
 int mk_robust_run(const mk_table *t, const mk_studies *s, mk_metareg *r,

@@ -428,9 +428,14 @@ mk_mlm_fit(mk_metareg *r, const size_t *gid, const size_t *ng, size_t L,
 		mo->tau2 += theta[l];
 	}
 	mo->nvc = nfree;
-	mo->i2 = mo->h2 = mo->vt = NAN;
+	mo->h2 = NAN;
 	mo->tau2_lo = mo->tau2_hi = NAN;
 	fit_stats(mo, &m, st.ll, logdet_v, nfree);
+	for (size_t l = 0; l < L; l++)
+		mo->comp[l].i2 = mo->comp[l].lrt = mo->comp[l].lrt_p = NAN;
+	if (mk_ml_summaries(&m, theta, fixed, names, st.ll, scale, o->maxiter,
+	    mo, err) != 0)	/* I2 per level, LRT per component */
+		goto out;
 	if (!o->no_tau2_ci) {	/* profile-likelihood intervals */
 		double var[MK_MAXLEVELS];
 		wald_var(&st, fixed, L, var);

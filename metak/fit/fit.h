@@ -52,6 +52,8 @@ typedef struct mk_vcomp {
 	double sigma2, lo, hi;	/* estimate, profile-likelihood CI */
 	int fixed;		/* one level only: fixed at 0 */
 	int hi_capped;		/* the CI's upper end is the search limit */
+	double i2;		/* percent of the total variance (Cheung) */
+	double lrt, lrt_p;	/* against the model without it (chi2(1)) */
 } mk_vcomp;
 
 /* A fitted model, as metafor's rma.uni(yi, vi, mods = X), or rma.mv with

@@ -27,17 +27,20 @@ kon <- read.csv("../reference/multilevel/konstantopoulos2011.csv")
 # factors with levels in byte order, the first the reference (as metak)
 bytefactor <- function(x) factor(x, levels = sort(unique(x), method = "radix"))
 
-# the refined fit of rma.mv(yi, vi, mods, random = ~ 1 | lv[1]/lv[2]/...)
-refined <- function(d, mods, lv, method) {
+# the refined fit of rma.mv(yi, vi, mods, random = ~ 1 | lv[1]/lv[2]/...);
+# fix: components held at a value (NA: estimated)
+refined <- function(d, mods, lv, method, fix = rep(NA, length(lv))) {
   for (m in mods) if (is.character(d[[m]])) d[[m]] <- bytefactor(d[[m]])
   mf <- if (length(mods)) reformulate(mods) else ~ 1
   rf <- as.formula(paste("~ 1 |", paste(lv, collapse = "/")))
-  r <- rma.mv(yi, vi, mods = mf, random = rf, data = d, method = method)
+  r <- rma.mv(yi, vi, mods = mf, random = rf, data = d, method = method,
+              sigma2 = fix)
   X <- qr.Q(qr(r$X)); y <- d$yi; V <- diag(d$vi)  # P does not depend on X's basis
   G <- lapply(seq_along(lv), function(j) {
     g <- interaction(d[lv[1:j]], drop = TRUE); outer(g, g, "==") * 1 })
   # metafor's optimizer stops near 0 for a component at the boundary
   th <- ifelse(r$sigma2 < 1e-6 * mean(d$vi), 0, r$sigma2); last <- Inf
+  th[!is.na(fix)] <- fix[!is.na(fix)]
   for (it in 1:500) {
     M <- V; for (j in seq_along(G)) M <- M + th[j] * G[[j]]
     W <- solve(M); A <- t(X) %*% W %*% X
@@ -47,7 +50,7 @@ refined <- function(d, mods, lv, method) {
     sc <- sapply(G, function(g) -0.5 * sum(diag(Tm %*% g)) + 0.5 * c(t(Py) %*% g %*% Py))
     J <- outer(seq_along(G), seq_along(G), Vectorize(function(a, b)
       c(t(Py) %*% G[[a]] %*% P %*% G[[b]] %*% Py) - 0.5 * sum(diag(Tm %*% G[[a]] %*% Tm %*% G[[b]]))))
-    free <- !(th <= 0 & sc <= 0)
+    free <- !(th <= 0 & sc <= 0) & is.na(fix)
     step <- rep(0, length(th))
     if (any(free)) step[free] <- solve(J[free, free, drop = FALSE], sc[free])
     new <- pmax(0, th + step)
@@ -59,8 +62,8 @@ refined <- function(d, mods, lv, method) {
     if (it == 500) stop("the Newton refinement did not converge")
   }
   rr <- rma.mv(yi, vi, mods = mf, random = rf, data = d, method = method, sigma2 = th)
-  ci <- tryCatch(confint(r, control = list(tol = 1e-12)),
-                 warning = function(w) NULL, error = function(e) NULL)
+  ci <- if (all(is.na(fix))) tryCatch(confint(r, control = list(tol = 1e-12)),
+                 warning = function(w) NULL, error = function(e) NULL) else NULL
   list(free = r, fixed = rr, ci = ci, comps = sapply(seq_along(lv), function(j)
     paste(lv[1:j], collapse = "/")))
 }
@@ -165,6 +168,44 @@ for (type in c("cr2", "cr1")) {
   add(sprintf("predict/mv/assink2016/year/robust-%s", type), "../reference/multilevel/assink2016.csv",
       c("--random", "study/esid", "--mods", "year", "--predict", "year=3", "--predict", "year=8",
         "--robust", "study", if (type == "cr1") c("--robust-type", "cr1")), pred_expect(pr, 2))
+}
+# I2 at each level and in total (metafor's FAQ "I^2 for multilevel and
+# multivariate models": P = W - WX(X'WX)^-1X'W with W = V^-1, typical
+# variance (k - p)/tr P) and the likelihood-ratio test of each component
+# against the model with it fixed at 0 (anova(full, reduced)'s LRT, same
+# method, chi2(1) p-value)
+summ <- function(d, mods, lv, method) {
+  f <- refined(d, mods, lv, method); r <- f$fixed
+  W <- solve(r$V); X <- r$X
+  P <- W - W %*% X %*% solve(t(X) %*% W %*% X) %*% t(X) %*% W
+  tv <- (r$k - r$p) / sum(diag(P))
+  ex <- list("heterogeneity.i2" = 100 * sum(r$sigma2) / (sum(r$sigma2) + tv))
+  for (j in seq_along(lv)) {
+    ex[[sprintf("variance_components.%s.i2", f$comps[j])]] <- 100 * r$sigma2[j] / (sum(r$sigma2) + tv)
+    fx <- rep(NA, length(lv)); fx[j] <- 0
+    red <- refined(d, mods, lv, method, fx)$fixed
+    # anova(full, reduced)'s statistic, from the two refined fits (anova
+    # itself refuses fits whose components were all given)
+    lrt <- max(0, 2 * (as.numeric(logLik(r)) - as.numeric(logLik(red))))
+    ex[[sprintf("variance_components.%s.lrt", f$comps[j])]] <- lrt
+    ex[[sprintf("variance_components.%s.lrt_p", f$comps[j])]] <- pchisq(lrt, 1, lower.tail = FALSE)
+  }
+  ex
+}
+for (method in c("REML", "ML")) {
+  add(sprintf("summaries/assink2016/%s", method), "../reference/multilevel/assink2016.csv",
+      c("--random", "study/esid", "--method", method), summ(ass, character(), c("study", "esid"), method))
+  add(sprintf("summaries/assink2016/%s/mods-year", method), "../reference/multilevel/assink2016.csv",
+      c("--random", "study/esid", "--mods", "year", "--method", method),
+      summ(ass, "year", c("study", "esid"), method))
+  add(sprintf("summaries/konstantopoulos2011/%s", method), "../reference/multilevel/konstantopoulos2011.csv",
+      c("--random", "district/school", "--method", method), summ(kon, character(), c("district", "school"), method))
+  add(sprintf("summaries/nested/3-levels/%s/mods-dose", method), "nested.csv",
+      c("--random", "region/site/study", "--mods", "dose", "--method", method),
+      summ(nes, "dose", c("region", "site", "study"), method))
+  add(sprintf("summaries/lehmann2018/%s/mods-DV_Type+Year", method), "lehmann2018.csv",
+      c("--random", "Short_Title/es", "--mods", "DV_Type,Year", "--method", method),
+      summ(leh, c("DV_Type", "Year"), c("Short_Title", "es"), method))
 }
 emit(sprintf("metafor %s, clubSandwich %s", packageVersion("metafor"),
              packageVersion("clubSandwich")))
