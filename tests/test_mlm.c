@@ -34,7 +34,7 @@ static const char *const kon[] = {
 /* What is compared across scales, brought back to scale 1. */
 struct ml_stats {
 	double b[2], se[2], z[2], p[2], df[2];
-	double qm, qm_p, qe, sig[2], lo[2], hi[2], dev;
+	double qm, qm_p, qe, sig[2], lo[2], hi[2], dev, i2[2], lrt[2];
 	size_t p_n;
 };
 
@@ -95,12 +95,16 @@ fit(double c, mk_method m, int mods, int robust, int levels,
 		st->sig[l] = r->fit.comp[l].sigma2 / c / c;
 		st->lo[l] = r->fit.comp[l].lo / c / c;
 		st->hi[l] = r->fit.comp[l].hi / c / c;
+		st->i2[l] = r->fit.comp[l].i2;
+		st->lrt[l] = r->fit.comp[l].lrt;
 	}
 	if (levels < 0) {	/* tau2 and its Q-profile interval */
 		st->sig[0] = r->fit.tau2 / c / c;
 		st->lo[0] = r->fit.tau2_lo / c / c;
 		st->hi[0] = r->fit.tau2_hi / c / c;
 		st->sig[1] = st->lo[1] = st->hi[1] = 0;
+		st->i2[0] = r->fit.i2;
+		st->i2[1] = st->lrt[0] = st->lrt[1] = 0;
 	}
 	/* ML: the deviance; REML: -2 ll less its (k - p) log c^2 */
 	st->dev = m == MK_ML ? r->fit.dev : r->fit.dev - ((double)r->k -
@@ -161,6 +165,8 @@ invariant(mk_method m, int mods, int robust, int levels)
 			    "c^2", c, how);
 			close_or_nan(got.hi[l], ref.hi[l], 1e-6, "sigma2 CI high / "
 			    "c^2", c, how);
+			close_or_nan(got.i2[l], ref.i2[l], 1e-8, "I2", c, how);
+			close_or_nan(got.lrt[l], ref.lrt[l], 1e-6, "LRT", c, how);
 		}
 	}
 	/* v from 0.004 to 0.144: c from about 1e-29 to 1e30 */
