@@ -119,6 +119,7 @@ struct lane {
 	unsigned char *sel;
 	mk_sums run;
 	size_t at;		/* cumulative: studies added so far */
+	double prev;		/* cumulative: the last step's tau2, or NaN */
 	mk_err err;
 };
 
@@ -153,8 +154,23 @@ run_step(struct sens *z, struct lane *l, size_t j)
 		l->at++;
 	}
 	if (z->sums) {
+		/* the last step's tau2 is near this one's: the estimators
+		 * that iterate start there, and the movable base goes there
+		 * when it is far from every base (a pass now and then, not one
+		 * per step: PM's search from 0 once took one per step); the
+		 * others evaluate at 0 or at SJ's start, the fixed bases */
+		mk_opts o = *z->o;
+		int iterates = o.method == MK_PM || o.method == MK_ML ||
+		    o.method == MK_REML || o.method == MK_EB;
 		l->run.n = j + 1;
-		return refit_sums(&l->run, z->o, &z->st[j], i, &l->err);
+		if (iterates && isfinite(l->prev) && j + 1 >= 64) {
+			if (!mk_sums_near(&l->run, l->prev))
+				mk_sums_rebase(&l->run, l->prev);
+			o.tau2_init = l->prev;
+		}
+		int rc = refit_sums(&l->run, &o, &z->st[j], i, &l->err);
+		l->prev = z->st[j].tau2;
+		return rc;
 	}
 	return refit(z->s, l->sel, z->o, &z->st[j], i, &l->err);
 }
@@ -167,6 +183,7 @@ work(struct sens *z, const mk_sens_ctl *report)
 	struct lane l;
 
 	memset(&l, 0, sizeof(l));
+	l.prev = NAN;
 	l.sel = calloc(z->k ? z->k : 1, 1);
 	if (l.sel != NULL && !z->cumulative)
 		memset(l.sel, 1, z->k);

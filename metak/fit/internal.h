@@ -36,6 +36,10 @@ void mk_sums_init(mk_sums *s, const double *y, const double *v,
     double shift, double t0, double t1);
 void mk_sums_add(mk_sums *s, size_t i, int sign);
 size_t mk_sums_k(const mk_sums *s);
+/* Moves the last base to base, its sums taken again over rows [0, n)
+ * (O(n)); mk_sums_near: is tau2 well within a base's series? */
+void mk_sums_rebase(mk_sums *s, double base);
+int mk_sums_near(const mk_sums *s, double tau2);
 /* sum log(v + tau2) over the subset */
 long double mk_sums_log(const mk_sums *s, double tau2);
 double mk_sums_vscale(const mk_sums *s);
