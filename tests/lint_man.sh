@@ -10,6 +10,10 @@ for f in "$@"; do
 		out=$(groff -mdoc -ww -z "$f" 2>&1)
 	fi
 	if [ -n "$out" ]; then echo "$out"; status=1; fi
+	# a merge's conflict markers are valid roff text: mandoc keeps quiet
+	if grep -n '^<<<<<<< \|^=======$\|^>>>>>>> ' "$f"; then
+		echo "$f: a merge conflict marker"; status=1
+	fi
 done
 [ $status = 0 ] && echo "lint: $# man pages clean"
 exit $status

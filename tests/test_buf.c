@@ -61,10 +61,29 @@ xml_escape(void **state)
 	mk_buf_free(&b);
 }
 
+/* An error reworded with its own text keeps it (--jobs under a memory
+ * limit printed 'analysis "a7": ' with the reason lost). */
+static void
+err_set_own_text(void **state)
+{
+	mk_err e;
+
+	(void)state;
+	mk_err_set(&e, "f.csv", 0, "col", "out of memory");
+	mk_err_set(&e, e.file, 12, e.column, "%s", e.msg);
+	assert_string_equal(e.file, "f.csv");
+	assert_string_equal(e.column, "col");
+	assert_string_equal(e.msg, "out of memory");
+	assert_int_equal(e.line, 12);
+	mk_err_set(&e, "", 0, "", "analysis %s: %s", "x", e.msg);
+	assert_string_equal(e.msg, "analysis x: out of memory");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(err_set_own_text),
 		cmocka_unit_test(g15_equals_printf),
 		cmocka_unit_test(xml_escape),
 	};

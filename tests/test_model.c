@@ -7,6 +7,7 @@
 
 #include "check.h"
 #include "fit/internal.h"
+#include "base/internal.h"
 
 /* Raudenbush (1984) teacher expectancy, as R metadat dat.raudenbush1985:
  * yi, vi and weeks of prior contact. */
@@ -94,9 +95,12 @@ traces_match_dense(void **state)
 }
 
 /* The statistics compared across scales: z and p of every coefficient,
- * I2, H2 and R2. */
+ * I2, H2, R2 and QE, and tau2 with its interval, the coefficients and
+ * their SEs brought back to scale 1 (tau2 / c^2, b / c). */
 struct stats {
-	double z[2], p[2], i2, h2, r2;
+	double z[2], p[2], b[2], se[2], i2, h2, r2, qe;
+	double tau2, tau2_lo, tau2_hi;
+	int capped;		/* a tau2 bound is metafor's search end */
 	size_t p_n;
 };
 
@@ -106,7 +110,7 @@ static void
 fit_scaled(const double *y, const double *v, const double *mod, size_t k,
     double c, mk_method m, int with_mod, struct stats *st)
 {
-	size_t cap = 64 * (k + 1);
+	size_t cap = 80 * (k + 1);
 	char *csv = malloc(cap);
 	size_t len = (size_t)snprintf(csv, cap, "study,yi,vi,m\n");
 	mk_opts o;
@@ -121,21 +125,32 @@ fit_scaled(const double *y, const double *v, const double *mod, size_t k,
 	mk_opts_init(&o);
 	o.method = m;
 	mk_studies *s = mk_studies_from_table(t, &o, &w, &e);
+	if (s == NULL)
+		print_error("c = %g: %s\n", c, e.msg);
 	assert_non_null(s);
 	memset(st, 0, sizeof(*st));
 	if (with_mod) {
 		const char *mods[] = { "m" };
 		mk_regspec spec = { .mods = mods, .nmods = 1, .seed = 1 };
 		mk_metareg *r = mk_metareg_run(t, s, &o, &spec, &w, &e);
+		if (r == NULL)
+			print_error("c = %g: %s\n", c, e.msg);
 		assert_non_null(r);
 		st->p_n = r->p;
 		for (size_t j = 0; j < r->p; j++) {
 			st->z[j] = r->fit.stat[j];
 			st->p[j] = r->fit.pval[j];
+			st->b[j] = r->fit.b[j] / c;
+			st->se[j] = r->fit.se[j] / c;
 		}
 		st->i2 = r->fit.i2;
 		st->h2 = r->fit.h2;
 		st->r2 = r->r2;
+		st->qe = r->fit.qe;
+		st->tau2 = r->fit.tau2 / c / c;
+		st->tau2_lo = r->fit.tau2_lo / c / c;
+		st->tau2_hi = r->fit.tau2_hi / c / c;
+		st->capped = r->fit.tau2_capped;
 		mk_metareg_free(r);
 	} else {
 		mk_fit f;
@@ -143,9 +158,16 @@ fit_scaled(const double *y, const double *v, const double *mod, size_t k,
 		st->p_n = 1;
 		st->z[0] = f.stat;
 		st->p[0] = f.p;
+		st->b[0] = f.est / c;
+		st->se[0] = f.se / c;
 		st->i2 = f.i2;
 		st->h2 = f.h2;
 		st->r2 = NAN;
+		st->qe = f.q;
+		st->tau2 = f.tau2 / c / c;
+		st->tau2_lo = f.tau2_lo / c / c;
+		st->tau2_hi = f.tau2_hi / c / c;
+		st->capped = f.tau2_capped;
 		mk_fit_free(&f);
 	}
 	mk_studies_free(s);
@@ -169,34 +191,84 @@ same_or_both_nan(double got, double want, const char *what, mk_method m,
 	}
 }
 
+/* The scales c the data can be taken to: every y c and v c^2 within the
+ * range metak accepts (0, or 1e-60 to 1e60 in magnitude): each power of
+ * ten from 1e-30 to 1e30 in that range and its two ends. */
+static size_t
+accepted_scales(const double *y, const double *v, size_t k, double *c,
+    size_t max)
+{
+	double lo = 0, hi = INFINITY;
+	size_t n = 0;
+
+	for (size_t i = 0; i < k; i++) {	/* y c and v c^2 in range */
+		lo = fmax(lo, sqrt(1e-60 / v[i]));
+		hi = fmin(hi, sqrt(1e60 / v[i]));
+		if (y[i] != 0) {
+			lo = fmax(lo, 1e-60 / fabs(y[i]));
+			hi = fmin(hi, 1e60 / fabs(y[i]));
+		}
+	}
+	lo *= 1 + 1e-9;
+	hi *= 1 - 1e-9;
+	c[n++] = lo;
+	for (int e = -30; e <= 30 && n + 1 < max; e++) {
+		double x = pow(10, e);
+		if (x > lo && x < hi)
+			c[n++] = x;
+	}
+	c[n++] = hi;
+	return n;
+}
+
+/* Rescaling y by c and v by c^2 leaves z, p, I2, H2, R2 and QE as they
+ * were and rescales tau2 (and its interval) by c^2 and the coefficients
+ * and their SEs by c, for every estimator, at every scale metak accepts.
+ * (A Q-profile bound at metafor's search end max(100, 10 tau2), flagged
+ * and warned about, is metafor's convention and not compared.) */
 static void
 scale_invariance(const double *y, const double *v, const double *mod,
     size_t k)
 {
 	static const mk_method methods[] = { MK_FE, MK_DL, MK_HE, MK_HS,
 	    MK_SJ, MK_PM, MK_EB, MK_ML, MK_REML };
-	static const double scales[] = { 1e-3, 1e3 };
+	double scales[80];
+	size_t ns = accepted_scales(y, v, k, scales, 80);
 
 	for (size_t mi = 0; mi < sizeof(methods) / sizeof(methods[0]); mi++)
 		for (int mods = 0; mods < 2; mods++) {
 			struct stats ref, got;
 			fit_scaled(y, v, mod, k, 1, methods[mi], mods, &ref);
-			for (int si = 0; si < 2; si++) {
+			for (size_t si = 0; si < ns; si++) {
 				double c = scales[si];
-				fit_scaled(y, v, mod, k, c, methods[mi], mods,
-				    &got);
+				mk_method me = methods[mi];
+				fit_scaled(y, v, mod, k, c, me, mods, &got);
 				for (size_t j = 0; j < ref.p_n; j++) {
 					same_or_both_nan(got.z[j], ref.z[j], "z",
-					    methods[mi], c, mods);
+					    me, c, mods);
 					same_or_both_nan(got.p[j], ref.p[j], "p",
-					    methods[mi], c, mods);
+					    me, c, mods);
+					same_or_both_nan(got.b[j], ref.b[j],
+					    "b / c", me, c, mods);
+					same_or_both_nan(got.se[j], ref.se[j],
+					    "se / c", me, c, mods);
 				}
-				same_or_both_nan(got.i2, ref.i2, "I2",
-				    methods[mi], c, mods);
-				same_or_both_nan(got.h2, ref.h2, "H2",
-				    methods[mi], c, mods);
-				same_or_both_nan(got.r2, ref.r2, "R2",
-				    methods[mi], c, mods);
+				same_or_both_nan(got.i2, ref.i2, "I2", me, c,
+				    mods);
+				same_or_both_nan(got.h2, ref.h2, "H2", me, c,
+				    mods);
+				same_or_both_nan(got.r2, ref.r2, "R2", me, c,
+				    mods);
+				same_or_both_nan(got.qe, ref.qe, "QE", me, c,
+				    mods);
+				same_or_both_nan(got.tau2, ref.tau2,
+				    "tau2 / c^2", me, c, mods);
+				if (got.capped || ref.capped)
+					continue;	/* metafor's absolute end */
+				same_or_both_nan(got.tau2_lo, ref.tau2_lo,
+				    "tau2_lo / c^2", me, c, mods);
+				same_or_both_nan(got.tau2_hi, ref.tau2_hi,
+				    "tau2_hi / c^2", me, c, mods);
 			}
 		}
 }
@@ -238,6 +310,29 @@ scale_small_rd(void **state)
 	scale_invariance(y, v, m, sizeof(y) / sizeof(y[0]));
 }
 
+static double
+cubic_down(double x, void *p)
+{
+	double u = x / *(const double *)p;
+	return 1 - u * u * u;
+}
+
+/* The bracketed root of a decreasing function is found to its relative
+ * tolerance at any scale (an absolute 1e-18 part once returned any point
+ * of a bracket of values below 1e-18). */
+static void
+root_decreasing_relative(void **state)
+{
+	(void)state;
+	for (int e = -50; e <= 50; e += 10) {
+		double r = 3.7 * pow(10, e), got;
+		int it;
+		assert_int_equal(mk_root_decreasing(cubic_down, &r, r / 5, 200,
+		    1e-12, &got, &it), 0);
+		assert_close(got, r, 1e-11);
+	}
+}
+
 int
 main(void)
 {
@@ -246,6 +341,7 @@ main(void)
 		cmocka_unit_test(scale_raudenbush),
 		cmocka_unit_test(scale_bcg),
 		cmocka_unit_test(scale_small_rd),
+		cmocka_unit_test(root_decreasing_relative),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

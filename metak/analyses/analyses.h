@@ -245,6 +245,7 @@ typedef struct mk_bias {
 	int egger_rma;		/* meta-regression version, not lm */
 	double begg_tau, begg_p;
 	int begg_exact;
+	const char *begg_why;	/* NULL, or why tau cannot be computed */
 	size_t k0;		/* trim-and-fill: studies filled */
 	int side_right;
 	double *fill_y, *fill_v;	/* the filled studies (k0) */
@@ -255,6 +256,8 @@ typedef struct mk_bias {
 	double harbord_b0, harbord_se, harbord_stat, harbord_df, harbord_p;
 	double peters_b1, peters_se, peters_stat, peters_df, peters_p;
 	size_t harbord_k, peters_k;
+	const char *harbord_why, *peters_why;	/* NULL, or why the test
+						 * cannot be computed */
 } mk_bias;
 
 int mk_bias_run(const mk_studies *s, const mk_opts *o, int egger_rma, int r0,

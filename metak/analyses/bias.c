@@ -251,6 +251,17 @@ begg(const mk_studies *s, mk_bias *b, mk_err *err)
 	double dn = (double)n, n0 = dn * (dn - 1) / 2;
 	double S = n0 - tx.pairs - ty.pairs + txy.pairs - 2 * swaps;
 	b->begg_tau = S / sqrt((n0 - tx.pairs) * (n0 - ty.pairs));
+	if (n0 - tx.pairs <= 0 || n0 - ty.pairs <= 0) {	/* tau-b: 0/0 */
+		b->begg_tau = b->begg_p = NAN;
+		b->begg_exact = 0;
+		b->begg_why = n0 - tx.pairs <= 0 ? "every study's "
+		    "standardised deviate is the same (the effects do not "
+		    "vary about the pooled one)" : "every study has the same "
+		    "variance";
+		free(a);
+		free(tmp);
+		return 0;
+	}
 	b->begg_exact = tx.pairs == 0 && ty.pairs == 0 && n <= BEGG_EXACT_MAX;
 	if (b->begg_exact) {
 		double q = nearbyint((b->begg_tau + 1) * dn * (dn - 1) / 4);

@@ -13,6 +13,7 @@
 struct line {
 	double b0, b1, se0, se1, df;
 	size_t n;
+	const char *why;	/* NULL, or why the line has no test */
 };
 
 /* y = b0 + b1 x by weighted least squares over the points with ok set,
@@ -34,8 +35,10 @@ fit_line(const double *x, const double *y, const double *w,
 		sy += w[i] * y[i];
 		L->n++;
 	}
-	if (L->n < 3)
+	if (L->n < 3) {
+		L->why = "fewer than 3 tables it can use";
 		return;
+	}
 	long double xm = sx / sw, ym = sy / sw;
 	for (size_t i = 0; i < k; i++) {	/* centred sums */
 		if (!ok[i])
@@ -43,8 +46,11 @@ fit_line(const double *x, const double *y, const double *w,
 		sxx += w[i] * (x[i] - xm) * (x[i] - xm);
 		sxy += w[i] * (x[i] - xm) * (y[i] - ym);
 	}
-	if (!(sxx > 0))
+	if (!(sxx > 0)) {
+		L->why = "the tables it can use all sit at the same x, so no "
+		    "line can be fitted";
 		return;
+	}
 	long double b1 = sxy / sxx, b0 = ym - b1 * xm;
 	for (size_t i = 0; i < k; i++) {	/* residual sum of squares */
 		if (!ok[i])
@@ -58,6 +64,9 @@ fit_line(const double *x, const double *y, const double *w,
 	L->se1 = sqrt(s2 / (double)sxx);
 	L->se0 = sqrt(s2 * (double)(1 / sw + xm * xm / sxx));
 	L->df = df;
+	if (!(s2 > 0))
+		L->why = "the line fits its points exactly, so it has no "
+		    "residual variance to test against";
 }
 
 static void
@@ -111,11 +120,13 @@ mk_bias_binary(const mk_studies *s, mk_bias *b, mk_err *err)
 	b->harbord_se = h.se0;
 	b->harbord_df = h.df;
 	b->harbord_k = h.n;
+	b->harbord_why = h.why;
 	t_test(h.b0, h.se0, h.df, &b->harbord_stat, &b->harbord_p);
 	b->peters_b1 = p.b1;
 	b->peters_se = p.se1;
 	b->peters_df = p.df;
 	b->peters_k = p.n;
+	b->peters_why = p.why;
 	t_test(p.b1, p.se1, p.df, &b->peters_stat, &b->peters_p);
 	free(buf);
 	free(ok);

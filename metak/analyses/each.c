@@ -105,6 +105,7 @@ struct each {
 	struct seen seen;
 	struct batch *fill;	/* the batch being filled, or NULL */
 	struct job *job;	/* the current analysis's job, or NULL */
+	mk_warn pending;	/* rows of no analysis, for the next job */
 
 	/* the ring of batches and the threads fitting them */
 	struct batch *ring;
@@ -163,9 +164,11 @@ run_job(const struct each *e, struct job *j)
 		mk_warn_prefix(&j->w, w0, "%s:%ld: analysis \"%s\": ",
 		    j->t->file, j->first_line, j->name);
 	}
-	if (!j->ok && j->why.file[0] == '\0')
-		mk_err_set(&j->why, j->t->file, j->first_line, "", "%s",
-		    j->why.msg[0] ? j->why.msg : "cannot be fitted");
+	if (!j->ok && (j->why.file[0] == '\0' || j->why.line <= 0))
+		/* the analysis's file and line, the reason kept */
+		mk_err_set(&j->why, j->t->file, j->why.line > 0 ? j->why.line :
+		    j->first_line, j->why.column, "%s", j->why.msg[0] ?
+		    j->why.msg : "cannot be fitted");
 	e->cb->render(e->cb->ud, &j->out, j->name, j->t, s, j->ok ? &f : NULL,
 	    &j->why);
 	mk_fit_free(&f);
@@ -290,7 +293,7 @@ new_job(struct each *e, const char *name, long line)
 		mk_err err;
 		j->t = mk_table_new(e->path);
 		if (j->t == NULL || mk_table_push(j->t, e->hdr->names,
-		    e->hdr->ncol, 1, &err) != 0) {
+		    e->hdr->ncol, e->hdr->header_line, &err) != 0) {
 			mk_table_free(j->t);
 			j->t = NULL;
 			return NULL;
@@ -298,6 +301,9 @@ new_job(struct each *e, const char *name, long line)
 	}
 	if (keep_name(&j->name, &j->namecap, name) != 0)
 		return NULL;
+	for (size_t i = 0; i < e->pending.n; i++)	/* rows before it */
+		mk_warn_add(&j->w, "%s", e->pending.msg[i]);
+	mk_warn_clear(&e->pending);
 	j->first_line = line;
 	j->first = !e->noted;
 	e->noted = 1;
@@ -343,6 +349,20 @@ on_header(struct each *e, char **f, size_t n, long line, mk_err *err)
 	return 0;
 }
 
+/* A row whose analysis value is missing (empty, NA, ...) belongs to no
+ * analysis: the warning goes with the analysis being read, or with the
+ * next one (pending). */
+static int
+missing_row(struct each *e, const char *v, long line)
+{
+	mk_warn *w = e->job != NULL ? &e->job->w : &e->pending;
+
+	mk_warn_add(w, "%s:%ld: %s is %s: the row belongs to no analysis and "
+	    "is left out", e->hdr->file, line, e->hdr->names[e->col], v[0] ?
+	    "missing" : "empty");
+	return 0;
+}
+
 static int
 on_row(void *ud, char **f, size_t n, long line, mk_err *err)
 {
@@ -354,9 +374,11 @@ on_row(void *ud, char **f, size_t n, long line, mk_err *err)
 	if (n != e->hdr->ncol)	/* let the table say what is wrong */
 		return mk_table_push(e->hdr, f, n, line, err);
 	for (size_t w = 0; w < sp->nwhere && w < 32; w++)
-		if (strcmp(f[e->wcol[w]], sp->where[w].column) != 0)
+		if (!mk_where_match(f[e->wcol[w]], sp->where[w].column))
 			return 0;	/* not selected */
 	const char *v = f[e->col];
+	if (mk_missing(v))	/* no analysis: left out, said by the one */
+		return missing_row(e, v, line);	/* being read or the next */
 	if (!e->have_current || strcmp(v, e->current) != 0) {
 		close_job(e);
 		if (e->have_current)
@@ -471,6 +493,7 @@ mk_each_run(const char *path, const mk_opts *o, const mk_each_spec *sp_in,
 	dispatch(&e);
 	emit_ready(&e, e.next_fill);
 	stop(&e);
+	mk_warn_clear(&e.pending);	/* (another shard's rows) */
 	free(e.current);
 	free(e.seen.slot);
 	mk_table_free(e.hdr);

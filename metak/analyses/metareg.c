@@ -61,8 +61,8 @@ pseudo_r2(mk_metareg *r, const mk_opts *o, mk_err *err)
 	return 0;
 }
 
-static int
-predictions(mk_metareg *r, const mk_opts *o, const mk_regspec *spec,
+int
+mk_metareg_predict(mk_metareg *r, const mk_opts *o, const mk_regspec *spec,
     mk_err *err)
 {
 	double *x0 = malloc(r->p * sizeof(double));
@@ -85,6 +85,13 @@ predictions(mk_metareg *r, const mk_opts *o, const mk_regspec *spec,
 		r->pred_label[j] = spec->predict[j];
 		mk_model_predict(&r->fit, o->pi, x0, &p[0], &p[1], &p[2], &p[3],
 		    &p[4], &p[5]);
+		if (!isfinite(p[0]) || !isfinite(p[1])) {	/* overflow */
+			free(x0);
+			mk_err_set(err, "", 0, "", "--predict %s: the prediction "
+			    "or its SE is beyond the range of numbers (the values "
+			    "lie too far outside the data)", spec->predict[j]);
+			return -1;
+		}
 		r->npred++;
 	}
 	free(x0);
@@ -112,6 +119,8 @@ mk_metareg_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
     const mk_regspec *spec, mk_warn *w, mk_err *err)
 {
 	mk_metareg *r = calloc(1, sizeof(*r));
+	const mk_studies *sub = s;	/* with --robust: rows with a cluster */
+	mk_studies *own = NULL;
 
 	if (r == NULL) {
 		mk_err_set(err, t->file, 0, "", "out of memory");
@@ -124,8 +133,26 @@ mk_metareg_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 		err->usage = 1;
 		goto fail;
 	}
-	if (mk_mods_design(t, s, o, spec, r, w, err) != 0)
+	if (spec->robust != NULL) {	/* a row without a cluster: out */
+		int col = mk_table_col(t, spec->robust, o->maps, o->nmaps);
+		if (col < 0) {
+			mk_err_set(err, t->file, t->header_line, spec->robust, "no such "
+			    "column for --robust");
+			goto fail;
+		}
+		if ((sub = own = mk_complete_in(t, s, &col, 1, "cluster-robust "
+		    "fit", w)) == NULL) {
+			mk_err_set(err, t->file, 0, "", "out of memory");
+			goto fail;
+		}
+	}
+	if (mk_mods_design(t, sub, o, spec, r, w, err) != 0)
 		goto fail;
+	for (size_t i = 0, j = 0; own != NULL && i < r->k; i++) {
+		while (s->row[j] != sub->row[r->study[i]])
+			j++;	/* (both in file order) */
+		r->study[i] = j;
+	}
 	if (r->k == 0) {
 		mk_err_set(err, t->file, 0, "", "no study has a value for every "
 		    "moderator");
@@ -138,8 +165,9 @@ mk_metareg_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 	}
 	mk_design d = { r->k, r->p, r->y, r->v, r->x, NULL };
 	if (mk_model_fit(&d, o, 1, &r->fit, err) != 0 ||
-	    pseudo_r2(r, o, err) != 0 || predictions(r, o, spec, err) != 0)
+	    pseudo_r2(r, o, err) != 0)
 		goto fail;
+	mk_tau2_ci_note(&d, &r->fit, w);
 	if (r->k == r->p)
 		mk_warn_add(w, "%s: as many coefficients as studies (%zu): no "
 		    "residual heterogeneity can be assessed", t->file, r->k);
@@ -152,8 +180,13 @@ mk_metareg_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 		    NULL, 0, 0, uni_cov, &u, err) != 0)
 			goto fail;
 	}
+	/* after --robust: a prediction's SE and df are the robust ones */
+	if (mk_metareg_predict(r, o, spec, err) != 0)
+		goto fail;
+	mk_studies_free(own);
 	return r;
 fail:
+	mk_studies_free(own);
 	mk_metareg_free(r);
 	return NULL;
 }

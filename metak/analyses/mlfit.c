@@ -15,34 +15,6 @@
 
 #include "analyses/internal.h"
 
-/* Leaves out (with a warning) the studies with an empty value in any of
- * the columns; returns the subset (a new mk_studies). */
-static mk_studies *
-complete_in(const mk_table *t, const mk_studies *s, const int *col,
-    size_t ncol, mk_warn *w)
-{
-	unsigned char *keep = malloc(s->k ? s->k : 1);
-	mk_studies *out;
-
-	if (keep == NULL)
-		return NULL;
-	for (size_t i = 0; i < s->k; i++) {
-		keep[i] = 1;
-		for (size_t c = 0; c < ncol && keep[i]; c++) {
-			const char *v = mk_table_cell(t, s->row[i], col[c]);
-			if (v[0] != '\0')
-				continue;
-			keep[i] = 0;
-			mk_warn_add(w, "%s:%ld: %s is empty: row left out of the "
-			    "multilevel model", t->file, t->line[s->row[i]],
-			    t->names[col[c]]);
-		}
-	}
-	out = mk_studies_subset(s, keep);
-	free(keep);
-	return out;
-}
-
 /* Group ids of the design's rows at each level: level l groups the rows
  * by the values of the first l + 1 random columns together. */
 static int
@@ -82,12 +54,13 @@ out:
 	return rc;
 }
 
-/* metafor's starting values: total = max(0.001 L, var(y - X b_FE) -
- * 1/mean(1/v)) split evenly over the components. */
+/* metafor's starting values, total = max(0.001 L, var(y - X b_FE) -
+ * 1/mean(1/v)) split evenly over the components, with the floor relative
+ * to the data's scale s (the harmonic mean of v): 0.05 L s. */
 static void
-start_values(const mk_ml *m, mk_mlstate *st, double *theta)
+start_values(const mk_ml *m, mk_mlstate *st, double scale, double *theta)
 {
-	double zero[MK_MAXLEVELS] = { 0 }, total = 0.001 * (double)m->L;
+	double zero[MK_MAXLEVELS] = { 0 }, total = 0.05 * scale * (double)m->L;
 	size_t k = m->d.k, p = m->d.p;
 
 	if (mk_ml_eval(m, zero, 0, st) == 0 && k > 1) {
@@ -116,6 +89,7 @@ struct prof {
 	const int *fixed;
 	size_t comp;
 	double llmax, crit, scale;
+	double vmax;		/* the largest sampling variance */
 	double slope;		/* d lrt / d val at the last val */
 	const double *var;	/* L: Wald variances, for starting points */
 	int maxiter, failed;
@@ -163,11 +137,17 @@ lrt_root(struct prof *p, double e, double b, double x0, double *root)
 			*root = x;
 			return 0;
 		}
-		if ((fx < 0) == rising)	/* x lies on e's side of the root */
-			lo = x;
-		else {
-			hi = x;
-			bdone = 1;	/* a bracket without b */
+		if (fx < 0) {	/* x lies on e's side of the root */
+			if (rising)
+				lo = x;
+			else
+				hi = x;
+		} else {	/* past it: a bracket without b */
+			if (rising)
+				hi = x;
+			else
+				lo = x;
+			bdone = 1;
 		}
 		double next = x - fx / p->slope;
 		if (!bdone && !(next > fmin(lo, hi) && next < fmax(lo, hi))) {
@@ -198,13 +178,16 @@ lrt_root(struct prof *p, double e, double b, double x0, double *root)
 /* Profile-likelihood interval of component c, as confint.rma.mv: the
  * lower bound is 0 when the likelihood ratio at 0 is within the critical
  * value, else the root on [0, est]; the upper bound the root on [est,
- * max(10, 100 est)], or that end (flagged) when the ratio stays within.
- * Each root search starts from the Wald bound est -+ sqrt(crit var). */
+ * end], or that end (flagged) when the ratio stays within. metafor's end,
+ * max(10, 100 est), is absolute; here it is max(100 est, 10^4 max v),
+ * relative to the data and beyond metafor's for sampling variances above
+ * 0.001 (metafor warns when its end is reached, and its bound is then no
+ * bound). Each root search starts from the Wald bound est -+ sqrt(crit
+ * var). */
 static void
 profile_ci(struct prof *p, mk_vcomp *vc)
 {
-	double est = p->opt[p->comp], hi = est <= 1.4901161193847656e-8 ?
-	    10 : fmax(10, 100 * est), r;
+	double est = p->opt[p->comp], hi = fmax(100 * est, 1e4 * p->vmax), r;
 	double half = sqrt(p->crit * fmax(p->var[p->comp], 0));
 	int rc;
 
@@ -307,18 +290,41 @@ mk_mlm_fit(mk_metareg *r, const size_t *gid, const size_t *ng, size_t L,
     const char *const *names, const mk_opts *o, double rho, mk_warn *w,
     mk_err *err)
 {
-	mk_design d = { r->k, r->p, r->y, r->v, r->x, NULL };
+	/* the fit runs on Q of X = Q R (orth.c): the likelihood is the same,
+	 * and its score keeps its digits when a moderator's values are far
+	 * from 0 beside the intercept */
+	double *q = malloc((r->k ? r->k : 1) * r->p * sizeof(double));
+	double *rr = malloc(r->p * r->p * sizeof(double));
+	mk_design d = { r->k, r->p, r->y, r->v, q, NULL };
 	mk_model *mo = &r->fit;
 	mk_ml m;
 	mk_mlstate st;
 	mk_wls ws;
 	double theta[MK_MAXLEVELS], zero[MK_MAXLEVELS] = { 0 };
-	double work[MK_MAXLEVELS], scale = mk_vscale(&d);
-	int fixed[MK_MAXLEVELS] = { 0 }, it = 0, rc = -1;
+	double work[MK_MAXLEVELS], scale = mk_vscale(&d), vmax = 0;
+	int fixed[MK_MAXLEVELS] = { 0 }, it = 0, rc = -1, frc;
 	size_t nfree = 0;
 
 	memset(mo, 0, sizeof(*mo));
 	memset(&st, 0, sizeof(st));
+	memset(&m, 0, sizeof(m));
+	if (q == NULL || rr == NULL)
+		goto oom;
+	if (mk_orthonormal(r->x, r->k, r->p, q, rr) != 0) {
+		mk_err_set(err, "", 0, "", "the design is singular");
+		goto out;
+	}
+	for (size_t i = 0; i < r->k; i++)
+		vmax = fmax(vmax, r->v[i]);
+	for (size_t l = 0; l + 1 < L; l++)	/* nested: equal counts, */
+		if (ng[l + 1] == ng[l] && ng[l] > 1) {	/* equal groups */
+			mk_err_set(err, "", 0, "", "--random: %s and %s group "
+			    "the rows the same way, so their variance "
+			    "components cannot be told apart (the model is "
+			    "not identifiable): leave one of them out",
+			    names[l], names[l + 1]);
+			goto out;
+		}
 	if (mk_ml_setup(&m, &d, gid, ng, L, rho, o->method == MK_REML) != 0 ||
 	    mk_mlstate_init(&st, r->p, L) != 0 || mk_wls_init(&ws, r->p) != 0)
 		goto oom;
@@ -358,24 +364,49 @@ mk_mlm_fit(mk_metareg *r, const size_t *gid, const size_t *ng, size_t L,
 	}
 	/* QE and the saturated likelihood: the model with V alone */
 	if (mk_ml_eval(&m, zero, 0, &st) != 0) {
-		mk_err_set(err, "", 0, "", "the sampling covariance matrix is "
-		    "not positive definite (--rho too close to 1?)");
+		if (isfinite(rho) && rho < 0)	/* V's least eigenvalue */
+			mk_err_set(err, "", 0, "", "--rho %g: the sampling "
+			    "covariance matrix is not positive definite: a "
+			    "negative correlation among the n rows of a group "
+			    "must lie above -1/(n - 1), here -1/%zu = %.4g "
+			    "(the largest group has %zu rows)", rho,
+			    m.maxn - 1, -1.0 / (double)(m.maxn - 1), m.maxn);
+		else
+			mk_err_set(err, "", 0, "", "the sampling covariance "
+			    "matrix is not positive definite (--rho %g is too "
+			    "close to 1 for these variances)", rho);
 		goto out;
 	}
 	double logdet_v = st.logdet_m;
 	mo->qe = st.rss;
 	mo->qe_df = (double)r->k - (double)r->p;
 	mo->qe_p = mo->qe_df > 0 ? gsl_cdf_chisq_Q(mo->qe, mo->qe_df) : NAN;
-	start_values(&m, &st, theta);
+	start_values(&m, &st, scale, theta);
 	for (size_t l = 0; l < L; l++)
 		if (fixed[l])
 			theta[l] = 0;
-	if (mk_ml_fit(&m, theta, fixed, scale, 1e-12, o->maxiter, &st,
-	    &it) != 0) {
-		mk_err_set(err, "", 0, "", "the %s fit of the variance "
-		    "components did not converge in %d iterations (raise "
-		    "--maxiter)", o->method == MK_REML ? "REML" : "ML",
-		    o->maxiter);
+	if ((frc = mk_ml_fit(&m, theta, fixed, scale, 1e-12, o->maxiter, &st,
+	    &it)) != 0) {
+		const char *how = o->method == MK_REML ? "REML" : "ML";
+		if (frc == MK_ML_NONIDENT)
+			mk_err_set(err, "", 0, "", "the %s fit of the variance "
+			    "components: their information matrix is singular, "
+			    "so the data cannot tell them apart (the model is "
+			    "not identifiable; leave a level out of --random)",
+			    how);
+		else if (frc == MK_ML_SINGULAR)
+			mk_err_set(err, "", 0, "", "the %s fit of the variance "
+			    "components: the marginal covariance matrix is "
+			    "singular", how);
+		else if (it >= o->maxiter)
+			mk_err_set(err, "", 0, "", "the %s fit of the variance "
+			    "components did not converge in %d iterations "
+			    "(raise --maxiter)", how, o->maxiter);
+		else
+			mk_err_set(err, "", 0, "", "the %s fit of the variance "
+			    "components stopped after %d iterations: no "
+			    "direction raises the likelihood, yet the last step "
+			    "was not small", how, it);
 		goto out;
 	}
 	mo->iters = it;
@@ -386,6 +417,8 @@ mk_mlm_fit(mk_metareg *r, const size_t *gid, const size_t *ng, size_t L,
 	}
 	memcpy(mo->b, st.b, r->p * sizeof(double));
 	memcpy(mo->vb, st.ainv, r->p * r->p * sizeof(double));
+	if (mk_orth_back(rr, r->p, mo->b, mo->vb) != 0)	/* to X's */
+		goto oom;
 	mo->df = o->ci == MK_CI_HKSJ ? (double)r->k - (double)r->p : NAN;
 	mo->s2w = 1;
 	model_tests(mo, 1);
@@ -394,15 +427,21 @@ mk_mlm_fit(mk_metareg *r, const size_t *gid, const size_t *ng, size_t L,
 		mo->comp[l].sigma2 = theta[l];
 		mo->tau2 += theta[l];
 	}
-	mo->i2 = mo->h2 = mo->vt = NAN;
+	mo->nvc = nfree;
+	mo->h2 = NAN;
 	mo->tau2_lo = mo->tau2_hi = NAN;
 	fit_stats(mo, &m, st.ll, logdet_v, nfree);
+	for (size_t l = 0; l < L; l++)
+		mo->comp[l].i2 = mo->comp[l].lrt = mo->comp[l].lrt_p = NAN;
+	if (mk_ml_summaries(&m, theta, fixed, names, st.ll, scale, o->maxiter,
+	    mo, err) != 0)	/* I2 per level, LRT per component */
+		goto out;
 	if (!o->no_tau2_ci) {	/* profile-likelihood intervals */
 		double var[MK_MAXLEVELS];
 		wald_var(&st, fixed, L, var);
 		struct prof pr = { &m, &st, theta, work, fixed, 0, st.ll,
-		    mk_chisq_quantile(1 - o->level / 100, 1, 1), scale, 0, var,
-		    o->maxiter, 0 };
+		    mk_chisq_quantile(1 - o->level / 100, 1, 1), scale, vmax,
+		    0, var, o->maxiter, 0 };
 		for (size_t l = 0; l < L; l++) {
 			mo->comp[l].lo = mo->comp[l].hi = NAN;
 			if (fixed[l])
@@ -418,6 +457,8 @@ oom:
 out:
 	mk_mlstate_free(&st);
 	mk_ml_free(&m);
+	free(q);
+	free(rr);
 	return rc;
 }
 
@@ -477,12 +518,19 @@ mk_mlm_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 	for (size_t l = 0; l < L; l++)	/* the columns, names A, A/B, ... */
 		if ((col[l] = mk_table_col(t, spec->random[l], o->maps,
 		    o->nmaps)) < 0) {
-			mk_err_set(err, t->file, 1, spec->random[l], "no such "
+			mk_err_set(err, t->file, t->header_line, spec->random[l], "no such "
 			    "column for --random");
 			return NULL;
 		}
-	if ((sub = complete_in(t, s, col, L, w)) == NULL ||
-	    (r = calloc(1, sizeof(*r))) == NULL)
+	size_t ncol = L;
+	if (spec->reg->robust != NULL && (col[ncol++] = mk_table_col(t,
+	    spec->reg->robust, o->maps, o->nmaps)) < 0) {
+		mk_err_set(err, t->file, t->header_line, spec->reg->robust, "no such column "
+		    "for --robust");
+		return NULL;
+	}
+	if ((sub = mk_complete_in(t, s, col, ncol, "multilevel model",
+	    w)) == NULL || (r = calloc(1, sizeof(*r))) == NULL)
 		goto oom;
 	if (mk_mods_design(t, sub, o, spec->reg, r, w, err) != 0)
 		goto fail;
@@ -544,6 +592,8 @@ mk_mlm_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 		    spec->reg->robust_cr1, gid, L, ng[0], ml_cov, &c, err) != 0)
 			goto fail;
 	}
+	if (mk_metareg_predict(r, o, spec->reg, err) != 0)
+		goto fail;
 	free(gid);
 	mk_studies_free(sub);
 	return r;

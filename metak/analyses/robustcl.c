@@ -1,11 +1,39 @@
 /* robustcl.c: the clusters of --robust COL for the rows of a fitted
  * model, checked to hold whole groups of the model's outermost random
  * effect (the robust covariance treats clusters as independent, so a
- * group split across clusters would be wrong), then robust.c. */
+ * group split across clusters would be wrong), then robust.c; and the
+ * studies with a value in every grouping column (mk_complete_in), which
+ * the models are fitted to. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "analyses/internal.h"
+
+mk_studies *
+mk_complete_in(const mk_table *t, const mk_studies *s, const int *col,
+    size_t ncol, const char *what, mk_warn *w)
+{
+	unsigned char *keep = malloc(s->k ? s->k : 1);
+	mk_studies *out;
+
+	if (keep == NULL)
+		return NULL;
+	for (size_t i = 0; i < s->k; i++) {
+		keep[i] = 1;
+		for (size_t c = 0; c < ncol && keep[i]; c++) {
+			const char *v = mk_table_cell(t, s->row[i], col[c]);
+			if (!mk_missing(v))
+				continue;
+			keep[i] = 0;
+			mk_warn_add(w, "%s:%ld: %s is %s: row left out of the %s",
+			    t->file, t->line[s->row[i]], t->names[col[c]],
+			    v[0] ? "missing" : "empty", what);
+		}
+	}
+	out = mk_studies_subset(s, keep);
+	free(keep);
+	return out;
+}
 
 int
 mk_robust_run(const mk_table *t, const mk_studies *s, mk_metareg *r,
@@ -18,7 +46,7 @@ mk_robust_run(const mk_table *t, const mk_studies *s, mk_metareg *r,
 	int rc = -1;
 
 	if (col < 0) {
-		mk_err_set(err, t->file, 1, column, "no such column for --robust");
+		mk_err_set(err, t->file, t->header_line, column, "no such column for --robust");
 		goto out;
 	}
 	if (cl == NULL)
@@ -26,7 +54,7 @@ mk_robust_run(const mk_table *t, const mk_studies *s, mk_metareg *r,
 	for (size_t i = 0; i < r->k; i++) {	/* cluster of each row */
 		size_t row = s->row[r->study[i]];
 		const char *v = mk_table_cell(t, row, col);
-		if (v[0] == '\0') {
+		if (mk_missing(v)) {	/* (mk_complete_in left these out) */
 			mk_err_set(err, t->file, t->line[row], t->names[col],
 			    "no cluster for this study (--robust needs a value "
 			    "in every row used)");

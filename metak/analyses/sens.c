@@ -119,6 +119,7 @@ struct lane {
 	unsigned char *sel;
 	mk_sums run;
 	size_t at;		/* cumulative: studies added so far */
+	double prev;		/* cumulative: the last step's tau2, or NaN */
 	mk_err err;
 };
 
@@ -153,8 +154,23 @@ run_step(struct sens *z, struct lane *l, size_t j)
 		l->at++;
 	}
 	if (z->sums) {
+		/* the last step's tau2 is near this one's: the estimators
+		 * that iterate start there, and the movable base goes there
+		 * when it is far from every base (a pass now and then, not one
+		 * per step: PM's search from 0 once took one per step); the
+		 * others evaluate at 0 or at SJ's start, the fixed bases */
+		mk_opts o = *z->o;
+		int iterates = o.method == MK_PM || o.method == MK_ML ||
+		    o.method == MK_REML || o.method == MK_EB;
 		l->run.n = j + 1;
-		return refit_sums(&l->run, z->o, &z->st[j], i, &l->err);
+		if (iterates && isfinite(l->prev) && j + 1 >= 64) {
+			if (!mk_sums_near(&l->run, l->prev))
+				mk_sums_rebase(&l->run, l->prev);
+			o.tau2_init = l->prev;
+		}
+		int rc = refit_sums(&l->run, &o, &z->st[j], i, &l->err);
+		l->prev = z->st[j].tau2;
+		return rc;
 	}
 	return refit(z->s, l->sel, z->o, &z->st[j], i, &l->err);
 }
@@ -167,6 +183,7 @@ work(struct sens *z, const mk_sens_ctl *report)
 	struct lane l;
 
 	memset(&l, 0, sizeof(l));
+	l.prev = NAN;
 	l.sel = calloc(z->k ? z->k : 1, 1);
 	if (l.sel != NULL && !z->cumulative)
 		memset(l.sel, 1, z->k);
@@ -360,25 +377,27 @@ mk_cumulative(const mk_studies *s, const size_t *order, const mk_opts *o,
 	return run_all(s, order, 1, o, ctl, out, err);
 }
 
+/* A study's --order key: a number (s NULL) or text, or missing. */
 struct key {
 	const char *s;
 	double x;
+	int missing;		/* empty or a missing word (NA, ...) */
 	size_t i;
 };
-
-static int numeric_keys;	/* set by mk_order_by before sorting */
 
 static int
 by_key(const void *a, const void *b)
 {
 	const struct key *p = a, *q = b;
 
-	if (numeric_keys && p->x != q->x)
-		return p->x < q->x ? -1 : 1;
-	if (!numeric_keys) {
+	if (p->missing != q->missing)
+		return p->missing - q->missing;	/* missing: last */
+	if (!p->missing && p->s != NULL) {
 		int c = strcmp(p->s, q->s);
 		if (c != 0)
 			return c;
+	} else if (!p->missing && p->x != q->x) {
+		return p->x < q->x ? -1 : 1;
 	}
 	return (p->i > q->i) - (p->i < q->i);	/* stable */
 }
@@ -387,12 +406,13 @@ int
 mk_order_by(const mk_table *t, const mk_studies *s, const char *column,
     const mk_opts *o, size_t **order, mk_err *err)
 {
-	int col = mk_table_col(t, column, o->maps, o->nmaps);
+	int col = mk_table_col(t, column, o->maps, o->nmaps), text = 0;
 	struct key *k;
 	size_t *ord;
+	const char *why;
 
 	if (col < 0) {
-		mk_err_set(err, t->file, 1, column, "no such column for "
+		mk_err_set(err, t->file, t->header_line, column, "no such column for "
 		    "--order");
 		return -1;
 	}
@@ -404,15 +424,16 @@ mk_order_by(const mk_table *t, const mk_studies *s, const char *column,
 		mk_err_set(err, t->file, 0, "", "out of memory");
 		return -1;
 	}
-	numeric_keys = 1;
-	for (size_t i = 0; i < s->k; i++) {
-		char *end;
-		k[i].s = mk_table_cell(t, s->row[i], col);
+	for (size_t i = 0; i < s->k; i++) {	/* numbers, unless one is not */
+		const char *c = mk_table_cell(t, s->row[i], col);
+		int st = mk_parse_num(c, &k[i].x, &why);
 		k[i].i = i;
-		k[i].x = strtod(k[i].s, &end);
-		if (k[i].s[0] == '\0' || *end != '\0' || !isfinite(k[i].x))
-			numeric_keys = 0;	/* order as text */
+		k[i].s = c;
+		k[i].missing = st == MK_NUM_EMPTY;
+		text |= st == MK_NUM_BAD;
 	}
+	for (size_t i = 0; i < s->k && !text; i++)
+		k[i].s = NULL;	/* numeric keys */
 	qsort(k, s->k, sizeof(*k), by_key);
 	for (size_t i = 0; i < s->k; i++)
 		ord[i] = k[i].i;

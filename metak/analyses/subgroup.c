@@ -28,7 +28,8 @@ mk_subgroups_free(mk_subgroups *sg)
 	free(sg);
 }
 
-/* The level of each study (SIZE_MAX when its value is empty), levels
+/* The level of each study (SIZE_MAX when its value is missing: empty or
+ * a missing word such as NA), levels
  * numbered in order of first appearance by the map. */
 static int
 assign(const mk_table *t, const mk_studies *s, int col, mk_subgroups *sg,
@@ -38,11 +39,12 @@ assign(const mk_table *t, const mk_studies *s, int col, mk_subgroups *sg,
 
 	for (size_t i = 0; i < s->k; i++) {
 		const char *v = mk_table_cell(t, s->row[i], col);
-		if (v[0] == '\0') {
+		if (mk_missing(v)) {	/* empty, NA, ...: no level */
 			lev[i] = (size_t)-1;
-			mk_warn_add(w, "%s:%ld: %s is empty: the study is in "
+			mk_warn_add(w, "%s:%ld: %s is %s: the study is in "
 			    "the overall analysis but in no subgroup", t->file,
-			    t->line[s->row[i]], sg->by);
+			    t->line[s->row[i]], sg->by, v[0] ? "missing" :
+			    "empty");
 			continue;
 		}
 		size_t j = mk_strmap_id(map, v, strlen(v), 1);
@@ -77,7 +79,7 @@ warn_empty_levels(const mk_table *t, int col, const mk_subgroups *sg,
 {
 	for (size_t r = 0; r < t->nrow; r++) {
 		const char *v = mk_table_cell(t, r, col);
-		if (v[0] == '\0')
+		if (mk_missing(v))
 			continue;
 		size_t known = map->n;
 		size_t j = mk_strmap_id(map, v, strlen(v), 1);
@@ -162,7 +164,7 @@ group_i2(mk_fit *f, const mk_studies *gs)
  * Knapp-Hartung) tests the dummies. Every study has a level here. */
 static int
 common_fit(mk_subgroups *sg, const mk_studies *all, const size_t *lev,
-    const mk_opts *o, mk_err *err)
+    const mk_opts *o, mk_warn *w, mk_err *err)
 {
 	size_t k = 0, G = sg->n ? sg->n : 1;
 	int big = mk_design_too_large(all->k, G);
@@ -204,6 +206,7 @@ common_fit(mk_subgroups *sg, const mk_studies *all, const size_t *lev,
 	mk_design d = { k, G, y, v, x, NULL };
 	if (mk_model_fit(&d, o, 1, &m, err) != 0)
 		goto out;
+	mk_tau2_ci_note(&d, &m, w);
 	sg->tau2 = m.tau2;
 	sg->tau2_lo = m.tau2_lo;
 	sg->tau2_hi = m.tau2_hi;
@@ -264,7 +267,7 @@ mk_subgroups_run(const mk_table *t, const mk_studies *s, const char *by,
 	size_t *lev;
 
 	if (col < 0) {
-		mk_err_set(err, t->file, 1, by, "no such column for --by");
+		mk_err_set(err, t->file, t->header_line, by, "no such column for --by");
 		return NULL;
 	}
 	sg = calloc(1, sizeof(*sg));
@@ -305,7 +308,7 @@ mk_subgroups_run(const mk_table *t, const mk_studies *s, const char *by,
 	sg->diff_i2 = NAN;
 	sg->common = o->common_tau2;
 	if (sg->common) {
-		if (common_fit(sg, s, lev, o, err) != 0)
+		if (common_fit(sg, s, lev, o, w, err) != 0)
 			goto fail;
 	} else {
 		difference_test(sg);

@@ -7,20 +7,27 @@
 
 #include "base/internal.h"
 
+/* Safe when an argument is the error's own text (rewording an error with
+ * its own message, "%s", e->msg): everything is formatted into a copy
+ * first (writing into a buffer being read once left the message empty). */
 void
 mk_err_set(mk_err *e, const char *file, long line, const char *column,
     const char *fmt, ...)
 {
 	va_list ap;
+	mk_err n;
 
 	if (e == NULL)
 		return;
-	snprintf(e->file, sizeof(e->file), "%s", file ? file : "");
-	e->line = line;
-	snprintf(e->column, sizeof(e->column), "%s", column ? column : "");
+	snprintf(n.file, sizeof(n.file), "%s", file ? file : "");
+	snprintf(n.column, sizeof(n.column), "%s", column ? column : "");
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	vsnprintf(n.msg, sizeof(n.msg), fmt, ap);
 	va_end(ap);
+	memcpy(e->file, n.file, sizeof(e->file));
+	memcpy(e->column, n.column, sizeof(e->column));
+	memcpy(e->msg, n.msg, sizeof(e->msg));
+	e->line = line;
 }
 
 void

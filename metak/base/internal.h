@@ -46,6 +46,14 @@ void mk_strmap_free(mk_strmap *m);
  * a missing value, MK_NUM_BAD with *why saying what is wrong. */
 enum { MK_NUM_OK, MK_NUM_EMPTY, MK_NUM_BAD };
 int mk_parse_num(const char *s, double *out, const char **why);
+/* Is the cell a missing value: empty (or blank), NA, N/A, null or #N/A in
+ * any case? The one test of missing cells, for numbers and for the text
+ * columns that group or order studies (--by, --random, --robust, --each,
+ * --where, --sort, --order, retracted). */
+int mk_missing(const char *s);
+/* Does a cell hold --where's value: exactly, or both missing (an empty
+ * value or a missing word selects the missing cells)? */
+int mk_where_match(const char *cell, const char *value);
 /* Is x 0 or of a magnitude from 1e-60 to 1e60, the data values metak
  * computes with (squares, products and sums of them stay finite)? */
 int mk_in_range(double x);

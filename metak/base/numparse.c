@@ -68,6 +68,27 @@ missing_word(const char *s, size_t n)
 }
 
 int
+mk_missing(const char *s)
+{
+	size_t n;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	n = strlen(s);
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	return missing_word(s, n);
+}
+
+int
+mk_where_match(const char *cell, const char *value)
+{
+	if (mk_missing(value))
+		return mk_missing(cell);
+	return strcmp(cell, value) == 0;
+}
+
+int
 mk_parse_num(const char *s, double *out, const char **why)
 {
 	char buf[128], *end;

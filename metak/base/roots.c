@@ -11,7 +11,10 @@
 #include "base/internal.h"
 
 /* Root of a function decreasing through zero on [0, inf): f(0) > 0 is
- * assumed. Brackets by doubling, then Brent. 0 or -1 (no convergence). */
+ * assumed. Brackets by doubling from start (the data's scale), then
+ * Brent to a bracket within tol of the root, or within tol 1e-6 start of
+ * it (a root at 0; the absolute part is relative to start, never to 1).
+ * 0 or -1 (no convergence). */
 int
 mk_root_decreasing(double (*f)(double, void *), void *p, double start,
     int maxiter, double tol, double *root, int *iters)
@@ -40,7 +43,8 @@ mk_root_decreasing(double (*f)(double, void *), void *p, double start,
 			break;
 		lo = gsl_root_fsolver_x_lower(s);
 		hi = gsl_root_fsolver_x_upper(s);
-		status = gsl_root_test_interval(lo, hi, tol * 1e-6, tol);
+		status = gsl_root_test_interval(lo, hi, tol * 1e-6 *
+		    (start > 0 ? start : 1), tol);
 		if (status == GSL_SUCCESS) {
 			*root = gsl_root_fsolver_root(s);
 			gsl_root_fsolver_free(s);

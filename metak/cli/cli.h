@@ -105,6 +105,8 @@ void choice_list(char *out, size_t n, const struct opt *o, unsigned cmd,
 void library_names(char *out, size_t n, int measures);
 int opt_flag(struct cli *, const struct opt *, char *);
 int opt_string(struct cli *, const struct opt *, char *);
+int opt_file(struct cli *, const struct opt *, char *);
+int opt_name(struct cli *, const struct opt *, char *);
 int opt_number(struct cli *, const struct opt *, char *);
 int opt_open(struct cli *, const struct opt *, char *);
 int opt_whole(struct cli *, const struct opt *, char *);
@@ -146,6 +148,15 @@ int cli_given(const struct cli *c, const char *name);
 /* Writes the --help text of a command, derived from the table. */
 void cli_help(FILE *fp, const struct command *cmd);
 
+/* optcheck.c: an option that would do nothing where the command line
+ * goes is a usage error (message printed, -1); data_options_act checks
+ * those that depend on the data once the studies are read (-1 with err,
+ * err->usage set; --cc with a measure never corrected is a warning, as
+ * the reference cases pass it). */
+int options_act(const struct cli *c);
+int data_options_act(const struct cli *c, const mk_table *t,
+    const mk_studies *s, mk_warn *w, mk_err *err);
+
 /* messages.c: the only words on stderr. */
 extern const char *const prog;
 void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -171,6 +182,11 @@ int write_all(const char *path, const mk_buf *b, const char *plotpath,
  * output) name the same file; opt[i] names the option of path[i]. */
 int outputs_distinct(const char *const *path, const char *const *opt,
     size_t n);
+/* A usage error (-1) when one of the n output paths is the input file
+ * itself (the same device and inode: a link, another spelling, standard
+ * output redirected to it), which a run would destroy. */
+int outputs_not_input(const char *input, const char *const *path,
+    const char *const *opt, size_t n);
 /* A streamed output file (--each): opened on a temporary beside path (or
  * written through, as above), committed by outfile_close(.., 1) or
  * removed by outfile_close(.., 0). */
@@ -178,6 +194,9 @@ struct outfile {
 	const char *path;
 	char *tmp;		/* NULL: written through */
 	int fd, direct;
+	int fresh;		/* written through, not yet emptied: the first
+				 * write truncates it (so that a run that fails
+				 * before writing leaves it as it was) */
 	unsigned mode;		/* permission bits for the new file */
 };
 int outfile_open(struct outfile *of, const char *path);

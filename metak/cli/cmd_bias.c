@@ -13,6 +13,8 @@ cmd_bias(struct cli *c)
 	int rc = EXIT_DATA;
 
 	memset(&bi, 0, sizeof(bi));
+	if (options_act(c) != 0)
+		return EXIT_USAGE;
 	if (load_and_fit(c, &r) != 0)
 		goto done;
 	if (plot_check(c, r.t, r.s->measure) != 0) {

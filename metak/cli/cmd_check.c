@@ -97,7 +97,7 @@ cmd_check(struct cli *c)
 	size_t n = 0;
 	int rc = EXIT_DATA, reproduced = 0;
 
-	if (read_claim(c, &cl) != 0)
+	if (read_claim(c, &cl) != 0 || options_act(c) != 0)
 		return EXIT_USAGE;
 	if (c->file == NULL && mk_measure_get(cl.measure)->tr == MK_TR_IPFT &&
 	    cl.scale == MK_SCALE_NATURAL) {

@@ -116,7 +116,9 @@ check_combinations(struct cli *c)
 		    "method");
 		return -1;
 	}
-	return publish_check(c);
+	if (publish_check(c) != 0)
+		return -1;
+	return options_act(c);
 }
 
 /* The refits' progress on a terminal, once they have taken a second. */

@@ -180,7 +180,9 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct cli *c,
 	    c->bubble, c->graph, c->baujat };
 	const char *names[] = { c->output ? "--output" : "standard output",
 	    "--svg", "--funnel", "--bubble", "--graph", "--baujat" };
-	if (outputs_distinct(paths, names, 6) != 0 || plot_files_check(c) != 0)
+	if (outputs_distinct(paths, names, 6) != 0 ||
+	    outputs_not_input(c->file, paths, names, 6) != 0 ||
+	    plot_files_check(c) != 0)
 		return EXIT_USAGE;
 	c->o.maps = c->maps.v;
 	c->o.nmaps = c->maps.n;

@@ -35,6 +35,25 @@ opt_string(struct cli *c, const struct opt *o, char *arg)
 	return 0;
 }
 
+/* A file to write, or a column to read: an empty name is a usage error
+ * (an empty --svg '' once wrote nothing and said nothing). */
+int
+opt_file(struct cli *c, const struct opt *o, char *arg)
+{
+	if (arg[0] == '\0') {
+		usage_error("--%s: an empty %s", o->name, o->set == opt_file ?
+		    "file name" : "column name");
+		return -1;
+	}
+	return opt_string(c, o, arg);
+}
+
+int
+opt_name(struct cli *c, const struct opt *o, char *arg)
+{
+	return opt_file(c, o, arg);
+}
+
 /* A number within the option's range [lo, hi] (open: (lo, hi)), a whole
  * one when whole is set, or a usage error saying which. */
 static int

@@ -156,7 +156,7 @@ const struct opt opt_table[] = {
 	  "absolute tolerance T (metafor's is 2^-13); default 0: the root "
 	  "itself" },
 	/* ---- subgroups ---- */
-	{ "by", "COLUMN", CMD_POOL, S_SUBGROUP, opt_string, F(by), NULL, 0, 0,
+	{ "by", "COLUMN", CMD_POOL, S_SUBGROUP, opt_name, F(by), NULL, 0, 0,
 	  "one fit per value of COLUMN plus a test for subgroup differences" },
 	{ "common-tau2", NULL, CMD_POOL, S_SUBGROUP, opt_flag,
 	  F(o.common_tau2), NULL, 0, 0, "with --by: one tau2 for all "
@@ -175,7 +175,7 @@ const struct opt opt_table[] = {
 	  "ones" },
 	{ "seed", "S", CMD_POOL, S_REG, opt_whole, F(seed), NULL, 0,
 	  9007199254740992.0, "seed of the random permutations (default 1)" },
-	{ "bubble", "FILE", CMD_POOL, S_REG, opt_string, F(bubble), NULL, 0,
+	{ "bubble", "FILE", CMD_POOL, S_REG, opt_file, F(bubble), NULL, 0,
 	  0, "with --mods: write the bubble plot of the first numeric moderator "
 	  "to FILE (SVG, PNG or PDF by its extension)" },
 	/* ---- multilevel models, robust inference ---- */
@@ -184,7 +184,7 @@ const struct opt opt_table[] = {
 	  "outermost first (metafor's rma.mv random = ~ 1 | A/B); REML or ML" },
 	{ "rho", "R", CMD_POOL, S_ML, opt_open, F(rho), NULL, -1, 1, "with --random: sampling errors correlated R within the "
 	  "outermost level" },
-	{ "robust", "COLUMN", CMD_POOL, S_ML, opt_string, F(robust), NULL, 0,
+	{ "robust", "COLUMN", CMD_POOL, S_ML, opt_name, F(robust), NULL, 0,
 	  0, "cluster-robust standard errors, tests and intervals by COLUMN" },
 	{ "robust-type", NULL, CMD_POOL, S_ML, opt_choice, F(robust_cr1),
 	  robust_choices, 0, 0, "CR2 with Satterthwaite df (clubSandwich, "
@@ -195,14 +195,14 @@ const struct opt opt_table[] = {
 	{ "cumulative", NULL, CMD_POOL, S_SENS, opt_flag, F(cumulative), NULL,
 	  0, 0, "refit adding studies one at a time, in file order or by "
 	  "--order" },
-	{ "order", "COLUMN", CMD_POOL, S_SENS, opt_string, F(order), NULL, 0,
+	{ "order", "COLUMN", CMD_POOL, S_SENS, opt_name, F(order), NULL, 0,
 	  0, "with --cumulative: add studies by COLUMN (numeric or text; "
 	  "ties in file order)" },
 	{ "influence", NULL, CMD_POOL, S_SENS, opt_flag, F(influence), NULL,
 	  0, 0, "influence diagnostics of each study (metafor's influence(): "
 	  "studentized residual, DFFITS, Cook's distance, covariance ratio, "
 	  "tau2 and Q without it, hat, weight), influential ones marked" },
-	{ "baujat", "FILE", CMD_POOL, S_SENS, opt_string, F(baujat), NULL, 0,
+	{ "baujat", "FILE", CMD_POOL, S_SENS, opt_file, F(baujat), NULL, 0,
 	  0, "write the Baujat plot (each study's contribution to Q against "
 	  "its influence on the pooled estimate) to FILE (SVG, PNG or PDF by "
 	  "its extension)" },
@@ -218,7 +218,7 @@ const struct opt opt_table[] = {
 	  event_choices, 0, 0, "with --sof: the event counted is harmful "
 	  "(default; fewer events = NNTB) or wanted" },
 	/* ---- many analyses ---- */
-	{ "each", "COLUMN", CMD_POOL, S_EACH, opt_string, F(each), NULL, 0, 0,
+	{ "each", "COLUMN", CMD_POOL, S_EACH, opt_name, F(each), NULL, 0, 0,
 	  "one independent analysis per run of equal values of COLUMN, "
 	  "streamed; CSV (default) or JSON Lines" },
 	{ "shard", "I/N", CMD_POOL, S_EACH, opt_shard, 0, NULL, 0, 0,
@@ -234,7 +234,7 @@ const struct opt opt_table[] = {
 	{ "trimfill", NULL, CMD_BIAS, S_BIAS, opt_choice, F(r0),
 	  trimfill_choices, 0, 0, "trim-and-fill estimator of the number "
 	  "missing (default L0)" },
-	{ "funnel", "FILE", CMD_BIAS, S_BIAS, opt_string, F(funnel), NULL, 0,
+	{ "funnel", "FILE", CMD_BIAS, S_BIAS, opt_file, F(funnel), NULL, 0,
 	  0, "write a funnel plot to FILE (SVG, PNG or PDF by its extension)" },
 	{ "contours", NULL, CMD_BIAS, S_BIAS, opt_flag, F(contours), NULL, 0,
 	  0, "shade the funnel's zones p > 0.10, 0.05-0.10, 0.01-0.05 and "
@@ -257,14 +257,14 @@ const struct opt opt_table[] = {
 	/* ---- output ---- */
 	{ "format", NULL, ALL | CMD_NETWORK, S_OUTPUT, opt_choice, F(format),
 	  format_choices, 0, 0, "the report's format (default text)" },
-	{ "output", "FILE", CMD_POOL | CMD_BIAS | CMD_NETWORK, S_OUTPUT, opt_string,
+	{ "output", "FILE", CMD_POOL | CMD_BIAS | CMD_NETWORK, S_OUTPUT, opt_file,
 	  F(output), NULL, 0, 0, "write the report to FILE instead of "
 	  "standard output" },
 	{ "no-studies", NULL, CMD_POOL | CMD_BIAS, S_OUTPUT, opt_flag,
 	  F(no_studies), NULL, 0, 0, "leave the per-study rows out of the "
 	  "report" },
 	/* ---- plots ---- */
-	{ "svg", "FILE", CMD_POOL | CMD_NETWORK, S_PLOT, opt_string, F(svg), NULL, 0, 0,
+	{ "svg", "FILE", CMD_POOL | CMD_NETWORK, S_PLOT, opt_file, F(svg), NULL, 0, 0,
 	  "write a forest plot to FILE (SVG, PNG or PDF by its extension; "
 	  "metak network: each treatment against the reference)" },
 	{ "title", "TEXT", CMD_POOL | CMD_BIAS | CMD_NETWORK, S_PLOT, opt_string,
@@ -314,7 +314,7 @@ const struct opt opt_table[] = {
 	{ "small-values", NULL, CMD_NETWORK, S_NET, opt_choice, F(small_bad),
 	  small_choices, 0, 0, "P-scores: small effects are good (default) "
 	  "or bad" },
-	{ "graph", "FILE", CMD_NETWORK, S_NET, opt_string, F(graph), NULL, 0,
+	{ "graph", "FILE", CMD_NETWORK, S_NET, opt_file, F(graph), NULL, 0,
 	  0, "write the network graph to FILE (SVG, PNG or PDF by its "
 	  "extension): node area by "
 	  "participants, edge width by studies" },

@@ -3,9 +3,10 @@
  * the old file's permission bits, and renamed over it. Anything else (a
  * device such as /dev/null, a FIFO, a symbolic link) is written through,
  * never replaced. The outputs of one run are committed together: every
- * temporary is written first, then the targets written through and
- * standard output, and only then are the temporaries renamed, so a failure
- * leaves every target as it was. */
+ * temporary is written first and every target written through is opened
+ * (emptied only at its first write), then those targets and standard
+ * output are written, and only then are the temporaries renamed, so a
+ * failure before that leaves every target as it was. */
 #define _XOPEN_SOURCE 700	/* realpath */
 #include <errno.h>
 #include <fcntl.h>
@@ -75,8 +76,8 @@ outfile_open(struct outfile *of, const char *path)
 		return -1;
 	} else if (!S_ISREG(st.st_mode)) {
 		of->direct = 1;	/* a device, FIFO or link: write through */
-		of->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-		    0666);
+		of->fresh = 1;	/* emptied at the first write, not here */
+		of->fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
 		if (of->fd < 0) {
 			cannot(path);
 			return -1;
@@ -103,6 +104,16 @@ outfile_open(struct outfile *of, const char *path)
 int
 outfile_write(struct outfile *of, const char *data, size_t len)
 {
+	struct stat st;
+
+	if (of->fresh) {	/* a regular file behind a link: empty it */
+		of->fresh = 0;
+		if (fstat(of->fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    ftruncate(of->fd, 0) != 0) {
+			cannot(of->path);
+			return -1;
+		}
+	}
 	if (write_fd(of->fd, data, len) != 0) {
 		cannot(of->path);
 		return -1;
@@ -274,5 +285,32 @@ outputs_distinct(const char *const *path, const char *const *opt, size_t n)
 				return -1;
 			}
 		}
+	return 0;
+}
+
+int
+outputs_not_input(const char *input, const char *const *path,
+    const char *const *opt, size_t n)
+{
+	struct stat si, so;
+
+	if (input == NULL || (strcmp(input, "-") == 0 ? fstat(STDIN_FILENO,
+	    &si) : stat(input, &si)) != 0 || S_ISCHR(si.st_mode))
+		return 0;	/* no file, or a device such as /dev/null */
+	for (size_t i = 0; i < n; i++) {
+		if (path[i] == NULL)
+			continue;
+		if ((is_stdout(path[i]) ? fstat(STDOUT_FILENO, &so) :
+		    stat(path[i], &so)) != 0)
+			continue;	/* a new file is no input */
+		if (so.st_dev == si.st_dev && so.st_ino == si.st_ino) {
+			int in_std = strcmp(input, "-") == 0;
+			usage_error("%s would write into the input file%s%s%s",
+			    opt[i], in_std ? " (standard input)" : " ",
+			    in_std ? "" : input, in_std || strcmp(path[i],
+			    input) == 0 ? "" : " (the same file by another name)");
+			return -1;
+		}
+	}
 	return 0;
 }

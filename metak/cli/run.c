@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "base/internal.h"
 
 int
 apply_where(mk_table *t, const struct cli *c, mk_err *err)
@@ -25,14 +26,14 @@ apply_where(mk_table *t, const struct cli *c, mk_err *err)
 		const mk_map *m = &c->where.v[w];
 		int col = mk_table_col(t, m->name, c->o.maps, c->o.nmaps);
 		if (col < 0) {
-			mk_err_set(err, t->file, 1, m->name,
+			mk_err_set(err, t->file, t->header_line, m->name,
 			    "no such column for --where");
 			free(keep);
 			return -1;
 		}
 		for (size_t r = 0; r < t->nrow; r++)
-			keep[r] &= strcmp(mk_table_cell(t, r, col),
-			    m->column) == 0;
+			keep[r] &= mk_where_match(mk_table_cell(t, r, col),
+			    m->column) != 0;
 	}
 	for (size_t r = 0; r < t->nrow; r++)
 		kept += keep[r];
@@ -102,11 +103,12 @@ load_studies(struct cli *c, struct run *r)
 		return -1;
 	if (c->by != NULL && mk_table_col(r->t, c->by, c->o.maps,
 	    c->o.nmaps) < 0) {
-		mk_err_set(&r->err, r->t->file, 1, c->by, "no such column for "
+		mk_err_set(&r->err, r->t->file, r->t->header_line, c->by, "no such column for "
 		    "--by");
 		return -1;
 	}
 	if ((r->s = mk_studies_from_table(r->t, &c->o, &r->w, &r->err)) == NULL ||
+	    data_options_act(c, r->t, r->s, &r->w, &r->err) != 0 ||
 	    mk_rows_init(&r->rows, r->t, &c->o, sort_column(c), &r->err) != 0 ||
 	    (c->svg != NULL && forest_columns(c, r) != 0))
 		return -1;

@@ -95,7 +95,7 @@ nearest(struct reader *R)
 				snprintf(hint, sizeof(hint), "; did you mean "
 				    "\"%s\"? (--map %s=\"%s\")", near,
 				    mk_col_name(best[c]), near);
-			mk_err_set(R->err, R->t->file, 1, mk_col_name(best[c]),
+			mk_err_set(R->err, R->t->file, R->t->header_line, mk_col_name(best[c]),
 			    "missing column (needed with %s)%s; the header has "
 			    "%s", mk_col_name(best[0]), hint, found);
 			return -1;
@@ -149,7 +149,7 @@ choose(struct reader *R)
 				snprintf(need, sizeof(need), "each arm's n with a "
 				    "mean and SD, SE or CI, or a median with quartiles"
 				    " or range");
-			mk_err_set(R->err, R->t->file, 1, "", "no columns for %s: "
+			mk_err_set(R->err, R->t->file, R->t->header_line, "", "no columns for %s: "
 			    "need %s; estimate,ci_low,ci_high; estimate,se; "
 			    "estimate,p; yi,vi or yi,sei",
 			    mk_measure_get(o->measure)->name, need);
@@ -159,7 +159,7 @@ choose(struct reader *R)
 			return -1;
 		char found[200];
 		header_list(R->t, found, sizeof(found));
-		mk_err_set(R->err, R->t->file, 1, "", "no known set of columns "
+		mk_err_set(R->err, R->t->file, R->t->header_line, "", "no known set of columns "
 		    "(the header has %s): "
 		    "need events_t,n_t,events_c,n_c (binary), mean_t,sd_t,"
 		    "n_t,mean_c,sd_c,n_c (continuous; or an SE, a CI or a median "
@@ -172,7 +172,7 @@ choose(struct reader *R)
 	if (!R->measure_given && R->data == NULL) {
 		for (size_t i = 0; i < R->ncand; i++)
 			if (R->cand[i]->kind == MK_KIND_REPORTED) {
-				mk_err_set(R->err, R->t->file, 1, "", "reported "
+				mk_err_set(R->err, R->t->file, R->t->header_line, "", "reported "
 				    "estimates are in the units of a measure: say "
 				    "which with --measure (OR, RR, MD, ...)");
 				R->err->usage = 1;
@@ -197,13 +197,13 @@ static int
 retracted(const struct reader *R, size_t r)
 {
 	static const char *const yes[] = { "yes", "true", "1", "y" };
-	static const char *const no[] = { "no", "false", "0", "n", "" };
+	static const char *const no[] = { "no", "false", "0", "n" };
 	char v[16];
 	const char *s = mk_table_cell(R->t, r, R->col[MK_C_RETRACTED]);
 	size_t n = 0;
 
-	if (R->col[MK_C_RETRACTED] < 0)
-		return 0;
+	if (R->col[MK_C_RETRACTED] < 0 || mk_missing(s))
+		return 0;	/* empty, NA, ...: not marked retracted */
 	while (isspace((unsigned char)*s))
 		s++;
 	while (s[n] && n + 1 < sizeof(v)) {
@@ -221,7 +221,7 @@ retracted(const struct reader *R, size_t r)
 			return 0;
 	mk_err_set(R->err, R->t->file, R->t->line[r],
 	    R->t->names[R->col[MK_C_RETRACTED]], "expected yes or no (true or "
-	    "false, 1 or 0; empty is no), got \"%.40s\"", s);
+	    "false, 1 or 0; empty or NA is no), got \"%.40s\"", s);
 	return -1;
 }
 

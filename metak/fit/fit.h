@@ -68,6 +68,8 @@ typedef struct mk_vcomp {
 	double sigma2, lo, hi;	/* estimate, profile-likelihood CI */
 	int fixed;		/* one level only: fixed at 0 */
 	int hi_capped;		/* the CI's upper end is the search limit */
+	double i2;		/* percent of the total variance (Cheung) */
+	double lrt, lrt_p;	/* against the model without it (chi2(1)) */
 } mk_vcomp;
 
 /* A fitted model, as metafor's rma.uni(yi, vi, mods = X), or rma.mv with
@@ -99,6 +101,9 @@ typedef struct mk_model {
 	size_t ncomp;
 	int robust;		/* 0, 1 (CR1) or 2 (CR2) */
 	size_t nclusters;	/* robust: clusters */
+	double *rob_gg, *rob_hs;	/* CR2: per cluster G G' and H (p x p
+					 * each), for the df of a contrast */
+	size_t nvc;		/* variance components estimated (tau2: 1) */
 } mk_model;
 
 /* Fits the model with o's method (FE or a tau2 estimator), interval and
@@ -111,7 +116,10 @@ void mk_model_free(mk_model *m);
  * fits (memory k p doubles, work k p^2 per evaluation): see model.c. */
 int mk_design_too_large(size_t k, size_t p);
 /* x0'b with its SE, CI and prediction interval (estimate +- crit
- * sqrt(SE^2 + tau2), crit as pi says) for one row x0 of p values. */
+ * sqrt(SE^2 + tau2), tau2 the sum of the variance components, crit as pi
+ * says) for one row x0 of p values (predict.c), as metafor's predict():
+ * under --robust the robust SE with t on n - p df (CR1) or the contrast's
+ * Satterthwaite df (CR2). */
 void mk_model_predict(const mk_model *m, mk_pitype pi, const double *x0,
     double *est, double *se, double *lo, double *hi, double *pilo,
     double *pihi);

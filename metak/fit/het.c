@@ -58,3 +58,30 @@ mk_tau2_ci(const mk_design *d, double level, double tau2hat, double *lo,
 	p.target = mk_chisq_quantile(a, df, 1);
 	return bound(&p, max, qmin, qmax, lo, capped);
 }
+
+void
+mk_tau2_ci_note(const mk_design *d, const mk_model *m, mk_warn *w)
+{
+	double t = m->tau2, lo = m->tau2_lo, hi = m->tau2_hi;
+	double vmin = INFINITY, vmax = 0;
+
+	if (w == NULL || d->sums != NULL || !isfinite(lo) || !isfinite(hi))
+		return;
+	int below = t < lo * (1 - 1e-9);
+	int above = !m->tau2_capped && t > hi * (1 + 1e-9);
+	if (!below && !above)
+		return;
+	for (size_t i = 0; i < d->k; i++) {	/* the span of v */
+		vmin = fmin(vmin, d->v[i]);
+		vmax = fmax(vmax, d->v[i]);
+	}
+	mk_warn_add(w, "tau2 = %.4g (%s) lies %s its %g%% Q-profile interval "
+	    "[%.4g, %.4g]%s: the interval inverts the generalised Q statistic "
+	    "(whose root is the PM estimate), not the %s estimator, and the two "
+	    "disagree on these data (sampling variances from %.3g to %.3g; "
+	    "such gaps come with widely spread variances or with effects that "
+	    "do not follow the normal random-effects model)", t,
+	    mk_method_get(m->method)->name, below ? "below" : "above",
+	    m->level, lo, hi, m->tau2_capped ? " (its upper end the search "
+	    "limit)" : "", mk_method_get(m->method)->name, vmin, vmax);
+}

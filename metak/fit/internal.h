@@ -36,6 +36,10 @@ void mk_sums_init(mk_sums *s, const double *y, const double *v,
     double shift, double t0, double t1);
 void mk_sums_add(mk_sums *s, size_t i, int sign);
 size_t mk_sums_k(const mk_sums *s);
+/* Moves the last base to base, its sums taken again over rows [0, n)
+ * (O(n)); mk_sums_near: is tau2 well within a base's series? */
+void mk_sums_rebase(mk_sums *s, double base);
+int mk_sums_near(const mk_sums *s, double tau2);
 /* sum log(v + tau2) over the subset */
 long double mk_sums_log(const mk_sums *s, double tau2);
 double mk_sums_vscale(const mk_sums *s);
@@ -110,9 +114,28 @@ int mk_ml_eval(const mk_ml *m, const double *theta, int derivs,
 /* The diagonal of M^-1 at theta, for each row (metafor's weights of an
  * rma.mv fit, before they are made percentages). */
 int mk_ml_weights(const mk_ml *m, const double *theta, double *w);
-/* Newton (or Fisher) scoring of the components not fixed, from theta. */
+/* Newton (or Fisher) scoring of the components not fixed, from theta;
+ * 0 or one of these. */
+#define MK_ML_NOCONV (-1)	/* no convergence in maxiter steps */
+#define MK_ML_SINGULAR (-2)	/* M is not positive definite */
+#define MK_ML_NONIDENT (-3)	/* singular information */
 int mk_ml_fit(const mk_ml *m, double *theta, const int *fixed, double scale,
     double tol, int maxiter, mk_mlstate *st, int *iters);
+
+/* orth.c: X (k x p, row-major) = Q R, Q (k x p) with orthonormal columns,
+ * R (p x p) upper triangular; -1 when a column is (nearly) a combination
+ * of those before it. mk_orth_back takes the coefficients b~ and their
+ * covariance V~ of a fit on Q to X's, b = R^-1 b~, V = R^-1 V~ R^-T, in
+ * place (-1: out of memory). */
+int mk_orthonormal(const double *x, size_t k, size_t p, double *q,
+    double *r);
+int mk_orth_back(const double *r, size_t p, double *b, double *vb);
+
+/* het.c: a warning when a fitted tau2 lies outside its own Q-profile
+ * interval (the interval inverts Q, not the estimator: with sampling
+ * variances spanning many orders of magnitude REML or ML can lie outside
+ * it; metafor shows that without a word). */
+void mk_tau2_ci_note(const mk_design *d, const mk_model *m, mk_warn *w);
 
 /* The Wald statistic b'V^-1b of coefficients first..p-1 (model.c). */
 double mk_wald(const double *b, const double *vb, size_t p, size_t first);
@@ -124,6 +147,10 @@ typedef void (*mk_cov_fn)(void *ud, const size_t *rows, size_t n,
     double *M);
 int mk_robust(mk_model *mo, const mk_design *d, const size_t *cl, size_t ncl,
     int cr1, mk_cov_fn cov, void *ud, mk_err *err);
+/* The t df of the contrast c'b (p values) of a fitted model: the
+ * Satterthwaite df of CR2 (clubSandwich's linear_contrast), else the
+ * model's df (n - p for CR1, k - p under hksj, NaN for z). */
+double mk_robust_df(const mk_model *mo, const double *c);
 
 /* GLMMs (glmmlik.c, glmm.c): a study's arms, each a count with a pmf
  * (binomial, Poisson, or the non-central hypergeometric of a 2x2 table)

@@ -591,50 +591,123 @@ newton_step(const mk_mlstate *st, size_t L, const int *free_, int fisher,
 	return solve_step(st->info, st->score, L, free_, step);
 }
 
+/* The largest change a step makes to a component, relative to the
+ * component and the data's scale (after the bound at 0). */
+static double
+step_size(const double *theta, const double *step, size_t L, double scale)
+{
+	double big = 0;
+
+	for (size_t l = 0; l < L; l++) {
+		double d = fabs(fmax(0, theta[l] + step[l]) - theta[l]) /
+		    (theta[l] + scale);
+		if (!isfinite(d))
+			return INFINITY;
+		big = fmax(big, d);
+	}
+	return big;
+}
+
+/* Steepest ascent in the metric of the components' own size: step_l =
+ * score_l (theta_l + scale)^2, scaled so that no component moves by more
+ * than its size (theta_l + scale); the line search then halves it. */
+static void
+ascent_step(const mk_mlstate *st, const double *theta, size_t L,
+    const int *free_, double scale, double *step)
+{
+	double big = 0;
+
+	for (size_t l = 0; l < L; l++) {
+		double s = theta[l] + scale;
+		step[l] = free_[l] ? st->score[l] * s * s : 0;
+		big = fmax(big, fabs(step[l]) / s);
+	}
+	for (size_t l = 0; big > 0 && isfinite(big) && l < L; l++)
+		step[l] /= big;
+}
+
+/* theta + h step (bounded at 0) for h = 1, 1/2, ... until the likelihood
+ * does not fall below ll0 (less its rounding, 1e-12 |ll0|); st is then
+ * the trial's. 0 with theta moved, or -1 (theta and st as they were; -2
+ * if theta's M can no longer be factored). */
+static int
+line_search(const mk_ml *m, double *theta, const double *step, double ll0,
+    mk_mlstate *st)
+{
+	double trial[MK_MAXLEVELS], h = 1;
+	size_t L = m->L;
+
+	for (int half = 0; half < 60; half++, h /= 2) {
+		int moved = 0;
+		for (size_t l = 0; l < L; l++) {
+			trial[l] = fmax(0, theta[l] + h * step[l]);
+			moved |= trial[l] != theta[l];
+		}
+		if (!moved)
+			break;
+		if (mk_ml_eval(m, trial, 1, st) == 0 &&
+		    st->ll >= ll0 - 1e-12 * fabs(ll0)) {
+			memcpy(theta, trial, L * sizeof(double));
+			return 0;
+		}
+	}
+	if (mk_ml_eval(m, theta, 1, st) != 0)	/* st back to theta's */
+		return -2;
+	return -1;
+}
+
 /* Newton's method (Fisher scoring while the steps exceed 1%, and where
  * the observed information is not positive definite) for the components
- * with fixed[l] == 0, the others
- * as given: from theta, steps J^-1 s halved until the likelihood does not
- * fall and theta stays >= 0; a component at 0 whose score is not positive
- * stays there. Converged when the next step would move no component by
- * more than tol (theta + scale); st is then theta's. 0, or -1 (no
- * convergence, a singular M). */
+ * with fixed[l] == 0, the others as given, from theta: each step is
+ * halved until the likelihood does not fall and theta stays >= 0 (a
+ * component at 0 whose score is not positive stays there); when neither
+ * Newton's nor Fisher's direction gains, the score's does. Converged when
+ * the next step would move no component by more than tol (theta + scale),
+ * or by less than sqrt(tol) and no less than the step before it (Newton's
+ * steps shrink quadratically until the rounding of the score stops them;
+ * the optimum is then as precise as the data's conditioning allows); st
+ * is then theta's. 0, MK_ML_NOCONV (maxiter steps, or no direction
+ * gains far from the optimum), MK_ML_SINGULAR (M not positive definite
+ * at the start) or MK_ML_NONIDENT (the information is singular: the
+ * components cannot be told apart). */
 int
 mk_ml_fit(const mk_ml *m, double *theta, const int *fixed, double scale,
     double tol, int maxiter, mk_mlstate *st, int *iters)
 {
 	size_t L = m->L;
-	double trial[MK_MAXLEVELS], step[MK_MAXLEVELS], last = INFINITY;
+	double step[MK_MAXLEVELS], last = INFINITY;
 	int free_[MK_MAXLEVELS];
 
+	if (iters)
+		*iters = 0;
 	if (mk_ml_eval(m, theta, 1, st) != 0)
-		return -1;
+		return MK_ML_SINGULAR;
 	for (int it = 1; it <= maxiter; it++) {
-		double ll0 = st->ll, big = 0;
+		double ll0 = st->ll, big;
 		for (size_t l = 0; l < L; l++)
 			free_[l] = !fixed[l] && !(theta[l] <= 0 &&
 			    st->score[l] <= 0);
 		/* Fisher scoring while far off (it is the steadier), Newton
 		 * once the steps are below 1% */
 		if (newton_step(st, L, free_, last > 1e-2, step) != 0)
-			return -1;
-		for (size_t l = 0; l < L; l++)	/* the step, relative */
-			big = fmax(big, fabs(fmax(0, theta[l] + step[l]) -
-			    theta[l]) / (theta[l] + scale));
-		last = big;
+			return MK_ML_NONIDENT;
+		big = step_size(theta, step, L, scale);
 		if (iters)
 			*iters = it;
-		if (big <= tol)
+		if (big <= tol || (big <= sqrt(tol) && big >= last))
 			return 0;	/* st is theta's, the optimum's */
-		double h = 1;
-		for (int half = 0; half < 60; half++, h /= 2) {
-			for (size_t l = 0; l < L; l++)
-				trial[l] = fmax(0, theta[l] + h * step[l]);
-			if (mk_ml_eval(m, trial, 1, st) == 0 &&
-			    st->ll >= ll0 - 1e-12 * fabs(ll0))
-				break;
+		last = big;
+		int rc = line_search(m, theta, step, ll0, st);
+		if (rc == -1 && newton_step(st, L, free_, 1, step) == 0)
+			rc = line_search(m, theta, step, ll0, st);
+		if (rc == -1) {	/* no gain along Newton's or Fisher's */
+			ascent_step(st, theta, L, free_, scale, step);
+			rc = line_search(m, theta, step, ll0, st);
 		}
-		memcpy(theta, trial, L * sizeof(double));
+		if (rc == -2)
+			return MK_ML_SINGULAR;
+		if (rc == -1)	/* nowhere to go up: the optimum if close */
+			return big <= sqrt(tol) ? 0 : MK_ML_NOCONV;
 	}
-	return -1;
+	return MK_ML_NOCONV;
 }

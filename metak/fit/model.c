@@ -21,6 +21,9 @@ mk_model_free(mk_model *m)
 		return;
 	free(m->b);
 	free(m->w);
+	free(m->rob_gg);
+	free(m->rob_hs);
+	m->rob_gg = m->rob_hs = NULL;
 	for (size_t l = 0; m->comp != NULL && l < m->ncomp; l++)
 		free(m->comp[l].name);
 	free(m->comp);
@@ -207,6 +210,19 @@ mk_model_fit(const mk_design *d, const mk_opts *o, int intercept,
 		mk_err_set(err, "", 0, "", "out of memory");
 		return -1;
 	}
+	/* metafor's rma.uni: p + 1 parameters need p + 1 studies (one study
+	 * alone is pooled as itself) */
+	if (mi->random && !isfinite(o->tau2_fixed) && d->k <= p &&
+	    !(d->k == 1 && p == 1)) {
+		mk_err_set(err, "", 0, "", "%zu coefficient%s and tau2 cannot "
+		    "be estimated from %zu stud%s (a random-effects model needs "
+		    "more studies than coefficients, as metafor requires): use "
+		    "fewer moderators or subgroups, or --method FE", p,
+		    p == 1 ? "" : "s",
+		    d->k, d->k == 1 ? "y" : "ies");
+		goto out;
+	}
+	m->nvc = mi->random && !isfinite(o->tau2_fixed);
 	if (mi->random && isfinite(o->tau2_fixed))
 		m->tau2 = o->tau2_fixed;
 	else if (mi->random && mk_tau2(o->method, d, o, &m->tau2, &m->iters,
@@ -245,46 +261,4 @@ mk_model_fit(const mk_design *d, const mk_opts *o, int intercept,
 out:
 	mk_wls_free(&s);
 	return rc;
-}
-
-/* The prediction interval's critical value: as the CI (z, or t with k-p
- * df under hksj; metafor), t with k-p df (R meta >= 8) or t with k-p-1
- * (Riley et al. 2011); NaN when those df are not positive. */
-static double
-pi_crit(const mk_model *m, mk_pitype pi)
-{
-	double kp = (double)m->k - (double)m->p;
-
-	switch (pi) {
-	case MK_PI_Z:
-		return mk_crit(m->level, NAN);
-	case MK_PI_T1:
-		return kp > 0 ? mk_crit(m->level, kp) : NAN;
-	case MK_PI_T2:
-		return kp > 1 ? mk_crit(m->level, kp - 1) : NAN;
-	default:
-		return mk_crit(m->level, m->df);
-	}
-}
-
-void
-mk_model_predict(const mk_model *m, mk_pitype pi, const double *x0,
-    double *est, double *se, double *lo, double *hi, double *pilo,
-    double *pihi)
-{
-	long double e = 0, v = 0;
-	double crit = mk_crit(m->level, m->df), pc = pi_crit(m, pi);
-
-	for (size_t j = 0; j < m->p; j++) {	/* x0'b and x0' V x0 */
-		e += (long double)x0[j] * m->b[j];
-		for (size_t l = 0; l < m->p; l++)
-			v += (long double)x0[j] * m->vb[j * m->p + l] * x0[l];
-	}
-	*est = (double)e;
-	*se = sqrt((double)v);
-	*lo = *est - crit * *se;
-	*hi = *est + crit * *se;
-	double sp = sqrt(*se * *se + m->tau2);
-	*pilo = *est - pc * sp;
-	*pihi = *est + pc * sp;
 }

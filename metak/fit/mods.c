@@ -187,13 +187,13 @@ find_mods(const mk_table *t, const mk_opts *o, const mk_regspec *spec,
 	for (size_t m = 0; m < spec->nmods; m++) {
 		int col = mk_table_col(t, spec->mods[m], o->maps, o->nmaps);
 		if (col < 0) {
-			mk_err_set(err, t->file, 1, spec->mods[m], "no such "
+			mk_err_set(err, t->file, t->header_line, spec->mods[m], "no such "
 			    "column for --mods");
 			return -1;
 		}
 		for (size_t l = 0; l < r->nmods; l++)
 			if (r->mods[l].col == col) {
-				mk_err_set(err, t->file, 1, spec->mods[m],
+				mk_err_set(err, t->file, t->header_line, spec->mods[m],
 				    "named twice in --mods");
 				err->usage = 1;
 				return -1;
@@ -208,19 +208,31 @@ find_mods(const mk_table *t, const mk_opts *o, const mk_regspec *spec,
 }
 
 /* Parses every moderator cell once (st: MK_NUM_*, num: the value), and
- * marks the studies that have every moderator (keep), naming the others. */
-static size_t
+ * marks the studies that have every moderator (keep), naming the others.
+ * A number out of the range metak computes with is an error at its cell
+ * (-1; else the number of studies kept). */
+static long
 complete_rows(const mk_table *t, const mk_studies *s, const mk_metareg *r,
-    unsigned char *st, double *num, unsigned char *keep, mk_warn *w)
+    unsigned char *st, double *num, unsigned char *keep, mk_warn *w,
+    mk_err *err)
 {
-	size_t k = 0;
+	long k = 0;
 	const char *why;
 
 	for (size_t m = 0; m < r->nmods; m++)
-		for (size_t i = 0; i < s->k; i++)
-			st[m * s->k + i] = (unsigned char)mk_parse_num(
-			    mk_table_cell(t, s->row[i], r->mods[m].col),
+		for (size_t i = 0; i < s->k; i++) {
+			const char *cell = mk_table_cell(t, s->row[i],
+			    r->mods[m].col);
+			st[m * s->k + i] = (unsigned char)mk_parse_num(cell,
 			    &num[m * s->k + i], &why);
+			if (st[m * s->k + i] == MK_NUM_OK &&
+			    !mk_in_range(num[m * s->k + i])) {
+				mk_err_set(err, t->file, t->line[s->row[i]],
+				    r->mods[m].name, "%s, got \"%.40s\"",
+				    MK_RANGE_MSG, cell);
+				return -1;
+			}
+		}
 	for (size_t i = 0; i < s->k; i++) {
 		keep[i] = 1;
 		for (size_t m = 0; m < r->nmods && keep[i]; m++) {
@@ -250,7 +262,10 @@ mk_mods_design(const mk_table *t, const mk_studies *s, const mk_opts *o,
 	if (keep == NULL || st == NULL || num == NULL ||
 	    find_mods(t, o, spec, r, err) != 0)
 		goto oom;
-	r->k = complete_rows(t, s, r, st, num, keep, w);
+	long kept = complete_rows(t, s, r, st, num, keep, w, err);
+	if (kept < 0)
+		goto out;
+	r->k = (size_t)kept;
 	r->pfull = 1;
 	for (size_t m = 0; m < r->nmods; m++) {
 		if (classify(t, s, keep, st + m * s->k, &r->mods[m], w,
@@ -275,6 +290,17 @@ mk_mods_design(const mk_table *t, const mk_studies *s, const mk_opts *o,
 	if (!xf || !keepc || !fn || !r->y || !r->v || !r->study ||
 	    full_names(r, fn) != 0)
 		goto oom;
+	for (size_t j = 0; j < pf; j++)	/* each coefficient its own name */
+		for (size_t l = 0; l < j; l++)
+			if (strcmp(fn[j], fn[l]) == 0) {
+				mk_err_set(err, "", 0, "", "--mods: two "
+				    "coefficients would be named \"%s\" (%s); "
+				    "rename the column", fn[j], l == 0 ?
+				    "the intercept and a column" : "a column and "
+				    "a factor's level");
+				err->usage = 1;
+				goto out;
+			}
 	for (size_t i = 0, j = 0; i < s->k; i++) {	/* rows used */
 		if (!keep[i])
 			continue;
@@ -345,6 +371,11 @@ set_value(const mk_metareg *r, const mk_modcol *mc, size_t first,
 			    "number, got \"%s\"", mc->name, value);
 			return -1;
 		}
+		if (!mk_in_range(xf[first])) {
+			mk_err_set(err, "", 0, "", "--predict %s: %s is %s",
+			    mc->name, value, MK_RANGE_MSG);
+			return -1;
+		}
 		return 0;
 	}
 	for (size_t j = 0; j < mc->nlev; j++)
@@ -382,22 +413,37 @@ mk_mods_row(const mk_metareg *r, const char *spec, double *x0, mk_err *err)
 	for (char *tok = strtok_r(buf, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(tok, '=');
-		size_t m, first = 1;
+		size_t m = r->nmods, first = 1, len = 0, f = 1;
 		if (eq == NULL) {
 			mk_err_set(err, "", 0, "", "--predict: expected NAME="
 			    "VALUE, got \"%s\"", tok);
 			goto out;
 		}
-		*eq = '\0';
-		for (m = 0; m < r->nmods; m++) {
-			if (strcasecmp(tok, r->mods[m].name) == 0)
-				break;
-			first += r->mods[m].factor ? (r->mods[m].nlev ?
-			    r->mods[m].nlev - 1 : 0) : 1;
+		/* the longest moderator name followed by '=' (a column may
+		 * be named "x=b") */
+		for (size_t j = 0; j < r->nmods; j++) {
+			size_t n = strlen(r->mods[j].name);
+			if (n >= len && strncasecmp(tok, r->mods[j].name,
+			    n) == 0 && tok[n] == '=') {
+				m = j;
+				len = n;
+				first = f;
+			}
+			f += r->mods[j].factor ? (r->mods[j].nlev ?
+			    r->mods[j].nlev - 1 : 0) : 1;
 		}
+		if (m < r->nmods)
+			eq = tok + len;
+		*eq = '\0';
 		if (m == r->nmods) {
 			mk_err_set(err, "", 0, "", "--predict: %s is not one "
 			    "of the moderators", tok);
+			goto out;
+		}
+		if (seen[m]) {
+			mk_err_set(err, "", 0, "", "--predict \"%s\": %s is "
+			    "given twice (one row per --predict: repeat the "
+			    "option for another row)", spec, r->mods[m].name);
 			goto out;
 		}
 		if (set_value(r, &r->mods[m], first, eq + 1, xf, err) != 0)

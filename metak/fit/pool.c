@@ -139,7 +139,8 @@ mk_fit_from_model(mk_fit *f, const mk_model *m, const mk_opts *o, size_t k)
  * Hartung (2003, Stat Med 22:2693) t with k-1 df. The prediction interval
  * only for random-effects methods. */
 static int
-fit_iv(mk_fit *f, const mk_studies *s, const mk_opts *o, mk_err *err)
+fit_iv(mk_fit *f, const mk_studies *s, const mk_opts *o, mk_warn *w,
+    mk_err *err)
 {
 	mk_design d = { s->k, 1, s->yi, s->vi, NULL, NULL };
 	mk_model m;
@@ -148,6 +149,7 @@ fit_iv(mk_fit *f, const mk_studies *s, const mk_opts *o, mk_err *err)
 		mk_model_free(&m);
 		return -1;
 	}
+	mk_tau2_ci_note(&d, &m, w);
 	mk_fit_from_model(f, &m, o, s->k);
 	memcpy(f->weight, m.w, s->k * sizeof(double));
 	percent(f->weight, s->k);
@@ -342,7 +344,7 @@ fit_dl_mhq(mk_fit *f, const mk_studies *s, const mk_opts *o, mk_err *err)
 	oi.tau2_fixed = kq > 1 ? fmax(0, (q - (double)(kq - 1)) /
 	    (double)(sw - sw2 / sw)) : 0;
 	oi.no_tau2_ci = 1;	/* the Q-profile is the IV Q's, not Q_MH's */
-	if (fit_iv(f, s, &oi, err) != 0)
+	if (fit_iv(f, s, &oi, NULL, err) != 0)
 		return -1;
 	f->q = q;
 	f->qdf = (double)kq - 1;
@@ -370,5 +372,5 @@ mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
 		return fit_peto(f, s, err);
 	if (o->method == MK_DL && o->dl_mhq)
 		return fit_dl_mhq(f, s, o, err);
-	return fit_iv(f, s, o, err);
+	return fit_iv(f, s, o, w, err);
 }

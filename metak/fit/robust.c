@@ -49,7 +49,11 @@ mul(const double *a, const double *b, double *c, size_t r, size_t q,
 }
 
 /* S^p of a symmetric S (n x n) by its eigen decomposition, eigenvalues
- * at or below 1e-12 set to 0 (clubSandwich's matrix_power); in place. */
+ * at or below 1e-12 of the largest one in magnitude set to 0; in place.
+ * clubSandwich's matrix_power (0.5.8) cuts at an absolute 1e-12, but S
+ * carries the data's scale: with effects of 1e-3 every eigenvalue fell
+ * below it and the SEs came out 0. Where clubSandwich's answer is not
+ * degenerate the two agree. */
 static int
 sym_power(double *S, size_t n, double pw, double *tmp)
 {
@@ -61,9 +65,12 @@ sym_power(double *S, size_t n, double pw, double *tmp)
 
 	if (val && vec && ws && gsl_eigen_symmv(&A.matrix, val, vec, ws) ==
 	    GSL_SUCCESS) {
+		double emax = 0;
+		for (size_t i = 0; i < n; i++)
+			emax = fmax(emax, fabs(gsl_vector_get(val, i)));
 		for (size_t i = 0; i < n; i++) {
 			double e = gsl_vector_get(val, i);
-			tmp[i] = e > 1e-12 ? pow(e, pw) : 0;
+			tmp[i] = e > 1e-12 * emax ? pow(e, pw) : 0;
 		}
 		for (size_t i = 0; i < n; i++)	/* V diag(e^p) V' */
 			for (size_t j = 0; j < n; j++) {
@@ -111,31 +118,57 @@ work_alloc(struct cluster_work *w, size_t n, size_t p)
 	return 0;
 }
 
-/* Satterthwaite df of coefficient i (clubSandwich's coef_test): with
- * P_i[j, j'] = [j = j'] g_j - h_j.h_j' (g_j = (G_j G_j')_ii, h_j = row i of
- * H_j), df = (tr P_i)^2 / sum P_i^2, the sums taken over clusters. */
+/* Satterthwaite df of the contrast c'b (clubSandwich's coef_test and
+ * linear_contrast): with P[j, j'] = [j = j'] g_j - h_j.h_j' (g_j = c'(G_j
+ * G_j')c, h_j = c'H_j), df = (tr P)^2 / sum P^2, the sums taken over
+ * clusters; a coefficient is the contrast of a unit vector. S: p x p
+ * scratch. */
 static double
 satterthwaite(const double *gg, const double *hs, size_t p, size_t ncl,
-    size_t i, long double *S)
+    const double *c, long double *S, double *h)
 {
 	long double e = 0, ss = 0;
 
 	memset(S, 0, p * p * sizeof(long double));
 	for (size_t j = 0; j < ncl; j++) {
-		const double *h = hs + (j * p + i) * p;
-		double g = gg[(j * p + i) * p + i];
-		long double hh = 0;
+		const double *G = gg + j * p * p, *H = hs + j * p * p;
+		long double g = 0, hh = 0;
+		for (size_t u = 0; u < p; u++) {	/* c'G c, h = c'H */
+			long double t = 0;
+			for (size_t v = 0; v < p; v++) {
+				g += (long double)c[u] * G[u * p + v] * c[v];
+				t += (long double)c[v] * H[v * p + u];
+			}
+			h[u] = (double)t;
+		}
 		for (size_t u = 0; u < p; u++) {
 			hh += (long double)h[u] * h[u];
 			for (size_t v = 0; v < p; v++)
 				S[u * p + v] += (long double)h[u] * h[v];
 		}
 		e += g - hh;
-		ss += (long double)g * g - 2 * g * hh;
+		ss += g * g - 2 * g * hh;
 	}
 	for (size_t u = 0; u < p * p; u++)
 		ss += S[u] * S[u];
 	return (double)(e * e / ss);
+}
+
+double
+mk_robust_df(const mk_model *mo, const double *c)
+{
+	size_t p = mo->p;
+	long double *S = malloc(p * p * sizeof(long double));
+	double *h = malloc(p * sizeof(double)), df = NAN;
+
+	if (mo->robust != 2 || mo->rob_gg == NULL)
+		df = mo->df;
+	else if (S != NULL && h != NULL)
+		df = satterthwaite(mo->rob_gg, mo->rob_hs, p, mo->nclusters, c,
+		    S, h);
+	free(S);
+	free(h);
+	return df;
 }
 
 /* clubSandwich's HTZ test of coefficients first..p-1: Hotelling's T^2
@@ -243,9 +276,10 @@ finish(mk_model *mo, const double *ainv, const double *comp,
 	size_t p = mo->p, first = p - mo->m;
 	double n = (double)ncl, *meat = calloc(p * p, sizeof(double));
 	long double *S = calloc(p * p, sizeof(long double));
-	double *t = calloc(p * p, sizeof(double));
+	double *t = calloc(p * p, sizeof(double)), *e = calloc(2 * p,
+	    sizeof(double));
 
-	if (meat == NULL || S == NULL || t == NULL)
+	if (meat == NULL || S == NULL || t == NULL || e == NULL)
 		goto out;
 	for (size_t j = 0; j < ncl; j++)	/* sum_j u_j u_j' */
 		for (size_t a = 0; a < p; a++)
@@ -262,8 +296,10 @@ finish(mk_model *mo, const double *ainv, const double *comp,
 	for (size_t j = 0; j < p; j++) {
 		mo->se[j] = sqrt(mo->vb[j * p + j]);
 		mo->stat[j] = mo->b[j] / mo->se[j];
+		memset(e, 0, p * sizeof(double));	/* the unit contrast */
+		e[j] = 1;
 		mo->cdf[j] = cr1 ? n - (double)p : satterthwaite(gg, hs, p, ncl,
-		    j, S);
+		    e, S, e + p);
 		mo->pval[j] = mk_pvalue(mo->stat[j], mo->cdf[j]);
 		double crit = mk_crit(mo->level, mo->cdf[j]);
 		mo->lo[j] = mo->b[j] - crit * mo->se[j];
@@ -286,6 +322,7 @@ out:
 	free(meat);
 	free(S);
 	free(t);
+	free(e);
 }
 
 int
@@ -421,6 +458,13 @@ mk_robust(mk_model *mo, const mk_design *d, const size_t *cl, size_t ncl,
 		}
 	}
 	finish(mo, ainv, comp, gg, hs, ncl, cr1);
+	if (!cr1) {	/* kept for the df of predictions */
+		free(mo->rob_gg);
+		free(mo->rob_hs);
+		mo->rob_gg = gg;
+		mo->rob_hs = hs;
+		gg = hs = NULL;
+	}
 	rc = 0;
 	goto out;
 singular:

@@ -4,7 +4,9 @@
  * base values of tau2 (0, the full fit's, and one more the estimator starts
  * from, Sidik-Jonkman's), one study taken out or added in
  * O(1), and a series in the distance from the nearer base. Where the
- * series would need too many terms, one pass over the subset instead. */
+ * series would need too many terms, one pass over the subset instead; the
+ * cumulative refits move the third base along with their tau2
+ * (mk_sums_rebase), so that they need such passes only now and then. */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -57,6 +59,44 @@ mk_sums_add(mk_sums *s, size_t i, int sign)
 			s->umax[b] = (double)u;
 	}
 	s->sv += sign * (long double)v;
+}
+
+void
+mk_sums_rebase(mk_sums *s, double base)
+{
+	const int b = MK_SUMS_BASES - 1;	/* the movable one */
+
+	s->base[b] = base > 0 && isfinite(base) ? base : 0;
+	memset(s->p[b], 0, sizeof(s->p[b]));
+	s->logs[b] = 0;
+	s->umax[b] = 0;
+	for (size_t i = 0; i < s->n; i++) {	/* the rows in the sums */
+		if (i == s->skip)
+			continue;
+		double y = s->y[i] - s->shift, v = s->v[i];
+		long double yy = (long double)y * y, uq = 1;
+		long double u = 1.0L / ((long double)v + s->base[b]);
+		for (int q = 0; q < MK_SUMS_Q; q++) {
+			s->p[b][q][0] += uq;
+			s->p[b][q][1] += uq * y;
+			s->p[b][q][2] += uq * yy;
+			uq *= u;
+		}
+		s->logs[b] += logl((long double)v + s->base[b]);
+		if (isinf(uq))
+			s->umax[b] = INFINITY;
+		else if ((double)u > s->umax[b])
+			s->umax[b] = (double)u;
+	}
+}
+
+int
+mk_sums_near(const mk_sums *s, double tau2)
+{
+	for (int b = 0; b < MK_SUMS_BASES; b++)
+		if (fabs(tau2 - s->base[b]) * s->umax[b] <= RHO_MAX / 2)
+			return 1;
+	return 0;
 }
 
 /* The base nearest to tau2 in units of the series' convergence, and rho. */

@@ -119,18 +119,22 @@ ll_drop(const mk_design *d, mk_wls *s, double tau2, int reml)
  * sum w^2 (ML) or (RSS k/(k-p) - k)/sum w (EB), halved while tau2 + adj
  * < 0, until |change| <= threshold; when the last step had to be halved,
  * the root lies below 0 and tau2 is 0 (metafor stops near 0, within its
- * threshold, as metak does when emulating it with o->tol_abs). For ML/REML a result whose likelihood
+ * threshold, as metak does when emulating it with o->tol_abs). Unless
+ * emulating metafor, it stops too where the steps, below 10^6 times the
+ * threshold, stop shrinking: the rounding of the estimating equation (an
+ * ill-conditioned design, a year beside the intercept) is reached, and
+ * tau2 is as precise as the data allow. For ML/REML a result whose likelihood
  * is below that of tau2 = 0 by more than 2^-13 becomes 0 (metafor's
  * ll0check). 0, or -1 when maxiter is exceeded or a fit fails. */
 static int
 fisher_scoring(const mk_design *d, mk_wls *s, mk_method m, double t0,
     double threshold, int snap, int maxiter, double *out, int *iters)
 {
-	double tau2 = t0 > 0 ? t0 : 0, change = threshold + 1;
+	double tau2 = t0 > 0 ? t0 : 0, change, prev = INFINITY;
 	double kk = (double)d->k, p = (double)d->p;
 	int it = 0, clipped = 0;
 
-	while (change > threshold) {
+	do {	/* (a step is always taken: the threshold may be huge) */
 		long double adj;
 		if (++it > maxiter || mk_wls_at(d, tau2, s, m == MK_REML ?
 		    MK_WLS_TRACES : 0) != 0)
@@ -142,7 +146,7 @@ fisher_scoring(const mk_design *d, mk_wls *s, mk_method m, double t0,
 		else
 			adj = (s->rss * kk / (kk - p) - kk) / s->sw;
 		if (!isfinite((double)adj))
-			adj = 0;
+			return -1;	/* never a converged step */
 		if (tau2 <= 0 && adj < 0)
 			adj = 0;	/* halving never gets there: stay at 0 */
 		clipped = tau2 + adj < 0;
@@ -151,7 +155,13 @@ fisher_scoring(const mk_design *d, mk_wls *s, mk_method m, double t0,
 		double old = tau2;
 		tau2 = (double)(tau2 + adj);
 		change = fabs(old - tau2);
-	}
+		/* at the rounding of the estimating equation (an ill-
+		 * conditioned design): the steps no longer shrink */
+		if (snap && change > threshold && change <= 1e6 * threshold &&
+		    change >= prev)
+			break;
+		prev = change;
+	} while (change > threshold);
 	if (clipped && snap)	/* the root is negative: at the bound */
 		tau2 = 0;
 	if ((m == MK_REML || m == MK_ML) && tau2 > threshold &&

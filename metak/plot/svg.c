@@ -441,7 +441,7 @@ mk_render_svg_ml(mk_buf *b, const mk_result *r, mk_err *err)
 	f.stat = m->stat[0];
 	f.p = m->pval[0];
 	f.tdf = m->cdf[0];
-	mk_model_predict(m, MK_PI_AUTO, &one, &f.est, &se, &f.lo, &f.hi,
+	mk_model_predict(m, r->opts->pi, &one, &f.est, &se, &f.lo, &f.hi,
 	    &f.pi_lo, &f.pi_hi);
 	f.lo = m->lo[0];	/* the model's interval (robust, if so) */
 	f.hi = m->hi[0];

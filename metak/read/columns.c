@@ -225,7 +225,7 @@ mk_table_check_maps(const mk_table *t, const mk_map *maps, size_t nmaps,
 {
 	for (size_t m = 0; m < nmaps; m++)
 		if (mk_table_col(t, maps[m].column, NULL, 0) < 0) {
-			mk_err_set(err, t->file, 1, maps[m].column, "no such column "
+			mk_err_set(err, t->file, t->header_line, maps[m].column, "no such column "
 			    "(--map %s=%s)", maps[m].name, maps[m].column);
 			return -1;
 		}

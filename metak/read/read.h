@@ -56,6 +56,7 @@ typedef struct mk_table {
 	char **names;		/* header, as written */
 	size_t *off;		/* nrow * ncol offsets into arena, row-major */
 	long *line;		/* line of each row */
+	long header_line;	/* the header's line (after blank lines) */
 	size_t cap;
 	char *arena;		/* cell text, NUL-terminated; "" = missing */
 	size_t arena_len, arena_cap;

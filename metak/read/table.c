@@ -91,6 +91,7 @@ trimmed_dup(const char *s)
 static int
 set_header(mk_table *t, char **f, size_t n, long line, mk_err *err)
 {
+	t->header_line = line;
 	t->names = calloc(n, sizeof(*t->names));
 	if (t->names == NULL) {
 		mk_err_set(err, t->file, line, "", "out of memory");

@@ -81,21 +81,35 @@ mk_render_bias_text(mk_buf *b, const mk_result *r, const mk_bias *bi)
 	mk_buf_p(b, bi->egger_p);
 	if (bi->binary) {
 		mk_buf_printf(b, "\nHarbord's score test (2x2 tables, %zu "
-		    "used):\n  intercept %.4f (its SE %.4f), t = %.3f (df = "
-		    "%.0f), ", bi->harbord_k, bi->harbord_b0, bi->harbord_se,
-		    bi->harbord_stat, bi->harbord_df);
-		mk_buf_p(b, bi->harbord_p);
-		mk_buf_printf(b, "\nPeters' test (2x2 tables, %zu used):\n  "
-		    "slope on 1/N %.4f (its SE %.4f), t = %.3f (df = %.0f), ",
-		    bi->peters_k, bi->peters_b1, bi->peters_se,
-		    bi->peters_stat, bi->peters_df);
-		mk_buf_p(b, bi->peters_p);
+		    "used):\n  ", bi->harbord_k);
+		if (bi->harbord_why != NULL) {	/* never "nan" */
+			mk_buf_printf(b, "not computed: %s", bi->harbord_why);
+		} else {
+			mk_buf_printf(b, "intercept %.4f (its SE %.4f), t = "
+			    "%.3f (df = %.0f), ", bi->harbord_b0,
+			    bi->harbord_se, bi->harbord_stat, bi->harbord_df);
+			mk_buf_p(b, bi->harbord_p);
+		}
+		mk_buf_printf(b, "\nPeters' test (2x2 tables, %zu used):\n  ",
+		    bi->peters_k);
+		if (bi->peters_why != NULL) {
+			mk_buf_printf(b, "not computed: %s", bi->peters_why);
+		} else {
+			mk_buf_printf(b, "slope on 1/N %.4f (its SE %.4f), t = "
+			    "%.3f (df = %.0f), ", bi->peters_b1, bi->peters_se,
+			    bi->peters_stat, bi->peters_df);
+			mk_buf_p(b, bi->peters_p);
+		}
 	}
-	mk_buf_printf(b, "\nBegg and Mazumdar's rank correlation:\n  Kendall's "
-	    "tau = %.4f, ", bi->begg_tau);
-	mk_buf_p(b, bi->begg_p);
-	mk_buf_printf(b, " (%s)\n", bi->begg_exact ? "exact" :
-	    "normal approximation");
+	mk_buf_printf(b, "\nBegg and Mazumdar's rank correlation:\n  ");
+	if (bi->begg_why != NULL) {
+		mk_buf_printf(b, "not computed: %s\n", bi->begg_why);
+	} else {
+		mk_buf_printf(b, "Kendall's tau = %.4f, ", bi->begg_tau);
+		mk_buf_p(b, bi->begg_p);
+		mk_buf_printf(b, " (%s)\n", bi->begg_exact ? "exact" :
+		    "normal approximation");
+	}
 	mk_buf_printf(b, "Trim and fill (L0): %zu stud%s filled on the %s\n",
 	    bi->k0, bi->k0 == 1 ? "y" : "ies", bi->side_right ? "right" :
 	    "left");

@@ -49,12 +49,13 @@ json_fit(mk_buf *b, const mk_model *m)
 
 /* The intercept of a model without moderators as "pooled". */
 static void
-json_pooled(mk_buf *b, const mk_metareg *g, const mk_studies *s)
+json_pooled(mk_buf *b, const mk_metareg *g, const mk_studies *s,
+    mk_pitype pi)
 {
 	const mk_model *m = &g->fit;
 	double one = 1, e, se, lo, hi, pl, ph;
 
-	mk_model_predict(m, MK_PI_AUTO, &one, &e, &se, &lo, &hi, &pl, &ph);
+	mk_model_predict(m, pi, &one, &e, &se, &lo, &hi, &pl, &ph);
 	mk_buf_printf(b, "{");
 	mk_json_key(b, "estimate", m->b[0], 0);
 	mk_json_key(b, "se", m->se[0], 1);
@@ -126,6 +127,8 @@ json_heterogeneity(mk_buf *b, const mk_metareg *g)
 		mk_json_key(b, "r2", g->r2, 1);
 		mk_json_key(b, "tau2_ci_low", m->tau2_lo, 1);
 		mk_json_key(b, "tau2_ci_high", m->tau2_hi, 1);
+	} else {	/* multilevel: I2 of every component together */
+		mk_json_key(b, "i2", m->i2, 1);
 	}
 	mk_buf_printf(b, "}");
 	if (m->comp == NULL)
@@ -141,6 +144,9 @@ json_heterogeneity(mk_buf *b, const mk_metareg *g)
 		    c->fixed ? "true" : "false");
 		mk_json_key(b, "sigma2_ci_low", c->lo, 1);
 		mk_json_key(b, "sigma2_ci_high", c->hi, 1);
+		mk_json_key(b, "i2", c->i2, 1);
+		mk_json_key(b, "lrt", c->lrt, 1);
+		mk_json_key(b, "lrt_p", c->lrt_p, 1);
 		mk_buf_printf(b, "}");
 	}
 	mk_buf_printf(b, "]");
@@ -164,7 +170,7 @@ mk_render_reg_json(mk_buf *b, const mk_result *r)
 	json_studies(b, r, g);
 	if (g->nmods == 0) {
 		mk_buf_printf(b, "\n \"pooled\": ");
-		json_pooled(b, g, r->studies);
+		json_pooled(b, g, r->studies, r->opts->pi);
 	} else {
 		mk_buf_printf(b, "\n \"pooled\": null");
 		json_regression(b, g);
@@ -237,8 +243,8 @@ mk_render_reg_csv(mk_buf *b, const mk_result *r)
 		    g->nperm ? g->p_perm[j] : NAN };
 		if (g->nmods == 0) {	/* the pooled mean and its PI */
 			double one = 1, e, se, lo, hi;
-			mk_model_predict(m, MK_PI_AUTO, &one, &e, &se, &lo, &hi,
-			    &v[8], &v[9]);
+			mk_model_predict(m, r->opts->pi, &one, &e, &se, &lo,
+			    &hi, &v[8], &v[9]);
 			if (m->comp == NULL && !mk_method_get(m->method)->random)
 				v[8] = v[9] = NAN;
 		}
@@ -254,9 +260,19 @@ mk_render_reg_csv(mk_buf *b, const mk_result *r)
 	    NAN, NAN };
 	csv_row(b, "test", "QE", qe, 11);
 	for (size_t l = 0; m->comp != NULL && l < m->ncomp; l++) {
-		double v[] = { m->comp[l].sigma2, NAN, NAN, NAN, NAN, NAN,
-		    m->comp[l].lo, m->comp[l].hi, NAN, NAN, NAN };
-		csv_row(b, "sigma2", m->comp[l].name, v, 11);
+		const mk_vcomp *c = &m->comp[l];
+		double v[] = { c->sigma2, NAN, NAN, NAN, NAN, NAN, c->lo, c->hi,
+		    NAN, NAN, NAN };
+		double lr[] = { NAN, NAN, c->lrt, 1, NAN, c->lrt_p, NAN, NAN,
+		    NAN, NAN, NAN };
+		csv_row(b, "sigma2", c->name, v, 11);
+		na[0] = c->i2;
+		csv_row(b, "i2", c->name, na, 11);
+		csv_row(b, "lrt", c->name, lr, 11);
+	}
+	if (m->comp != NULL) {
+		na[0] = m->i2;
+		csv_row(b, "heterogeneity", "i2", na, 11);
 	}
 	if (m->comp == NULL) {
 		double t2[] = { m->tau2, NAN, NAN, NAN, NAN, NAN, m->tau2_lo,

@@ -128,7 +128,7 @@ pooled_text(mk_buf *b, const mk_result *r, const mk_model *m)
 	int lg = mk_measure_get(r->studies->measure)->log_scale;
 	double one = 1, e, se, lo, hi, pl, ph;
 
-	mk_model_predict(m, MK_PI_AUTO, &one, &e, &se, &lo, &hi, &pl, &ph);
+	mk_model_predict(m, r->opts->pi, &one, &e, &se, &lo, &hi, &pl, &ph);
 	mk_buf_printf(b, "Pooled estimate%s: ", lg ? " (as a ratio)" : "");
 	num(b, 4, lg ? exp(m->b[0]) : m->b[0], 0);
 	mk_buf_printf(b, " [");
@@ -195,15 +195,17 @@ components_text(mk_buf *b, const mk_model *m)
 			w = label_width(m->comp[l].name);
 	mk_buf_printf(b, "Variance components:\n  ");
 	pad(b, "component", w);
-	mk_buf_printf(b, "    sigma2     sigma  levels  %g%% CI (profile "
-	    "likelihood)\n", m->level);
+	mk_buf_printf(b, "    sigma2     sigma  levels       I2  %g%% CI "
+	    "(profile likelihood)\n", m->level);
 	for (size_t l = 0; l < m->ncomp; l++) {
 		const mk_vcomp *c = &m->comp[l];
 		mk_buf_printf(b, "  ");
 		pad(b, c->name, w);
 		num(b, 4, c->sigma2, 10);
 		num(b, 4, sqrt(c->sigma2), 10);
-		mk_buf_printf(b, "%8zu  ", c->nlevels);
+		mk_buf_printf(b, "%8zu", c->nlevels);
+		num(b, 1, c->i2, 8);
+		mk_buf_printf(b, "%%  ");
 		if (c->fixed) {
 			mk_buf_printf(b, "fixed at 0 (one level)\n");
 			continue;
@@ -214,6 +216,28 @@ components_text(mk_buf *b, const mk_model *m)
 		num(b, 4, c->hi, 0);
 		mk_buf_printf(b, "]\n");
 	}
+	mk_buf_printf(b, "  I2 of all components: ");
+	num(b, 1, m->i2, 0);
+	mk_buf_printf(b, "%% (Cheung 2014: of the total variance, with the "
+	    "typical sampling variance)\n");
+	mk_buf_printf(b, "Likelihood-ratio tests, each component against the "
+	    "model without it (%s):\n", m->reml_fit ? "REML" : "ML");
+	for (size_t l = 0; l < m->ncomp; l++) {
+		const mk_vcomp *c = &m->comp[l];
+		if (c->fixed)
+			continue;
+		mk_buf_printf(b, "  ");
+		pad(b, c->name, w);
+		mk_buf_printf(b, "  LRT = ");
+		num(b, 4, c->lrt, 0);
+		mk_buf_printf(b, " (df = 1), ");
+		mk_buf_p(b, c->lrt_p);
+		mk_buf_printf(b, "%s\n", c->lrt == 0 && c->sigma2 <= 0 ?
+		    " (at the boundary)" : "");
+	}
+	mk_buf_printf(b, "  (chi2(1) p-values are conservative: a variance "
+	    "tested at its boundary 0 follows\n  a 50:50 mixture of chi2(0) "
+	    "and chi2(1); half the p-value is that mixture's)\n");
 }
 
 static void

@@ -1,8 +1,9 @@
 /* rowsort.c: the order in which a forest plot draws its study rows
  * (--sort): file order, by effect (smallest first), by weight (largest
  * first), by year (a "year" column, else the first year in the study's
- * label), or by a column (numerically when every value is a number, else
- * as text). Ties, and studies without a key (drawn last), keep file order. */
+ * label), or by a column (numerically when every value present is a
+ * number, else as text; an empty cell or a missing word such as NA is no
+ * key). Ties, and studies without a key (drawn last), keep file order. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,11 +85,10 @@ mk_study_order(const mk_result *r, const mk_studies *s, size_t *ord)
 	if (how == MK_SORT_YEAR || how == MK_SORT_COLUMN)
 		key = r->rows->key;	/* the year column, or --sort's */
 	for (size_t i = 0; i < s->k && key != NULL; i++) {	/* text or numbers */
-		const char *c = key[s->row[i]];
-		char *end;
-		double x = strtod(c, &end);
-		if (c[0] != '\0' && (*end != '\0' || !isfinite(x)))
-			text = how == MK_SORT_COLUMN;
+		double x;
+		const char *why;
+		if (mk_parse_num(key[s->row[i]], &x, &why) == MK_NUM_BAD)
+			text = how == MK_SORT_COLUMN;	/* (missing: no say) */
 	}
 	for (size_t i = 0; i < s->k; i++) {
 		k[i].i = i;
@@ -99,11 +99,15 @@ mk_study_order(const mk_result *r, const mk_studies *s, size_t *ord)
 		} else if (how == MK_SORT_WEIGHT) {
 			k[i].x = -weight_of(r, s, i);
 		} else if (key != NULL) {
-			const char *c = key[s->row[i]];
+			const char *c = key[s->row[i]], *why;
+			double x;
+			int st = mk_parse_num(c, &x, &why);
+			if (st == MK_NUM_EMPTY)
+				continue;	/* empty, NA, ...: no key, last */
 			if (text)
 				k[i].s = c;
-			else if (c[0] != '\0')
-				k[i].x = strtod(c, NULL);
+			else if (st == MK_NUM_OK)
+				k[i].x = x;
 		} else if (how == MK_SORT_YEAR) {
 			k[i].x = year_in(mk_study_label(r, s, i, tmp,
 			    sizeof(tmp)));
