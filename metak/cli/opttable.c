@@ -103,6 +103,10 @@ const struct opt opt_table[] = {
 	{ "include-retracted", NULL, ALL, S_INPUT, opt_flag,
 	  F(o.include_retracted), NULL, 0, 0, "keep rows whose retracted "
 	  "column says yes (left out by default, with a warning)" },
+	{ "include-flagged", NULL, ALL, S_INPUT, opt_flag,
+	  F(o.include_flagged), NULL, 0, 0, "keep rows whose concern column "
+	  "names an integrity concern (left out by default, with a warning "
+	  "quoting it), for a sensitivity analysis" },
 	{ "drop00", NULL, ALL, S_INPUT, opt_flag, F(o.drop00), NULL, 0, 0,
 	  "OR and RR: leave out studies with no events (or only events) in "
 	  "both arms, as RevMan and R meta do (metafor keeps them)" },

@@ -191,12 +191,12 @@ mk_fp_study_row(mk_buf *b, struct mk_forest *L, const mk_studies *s, size_t i)
 {
 	const mk_fit *f = L->r->fit;
 	size_t j = L->overall[s->row[i]];
-	char tmp[32], ci[96], w[32];
+	char tmp[512], ci[96], w[32];
 	double y = L->y, z = mk_crit(f->level, NAN), se = sqrt(f->vi[j]);
 	double nn = mk_study_n(s, i);
 
-	mk_fp_text(L, b, L->xlab, y, NULL, NULL, mk_study_label(L->r, s, i, tmp,
-	    sizeof(tmp)));
+	mk_fp_text(L, b, L->xlab, y, NULL, NULL, mk_study_label_marked(L->r, s,
+	    i, tmp, sizeof(tmp)));
 	raw_cells(b, L, s, i);
 	w[0] = '\0';
 	if (isfinite(f->weight[j]))

@@ -28,11 +28,11 @@ columns(struct mk_forest *L)
 {
 	const mk_result *r = L->r;
 	double labw = mk_text_px("Study or subgroup", 11, 1);
-	char tmp[32], s[512];
+	char tmp[512], s[512];
 
 	for (size_t i = 0; i < r->studies->k; i++)
-		labw = fmax(labw, mk_text_px(mk_study_label(r, r->studies, i,
-		    tmp, sizeof(tmp)), 11, 0));
+		labw = fmax(labw, mk_text_px(mk_study_label_marked(r,
+		    r->studies, i, tmp, sizeof(tmp)), 11, 0));
 	for (size_t j = 0; r->sub && j < r->sub->n; j++) {
 		snprintf(s, sizeof(s), "%s = %s", r->sub->by,
 		    r->sub->g[j].level);
@@ -166,6 +166,14 @@ provenance(mk_buf *b, struct mk_forest *L)
 			    mk_study_label(r,
 			    s, i, tmp, sizeof(tmp)), mk_from_name((mk_from)
 			    s->from[i]), how[0] ? "; " : "", how);
+			mk_fp_note(b, L, line);
+		}
+	for (size_t i = 0; i < s->k; i++)	/* kept in spite of a flag */
+		if (s->flag[i] != 0) {
+			char note[512];
+			mk_flag_note(r, s, i, 1, note, sizeof(note));
+			snprintf(line, sizeof(line), "%s: %s", mk_study_label(r,
+			    s, i, tmp, sizeof(tmp)), note);
 			mk_fp_note(b, L, line);
 		}
 	if (s->nout == 0)

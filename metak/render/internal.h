@@ -91,6 +91,18 @@ int mk_studies_plain(const mk_studies *s);
 int mk_from_direct(mk_from f);
 void mk_json_from(mk_buf *b, const mk_studies *s, size_t i);
 void mk_json_left_out(mk_buf *b, const mk_result *r);
+/* Integrity flags of study i kept in spite of them: its mark (" \u2020"
+ * retracted, " \u2021" integrity concern, "" none), its label with the
+ * mark (into buf), the note that says why, with the marks or without
+ * ("" none; its length), and
+ * ', "retracted": true, "concern": "..."' for JSON. */
+const char *mk_flag_mark(const mk_studies *s, size_t i);
+const char *mk_study_label_marked(const mk_result *r, const mk_studies *s,
+    size_t i, char *buf, size_t n);
+size_t mk_flag_note(const mk_result *r, const mk_studies *s, size_t i,
+    int marks, char *out, size_t n);
+void mk_json_flags(mk_buf *b, const mk_result *r, const mk_studies *s,
+    size_t i);
 void mk_render_provenance_text(mk_buf *b, const mk_result *r);
 
 /* stepsout.c: for step j of leave-one-out or cumulative refits, the

@@ -107,6 +107,7 @@ mk_render_json(mk_buf *b, const mk_result *r)
 		mk_json_key(b, "ci_high", f->yi[i] + z * se, 1);
 		mk_json_key(b, "weight", f->weight[i], 1);
 		mk_json_from(b, s, i);
+		mk_json_flags(b, r, s, i);
 		mk_buf_printf(b, "}");
 	}
 	if (r->analysis == NULL) {
@@ -205,7 +206,7 @@ csv_fit_row(mk_buf *b, const char *type, const char *group, const mk_fit *f)
 	cnum(b, f->tau2);
 	cnum(b, f->i2);
 	cnum(b, f->q);
-	mk_buf_printf(b, ",\n");
+	mk_buf_printf(b, ",,\n");
 }
 
 /* Level of each table row's subgroup (NULL: none); NULL when out of
@@ -234,7 +235,7 @@ mk_render_csv(mk_buf *b, const mk_result *r)
 	const mk_fit *f = r->fit;
 	const mk_studies *s = r->studies;
 	double z = zcrit(f->level);
-	char tmp[32];
+	char tmp[32], note[512];
 
 	const char **lv = row_levels(r);
 
@@ -243,7 +244,7 @@ mk_render_csv(mk_buf *b, const mk_result *r)
 		return;
 	}
 	mk_buf_printf(b, "type,group,study,k,estimate,se,ci_low,ci_high,"
-	    "weight,p,tau2,i2,q,from\n");
+	    "weight,p,tau2,i2,q,from,note\n");
 	for (size_t i = 0; i < (r->no_studies ? 0 : s->k); i++) {
 		double se = sqrt(f->vi[i]);
 		mk_buf_printf(b, "study,");
@@ -257,8 +258,21 @@ mk_render_csv(mk_buf *b, const mk_result *r)
 		cnum(b, f->yi[i] + z * se);
 		cnum(b, f->weight[i]);
 		cnum(b, mk_pvalue(f->yi[i] / se, NAN));
-		mk_buf_printf(b, ",,,,%s\n", mk_from_name((mk_from)s->from[i]));
+		mk_buf_printf(b, ",,,,%s,", mk_from_name((mk_from)s->from[i]));
+		mk_flag_note(r, s, i, 0, note, sizeof(note));
+		mk_csv_str(b, note);
+		mk_buf_printf(b, "\n");
 	}
+	for (size_t j = 0; j < s->nout; j++) {	/* the rows left out, why */
+		mk_buf_printf(b, "left_out,,");
+		mk_csv_str(b, mk_row_label(r, s->out[j].row, tmp, sizeof(tmp)));
+		mk_buf_printf(b, ",0,,,,,,,,,,,");
+		mk_csv_str(b, s->out[j].why);
+		mk_buf_printf(b, "\n");
+	}
+	if (s->nout_all > s->nout)
+		mk_buf_printf(b, "left_out,,,0,,,,,,,,,,,%zu more rows not "
+		    "listed\n", s->nout_all - s->nout);
 	if (r->sub != NULL)
 		for (size_t j = 0; j < r->sub->n; j++)
 			csv_fit_row(b, "subgroup", r->sub->g[j].level,

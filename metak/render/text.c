@@ -177,7 +177,7 @@ study_rows(mk_buf *b, const struct ctx *c, const mk_studies *s)
 {
 	const mk_fit *f = c->r->fit;
 	double z = mk_crit(f->level, NAN);
-	char tmp[32];
+	char tmp[512];
 	size_t *ord = malloc((s->k ? s->k : 1) * sizeof(size_t));
 
 	if (ord == NULL || mk_study_order(c->r, s, ord) != 0) {
@@ -188,7 +188,8 @@ study_rows(mk_buf *b, const struct ctx *c, const mk_studies *s)
 	for (size_t o = 0; o < s->k; o++) {	/* in --sort's order */
 		size_t i = ord[o], j = c->overall[s->row[i]];
 		double se = sqrt(f->vi[j]), n = mk_study_n(s, i);
-		cell(b, mk_study_label(c->r, s, i, tmp, sizeof(tmp)), c->lw);
+		cell(b, mk_study_label_marked(c->r, s, i, tmp, sizeof(tmp)),
+		    c->lw);
 		effect_ci(b, c, f->yi[j], f->yi[j] - z * se, f->yi[j] + z * se,
 		    n);
 		num(b, 1, overall_weight(c, s, i), 6);
@@ -324,12 +325,12 @@ static void
 widths(struct ctx *c)
 {
 	const mk_result *r = c->r;
-	char tmp[32], esc[512];
+	char tmp[512], esc[512];
 	int fixed;
 
 	c->lw = LABEL_W;
 	for (size_t i = 0; !r->no_studies && i < r->studies->k; i++) {
-		const char *l = mk_study_label(r, r->studies, i, tmp,
+		const char *l = mk_study_label_marked(r, r->studies, i, tmp,
 		    sizeof(tmp));
 		int w = mk_utf8_width(mk_label(l, esc, sizeof(esc))) + 1;
 		if (w > c->lw)
