@@ -119,6 +119,16 @@ mk_fp_pvalue(char *out, size_t n, double p)
 		    p);
 }
 
+const char *
+mk_fp_df(double df, char *out, size_t n)
+{
+	if (fabs(df - nearbyint(df)) < 1e-9 * fmax(1, fabs(df)))
+		snprintf(out, n, "%.0f", df);
+	else	/* Satterthwaite's */
+		snprintf(out, n, "%.2f", df);
+	return out;
+}
+
 /* Writes a line of text that may be long, wrapped (at "; " where it can)
  * to the plot's width; advances L->y. */
 void
@@ -146,27 +156,32 @@ mk_fp_note(mk_buf *b, struct mk_forest *L, const char *s)
 void
 mk_fp_het_note(mk_buf *b, struct mk_forest *L, const mk_fit *f)
 {
-	char s[256], p[32];
+	char s[256], p[32], df[32];
 	int random = mk_method_get(f->method)->random;
 
 	if (f->k < 2) {
 		mk_fp_note(b, L, "Heterogeneity: not applicable (one study)");
 		return;
 	}
+	/* RevMan's line, with RevMan's numbers: I2 = (Q - df) / Q, also
+	 * under a random-effects model (whose I2 from tau2 the text and
+	 * JSON reports give) */
 	mk_fp_pvalue(p, sizeof(p), f->qp);
+	double i2 = mk_i2_q(f->q, f->qdf);
 	if (random)
 		snprintf(s, sizeof(s), "Heterogeneity: Tau\xC2\xB2 = %.4f; "
 		    "Chi\xC2\xB2 = %.2f, df = %.0f (%s); I\xC2\xB2 = %.0f%%",
-		    f->tau2, f->q, f->qdf, p, f->i2);
+		    f->tau2, f->q, f->qdf, p, isfinite(i2) ? i2 : 0);
 	else
 		snprintf(s, sizeof(s), "Heterogeneity: Chi\xC2\xB2 = %.2f, "
 		    "df = %.0f (%s); I\xC2\xB2 = %.0f%%", f->q, f->qdf, p,
-		    isfinite(f->i2) ? f->i2 : 0);
+		    isfinite(i2) ? i2 : 0);
 	mk_fp_note(b, L, s);
 	mk_fp_pvalue(p, sizeof(p), f->p);
 	if (isfinite(f->tdf))
 		snprintf(s, sizeof(s), "Test for overall effect: t = %.2f, "
-		    "df = %.0f (%s)", fabs(f->stat), f->tdf, p);
+		    "df = %s (%s)", fabs(f->stat), mk_fp_df(f->tdf, df,
+		    sizeof(df)), p);
 	else
 		snprintf(s, sizeof(s), "Test for overall effect: Z = %.2f (%s)",
 		    fabs(f->stat), p);

@@ -46,6 +46,9 @@ void mk_fp_ci_line(mk_buf *b, const struct mk_forest *L, double lo,
     double hi, double y, double nn);
 void mk_fp_diamond(mk_buf *b, const struct mk_forest *L, double e,
     double lo, double hi, double y, const char *fill, double nn);
+/* Degrees of freedom as printed: whole, or with 2 decimals
+ * (Satterthwaite's). */
+const char *mk_fp_df(double df, char *out, size_t n);
 /* "P = 0.03", "P < 0.00001", as RevMan prints them. */
 void mk_fp_pvalue(char *out, size_t n, double p);
 /* A note line wrapped to the plot's width (at "; " where it can);

@@ -250,9 +250,14 @@ body(mk_buf *b, struct mk_forest *L)
 	mk_fp_het_note(b, L, f);
 	if (r->sub != NULL) {
 		mk_fp_pvalue(p, sizeof(p), r->sub->p);
-		snprintf(s, sizeof(s), "Test for subgroup differences: "
-		    "Chi\xC2\xB2 = %.2f, df = %.0f (%s)", r->sub->q, r->sub->df,
-		    p);
+		if (isfinite(r->sub->df2))	/* the moderator test, F */
+			snprintf(s, sizeof(s), "Test for subgroup differences: "
+			    "F(%.0f, %.0f) = %.2f (%s)", r->sub->df, r->sub->df2,
+			    r->sub->q, p);
+		else
+			snprintf(s, sizeof(s), "Test for subgroup differences: "
+			    "Chi\xC2\xB2 = %.2f, df = %.0f (%s)", r->sub->q,
+			    r->sub->df, p);
 		if (isfinite(r->sub->diff_i2))
 			snprintf(s + strlen(s), sizeof(s) - strlen(s), ", "
 			    "I\xC2\xB2 = %.1f%%", r->sub->diff_i2);
@@ -382,8 +387,12 @@ body_ml(mk_buf *b, struct mk_forest *L, const mk_metareg *g, const mk_fit *f)
 	    m->qe_df, p);
 	mk_fp_note(b, L, s);
 	mk_fp_pvalue(p, sizeof(p), f->p);
-	snprintf(s, sizeof(s), "Test for overall effect: %s = %.2f (%s)%s",
-	    isfinite(f->tdf) ? "t" : "Z", fabs(f->stat), p, m->robust ?
+	char df[48] = "", dfs[32];
+	if (isfinite(f->tdf))
+		snprintf(df, sizeof(df), ", df = %s", mk_fp_df(f->tdf, dfs,
+		    sizeof(dfs)));
+	snprintf(s, sizeof(s), "Test for overall effect: %s = %.2f%s (%s)%s",
+	    isfinite(f->tdf) ? "t" : "Z", fabs(f->stat), df, p, m->robust ?
 	    m->robust == 2 ? "; cluster-robust (CR2)" :
 	    "; cluster-robust (CR1)" : "");
 	mk_fp_note(b, L, s);

@@ -21,6 +21,12 @@ size_t mk_text_fit(const char *s, double maxw, double size, int bold);
  * to maxw; the number of lines. */
 size_t mk_svg_title(mk_buf *b, const char *title, double x, double maxw);
 
+/* Higgins and Thompson's I2 from Q (percent): max(0, 100 (Q - df) / Q),
+ * as RevMan 5 and fixed-effect fits print it (Higgins & Thompson 2002,
+ * Stat Med 21:1539); 0 when Q is 0, NaN without df. Random-effects fits
+ * report metafor's I2 from tau2 beside it (report.c). */
+double mk_i2_q(double q, double df);
+
 /* A CSV field, quoted when it holds a comma, quote or line break. */
 void mk_csv_str(mk_buf *b, const char *s);
 

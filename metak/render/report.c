@@ -10,6 +10,14 @@
 
 /* ---- JSON --------------------------------------------------------------- */
 
+double
+mk_i2_q(double q, double df)
+{
+	if (!(df >= 1) || !isfinite(q) || q < 0)
+		return NAN;
+	return q > 0 ? fmax(0, 100 * (q - df) / q) : 0;
+}
+
 void
 mk_json_natural(mk_buf *b, mk_measure m, double n, double est, double lo,
     double hi, double pilo, double pihi)
@@ -40,6 +48,7 @@ json_pooled(mk_buf *b, const mk_fit *f, mk_measure m, double n)
 	mk_json_key(b, "pi_low", f->pi_lo, 1);
 	mk_json_key(b, "pi_high", f->pi_hi, 1);
 	mk_json_key(b, "df", f->tdf, 1);
+	mk_buf_printf(b, ", \"test\": \"%s\"", isfinite(f->tdf) ? "t" : "z");
 	mk_json_natural(b, m, n, f->est, f->lo, f->hi, f->pi_lo, f->pi_hi);
 	mk_buf_printf(b, "}");
 }
@@ -59,6 +68,7 @@ json_het(mk_buf *b, const mk_fit *f)
 	mk_json_key(b, "tau2_ci_high", f->tau2_hi, 1);
 	mk_json_key(b, "i2_ci_low", f->i2_lo, 1);
 	mk_json_key(b, "i2_ci_high", f->i2_hi, 1);
+	mk_json_key(b, "i2_q", mk_i2_q(f->q, f->qdf), 1);
 	mk_buf_printf(b, "}");
 }
 
@@ -140,8 +150,9 @@ mk_render_json(mk_buf *b, const mk_result *r)
 		mk_json_key(b, "df", sg->df, 1);
 		mk_json_key(b, "p", sg->p, 1);
 		mk_json_key(b, "i2", sg->diff_i2, 1);
-		mk_buf_printf(b, ", \"stat\": \"%s\"", isfinite(sg->df2) ?
-		    "F" : "chi2");
+		mk_buf_printf(b, ", \"stat\": \"%s\", \"type\": \"%s\"",
+		    isfinite(sg->df2) ? "F" : "chi2", isfinite(sg->df2) ? "F" :
+		    "chi2");
 		mk_json_key(b, "df2", sg->df2, 1);
 		mk_buf_printf(b, "}, \"tau2_model\": \"%s\"", sg->common ?
 		    "common" : "separate");

@@ -146,10 +146,14 @@ mk_render_steps_text(mk_buf *b, const mk_result *r, const mk_step *st,
 			lw = w;
 	}
 	mk_view_init(&v, me->id);
-	mk_buf_printf(b, "%s: %s, %zu studies\n%s (%s), %s\n\n",
+	mk_buf_printf(b, "%s: %s, %zu studies\n%s (%s), %s\n",
 	    r->rows->file, cumulative ? "cumulative meta-analysis" :
 	    "leave-one-out", r->studies->k, me->label, me->name,
 	    mk_method_get(r->fit->method)->label);
+	mk_buf_printf(b, "Intervals and p: %g%%, %s; I2 %s\n\n",
+	    r->fit->level, r->fit->ci == MK_CI_HKSJ ? "Knapp-Hartung t with "
+	    "k - 1 df" : "Wald z", mk_method_get(r->fit->method)->random ?
+	    "from tau2" : "= (Q - df) / Q");
 	mk_buf_printf(b, "%-*s %4s  %-22s%8s%9s%7s%9s\n", lw, cumulative ?
 	    "Adding" : "Omitting", "k", "Estimate [CI]", "p", "tau2", "I2",
 	    "Q");

@@ -244,12 +244,12 @@ het_rows(mk_buf *b, const mk_fit *f)
 	num(b, 1, f->i2, 0);
 	if (isfinite(f->i2))
 		mk_buf_printf(b, "%%");
-	if (mi->random) {
+	if (mi->random) {	/* metafor's, from tau2: say so */
 		mk_buf_printf(b, " [");
 		num(b, 1, f->i2_lo, 0);
 		mk_buf_printf(b, ", ");
 		num(b, 1, f->i2_hi, 0);
-		mk_buf_printf(b, "]");
+		mk_buf_printf(b, "] from tau2");
 	}
 	if (!mi->random) {
 		mk_buf_printf(b, "; H2 = ");
