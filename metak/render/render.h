@@ -75,11 +75,12 @@ const char *mk_row_label(const mk_result *r, size_t row, char *tmp,
 const char *mk_study_label(const mk_result *r, const mk_studies *s, size_t i,
     char *tmp, size_t tmpsz);
 
-/* Rendering a check (checkout.c). */
+/* Rendering a check (checkout.c): rows of the full data, then those of
+ * subsets (ndrop > 0); found and tried: mk_check_subsets' counts. */
 void mk_render_check_json(mk_buf *b, const mk_claim *c,
-    const mk_check_row *rows, size_t n);
+    const mk_check_row *rows, size_t n, size_t found, size_t tried);
 void mk_render_check_text(mk_buf *b, const char *file, const mk_claim *c,
-    const mk_check_row *rows, size_t n);
+    const mk_check_row *rows, size_t n, size_t found, size_t tried);
 void mk_render_consistency(mk_buf *b, const mk_claim *c,
     const mk_consistency *k, int json);
 
