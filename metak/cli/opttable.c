@@ -80,6 +80,12 @@ static const struct choice robust_choices[] = {
 	{ NULL, 0, 0, 0 }
 };
 
+static const struct choice good_choices[] = {
+	{ "lower", MK_GOOD_LOWER, 0, 0 },
+	{ "higher", MK_GOOD_HIGHER, 0, 0 },
+	{ NULL, 0, 0, 0 }
+};
+
 static const struct choice trimfill_choices[] = {
 	{ "L0", 0, 0, 0 },
 	{ "R0", 1, 0, 0 },
@@ -239,12 +245,18 @@ const struct opt opt_table[] = {
 	  "the forest plot's study rows by effect (smallest first), weight "
 	  "(largest first), year (a year column, else the year in the study's "
 	  "name) or a column; ties and rows without a value keep file order" },
+	{ "good", NULL, CMD_POOL, S_PLOT, opt_choice, F(plot.good),
+	  good_choices, 0, 0, "which outcome values are good: lower (fewer "
+	  "events, less pain) or higher (bone density); the forest plot's "
+	  "\"favours\" labels follow it (without it, and without "
+	  "--favours-left/right, there are none)" },
 	{ "favours-left", "TEXT", CMD_POOL, S_PLOT, opt_string,
 	  F(plot.favours_left), NULL, 0, 0, "label under the left of the "
-	  "axis (default \"Favours treatment\")" },
+	  "axis (default with --good: \"Favours treatment\" for lower, "
+	  "\"Favours control\" for higher)" },
 	{ "favours-right", "TEXT", CMD_POOL, S_PLOT, opt_string,
 	  F(plot.favours_right), NULL, 0, 0, "label under the right of the "
-	  "axis (default \"Favours control\")" },
+	  "axis (default with --good: the other arm)" },
 	{ "label-t", "TEXT", CMD_POOL, S_PLOT, opt_string, F(plot.label_t),
 	  NULL, 0, 0, "heading of the treatment arm's columns (default "
 	  "\"Treatment\")" },

@@ -134,7 +134,8 @@ mk_fp_df(double df, char *out, size_t n)
 void
 mk_fp_note(mk_buf *b, struct mk_forest *L, const char *s)
 {
-	double max = L->width - 10 - (L->xlab + 8);
+	double max = (L->note_right > 0 ? L->note_right : L->width - 10) -
+	    (L->xlab + 8);
 	char line[1024];
 	const char *p = s;
 
@@ -159,10 +160,8 @@ mk_fp_het_note(mk_buf *b, struct mk_forest *L, const mk_fit *f)
 	char s[256], p[32], df[32];
 	int random = mk_method_get(f->method)->random;
 
-	if (f->k < 2) {
-		mk_fp_note(b, L, "Heterogeneity: not applicable (one study)");
+	if (f->k < 2)	/* one study, drawn as itself: nothing pooled */
 		return;
-	}
 	/* RevMan's line, with RevMan's numbers: I2 = (Q - df) / Q, also
 	 * under a random-effects model (whose I2 from tau2 the text and
 	 * JSON reports give) */
@@ -282,8 +281,17 @@ mk_fp_pooled_row(mk_buf *b, struct mk_forest *L, const mk_fit *f,
 	mk_fp_text(L, b, L->xweight, L->y, "end", " font-weight=\"bold\"", w);
 	mk_fp_ci(ci, sizeof(ci), L, f->est, f->lo, f->hi, nn);
 	mk_fp_text(L, b, L->xeffect, L->y, "end", " font-weight=\"bold\"", ci);
-	mk_fp_diamond(b, L, f->est, f->lo, f->hi, L->y - 4, bold ? "black" :
-	    "#7f7f7f", nn);
+	if (f->k == 1) {	/* that study, as a study: no diamond */
+		double x = mk_fp_at(L, f->est, nn);
+		mk_fp_ci_line(b, L, f->lo, f->hi, L->y - 4, nn);
+		if (x >= L->xplot && x <= L->xplot + MK_FP_PLOTW)
+			mk_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" "
+			    "width=\"8.0\" height=\"8.0\" fill=\"none\" "
+			    "stroke=\"black\"/>\n", x - 4, L->y - 8);
+	} else {
+		mk_fp_diamond(b, L, f->est, f->lo, f->hi, L->y - 4, bold ?
+		    "black" : "#7f7f7f", nn);
+	}
 	L->y += MK_FP_ROW;
 	if (s != NULL) {
 		mk_buf row = { 0 };

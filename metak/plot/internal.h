@@ -27,6 +27,9 @@ struct mk_forest {
 	size_t *overall;	/* table row -> index in the overall fit */
 	double colw;		/* width of a data column */
 	double xmin, xmax;	/* the extent of the text drawn so far */
+	double note_right;	/* notes wrap before this x (0: the canvas'
+				 * width): left of the plot area above the
+				 * axis, so that no note crosses it */
 };
 
 /* A text element (anchor NULL, "middle" or "end"; style: extra
@@ -51,8 +54,8 @@ void mk_fp_diamond(mk_buf *b, const struct mk_forest *L, double e,
 const char *mk_fp_df(double df, char *out, size_t n);
 /* "P = 0.03", "P < 0.00001", as RevMan prints them. */
 void mk_fp_pvalue(char *out, size_t n, double p);
-/* A note line wrapped to the plot's width (at "; " where it can);
- * advances L->y. */
+/* A note line wrapped to L->note_right, else the plot's width (at "; "
+ * where it can); advances L->y. */
 void mk_fp_note(mk_buf *b, struct mk_forest *L, const char *s);
 /* The heterogeneity and overall-effect lines under a pooled row. */
 void mk_fp_het_note(mk_buf *b, struct mk_forest *L, const mk_fit *f);

@@ -133,18 +133,30 @@ axis(mk_buf *b, struct mk_forest *L)
 			mk_fp_text(L, b, x, y + 15, "middle",
 			    " font-size=\"10\"", v);
 	}
-	/* "favours" labels where two groups are compared, or when given */
-	if (L->v.compare || (po && po->favours_left))
+	/* "favours" labels: as given, or where two groups are compared and
+	 * --good says which way is better; never a guess */
+	char side[2][160] = { "", "" };
+	int good = po ? po->good : MK_GOOD_UNKNOWN;
+	if (L->v.compare && good != MK_GOOD_UNKNOWN)
+		for (int a = 0; a < 2; a++) {	/* a = 0: treatment */
+			const char *l = po ? (a ? po->label_c : po->label_t) :
+			    NULL;
+			snprintf(side[(good == MK_GOOD_LOWER) == (a == 0) ? 0 :
+			    1], sizeof(side[0]), "Favours %s", l ? l : a ?
+			    "control" : "treatment");
+		}
+	if (po && po->favours_left)
+		snprintf(side[0], sizeof(side[0]), "%s", po->favours_left);
+	if (po && po->favours_right)
+		snprintf(side[1], sizeof(side[1]), "%s", po->favours_right);
+	if (side[0][0])
 		mk_fp_text(L, b, mk_fp_x(L, 0) - 6, y + 30, "end",
-		    " font-size=\"10\"",
-		    po && po->favours_left ? po->favours_left :
-		    "Favours treatment");
-	if (L->v.compare || (po && po->favours_right))
+		    " font-size=\"10\"", side[0]);
+	if (side[1][0])
 		mk_fp_text(L, b, mk_fp_x(L, 0) + 6, y + 30, NULL,
-		    " font-size=\"10\"",
-		    po && po->favours_right ? po->favours_right :
-		    "Favours control");
-	L->y = y + 42;
+		    " font-size=\"10\"", side[1]);
+	L->y = y + (side[0][0] || side[1][0] ? 42 : 28);
+	L->note_right = 0;	/* below the axis: the whole width */
 }
 
 /* Where the numbers came from: the studies read in another form than
@@ -218,6 +230,7 @@ body(mk_buf *b, struct mk_forest *L)
 	char s[256], p[32];
 
 	L->ytop = L->y;
+	L->note_right = L->xplot - 10;	/* notes among the rows: left of it */
 	if (r->sub == NULL)
 		study_rows(b, L, r->studies);
 	for (size_t j = 0; r->sub && j < r->sub->n; j++) {
@@ -227,7 +240,10 @@ body(mk_buf *b, struct mk_forest *L)
 		    s);
 		L->y += MK_FP_ROW;
 		study_rows(b, L, g->studies);
-		snprintf(s, sizeof(s), "Subtotal (k = %zu)", g->fit.k);
+		if (g->fit.k == 1)
+			snprintf(s, sizeof(s), "Subtotal: one study, not pooled");
+		else
+			snprintf(s, sizeof(s), "Subtotal (k = %zu)", g->fit.k);
 		mk_fp_pooled_row(b, L, &g->fit, s, mk_fp_subtotal_weight(L,
 		    g->studies), 0,
 		    mk_studies_nhm(g->studies, NULL, g->studies->k),
@@ -244,9 +260,14 @@ body(mk_buf *b, struct mk_forest *L)
 		study_rows(b, L, r->sub->none);
 		L->y += 6;
 	}
-	snprintf(s, sizeof(s), "Total (k = %zu, %s)", f->k, random ?
-	    "random effects" : "fixed effect");
+	if (f->k == 1)
+		snprintf(s, sizeof(s), "Total: one study, not pooled");
+	else
+		snprintf(s, sizeof(s), "Total (k = %zu, %s)", f->k, random ?
+		    "random effects" : "fixed effect");
 	mk_fp_pooled_row(b, L, f, s, 100, 1, L->n, r->studies);
+	L->y += 10;
+	axis(b, L);	/* the notes go below it */
 	mk_fp_het_note(b, L, f);
 	if (r->sub != NULL) {
 		mk_fp_pvalue(p, sizeof(p), r->sub->p);
@@ -264,8 +285,7 @@ body(mk_buf *b, struct mk_forest *L)
 		mk_fp_note(b, L, s);
 	}
 	provenance(b, L);
-	L->y += 10;
-	axis(b, L);
+	L->y += 4;
 }
 
 /* The document around a body: layout, header, rows, title. */
@@ -361,6 +381,7 @@ body_ml(mk_buf *b, struct mk_forest *L, const mk_metareg *g, const mk_fit *f)
 	size_t len = 0;
 
 	L->ytop = L->y;
+	L->note_right = L->xplot - 10;
 	for (size_t c = 0; c < g->nclusters; c++) {
 		snprintf(s, sizeof(s), "%s = %s", m->comp[0].name,
 		    g->cluster_name[c] ? g->cluster_name[c] : "");
@@ -375,6 +396,8 @@ body_ml(mk_buf *b, struct mk_forest *L, const mk_metareg *g, const mk_fit *f)
 	}
 	snprintf(s, sizeof(s), "Total (k = %zu)", g->k);
 	mk_fp_pooled_row(b, L, f, s, 100, 1, L->n, NULL);
+	L->y += 10;
+	axis(b, L);	/* the notes go below it */
 	len = (size_t)snprintf(s, sizeof(s), "Variance components:");
 	for (size_t l = 0; l < m->ncomp && len < sizeof(s); l++)
 		len += (size_t)snprintf(s + len, sizeof(s) - len, "%s "
@@ -396,8 +419,7 @@ body_ml(mk_buf *b, struct mk_forest *L, const mk_metareg *g, const mk_fit *f)
 	    m->robust == 2 ? "; cluster-robust (CR2)" :
 	    "; cluster-robust (CR1)" : "");
 	mk_fp_note(b, L, s);
-	L->y += 10;
-	axis(b, L);
+	L->y += 4;
 }
 
 int

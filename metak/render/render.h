@@ -22,7 +22,14 @@ typedef struct mk_plot_opts {
 	int sort;			/* mk_sort: the study rows' order */
 	const char *sort_col;		/* MK_SORT_COLUMN: by this column */
 	int no_imputed;			/* funnel: trim-and-fill points hidden */
+	int good;			/* mk_good: which outcome values are
+					 * good, for the "favours" labels */
 } mk_plot_opts;
+
+/* Which values of the outcome are good (--good): unknown (no default
+ * "favours" labels), lower (fewer events, less pain: an effect below no
+ * effect favours the treatment) or higher (bone density, remission). */
+typedef enum { MK_GOOD_UNKNOWN, MK_GOOD_LOWER, MK_GOOD_HIGHER } mk_good;
 
 typedef enum { MK_SORT_FILE, MK_SORT_EFFECT, MK_SORT_WEIGHT, MK_SORT_YEAR,
     MK_SORT_COLUMN } mk_sort;

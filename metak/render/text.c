@@ -212,8 +212,9 @@ pooled_rows(mk_buf *b, const struct ctx *c, const mk_fit *f,
 	effect_ci(b, c, f->est, f->lo, f->hi, n);
 	num(b, 1, weight, 6);
 	mk_buf_printf(b, "%%");
-	strip(b, c, f->est, f->lo, f->hi, 1, n);
-	if (mi->random && isfinite(f->pi_lo)) {
+	/* one study is shown as that study, not as a pooled diamond */
+	strip(b, c, f->est, f->lo, f->hi, f->k > 1, n);
+	if (mi->random && f->k > 1 && isfinite(f->pi_lo)) {
 		char pi[64];
 		cell(b, "  prediction interval", c->lw);
 		snprintf(pi, sizeof(pi), "       [%6.2f, %6.2f]",
@@ -236,6 +237,11 @@ het_rows(mk_buf *b, const mk_fit *f)
 {
 	const mk_method_info *mi = mk_method_get(f->method);
 
+	if (f->k < 2) {
+		mk_buf_printf(b, "  Heterogeneity: not applicable (one "
+		    "study)\n");
+		return;
+	}
 	mk_buf_printf(b, "  Heterogeneity: Q = ");
 	num(b, 2, f->q, 0);
 	mk_buf_printf(b, " (df = %.0f, ", f->qdf);
@@ -381,7 +387,11 @@ mk_render_text(mk_buf *b, const mk_result *r)
 		    sizeof(e1)), mk_label(g->level, e2, sizeof(e2)));
 		if (!r->no_studies)
 			study_rows(b, &c, g->studies);
-		snprintf(name, sizeof(name), "  Subtotal (k = %zu)", g->fit.k);
+		if (g->fit.k == 1)
+			snprintf(name, sizeof(name), "  Not pooled (k = 1)");
+		else
+			snprintf(name, sizeof(name), "  Subtotal (k = %zu)",
+			    g->fit.k);
 		pooled_rows(b, &c, &g->fit, g->studies, name,
 		    group_weight(&c, g->studies));
 		het_rows(b, &g->fit);
@@ -395,8 +405,8 @@ mk_render_text(mk_buf *b, const mk_result *r)
 			study_rows(b, &c, r->sub->none);
 		mk_buf_printf(b, "\n");
 	}
-	pooled_rows(b, &c, f, r->studies, mi->random ? "Random effects" :
-	    "Fixed effect", 100);
+	pooled_rows(b, &c, f, r->studies, f->k == 1 ? "Not pooled (k = 1)" :
+	    mi->random ? "Random effects" : "Fixed effect", 100);
 	axis_rows(b, &c);
 	het_rows(b, f);
 	if (r->sub != NULL && r->sub->common) {
