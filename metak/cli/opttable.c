@@ -226,6 +226,10 @@ const struct opt opt_table[] = {
 	{ "output", "FILE", CMD_POOL | CMD_BIAS, S_OUTPUT, opt_string,
 	  F(output), NULL, 0, 0, "write the report to FILE instead of "
 	  "standard output" },
+	{ "digits", "N", CMD_POOL | CMD_BIAS, S_OUTPUT, opt_integer,
+	  F(plot.digits), NULL, 1, 10, "decimals of the effects shown in the "
+	  "text report and plots, and of the effect columns of CSV (default: "
+	  "from the width of the intervals, at least 2; CSV: full precision)" },
 	{ "no-studies", NULL, CMD_POOL | CMD_BIAS, S_OUTPUT, opt_flag,
 	  F(no_studies), NULL, 0, 0, "leave the per-study rows out of the "
 	  "report" },

@@ -55,9 +55,7 @@ mk_fp_at(const struct mk_forest *L, double v, double nn)
 double
 mk_fp_shown(const struct mk_forest *L, double v, double nn)
 {
-	double x = mk_view_value(&L->v, v, nn);
-
-	return fabs(x) < 0.005 ? 0 : x;	/* no "-0.00" */
+	return mk_view_tidy(mk_view_value(&L->v, v, nn), L->dec); /* no -0.00 */
 }
 
 void
@@ -67,8 +65,9 @@ mk_fp_ci(char *out, size_t n, const struct mk_forest *L, double e, double lo,
 	if (!isfinite(e))
 		snprintf(out, n, "Not estimable");
 	else
-		snprintf(out, n, "%.2f [%.2f, %.2f]", mk_fp_shown(L, e, nn),
-		    mk_fp_shown(L, lo, nn), mk_fp_shown(L, hi, nn));
+		snprintf(out, n, "%.*f [%.*f, %.*f]", L->dec, mk_fp_shown(L, e,
+		    nn), L->dec, mk_fp_shown(L, lo, nn), L->dec, mk_fp_shown(L,
+		    hi, nn));
 }
 
 /* A horizontal CI line clipped to the axis, with an arrow where cut. */
@@ -168,7 +167,10 @@ mk_fp_het_note(mk_buf *b, struct mk_forest *L, const mk_fit *f)
 	mk_fp_pvalue(p, sizeof(p), f->qp);
 	double i2 = mk_i2_q(f->q, f->qdf);
 	if (random)
-		snprintf(s, sizeof(s), "Heterogeneity: Tau\xC2\xB2 = %.4f; "
+		snprintf(s, sizeof(s), f->tau2 != 0 && fabs(f->tau2) <
+		    0.00005 ? "Heterogeneity: Tau\xC2\xB2 = %.3g; "
+		    "Chi\xC2\xB2 = %.2f, df = %.0f (%s); I\xC2\xB2 = %.0f%%" :
+		    "Heterogeneity: Tau\xC2\xB2 = %.4f; "
 		    "Chi\xC2\xB2 = %.2f, df = %.0f (%s); I\xC2\xB2 = %.0f%%",
 		    f->tau2, f->q, f->qdf, p, isfinite(i2) ? i2 : 0);
 	else
@@ -310,9 +312,8 @@ mk_fp_pooled_row(mk_buf *b, struct mk_forest *L, const mk_fit *f,
 		char pi[96];
 		mk_fp_text(L, b, L->xlab + 8, L->y, NULL, " font-size=\"10\"",
 		    "Prediction interval");
-		snprintf(pi, sizeof(pi), "[%.2f, %.2f]", mk_fp_shown(L,
-		    f->pi_lo, nn),
-		    mk_fp_shown(L, f->pi_hi, nn));
+		snprintf(pi, sizeof(pi), "[%.*f, %.*f]", L->dec, mk_fp_shown(L,
+		    f->pi_lo, nn), L->dec, mk_fp_shown(L, f->pi_hi, nn));
 		mk_fp_text(L, b, L->xeffect, L->y, "end", " font-size=\"10\"",
 		    pi);
 		double yc = L->y - 4;

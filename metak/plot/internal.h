@@ -27,6 +27,7 @@ struct mk_forest {
 	size_t *overall;	/* table row -> index in the overall fit */
 	double colw;		/* width of a data column */
 	double xmin, xmax;	/* the extent of the text drawn so far */
+	int dec;		/* decimals of the effects shown */
 	double note_right;	/* notes wrap before this x (0: the canvas'
 				 * width): left of the plot area above the
 				 * axis, so that no note crosses it */

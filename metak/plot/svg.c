@@ -68,7 +68,26 @@ columns(struct mk_forest *L)
 		L->xraw[c] = x;
 	}
 	L->xweight = x + 56;
-	L->xeffect = L->xweight + 130;
+	/* the effect column: as wide as its widest interval, bold pooled */
+	const mk_fit *f = r->fit;
+	double z = mk_crit(f->level, NAN), effw = 130;
+	char ci[96];
+	for (size_t i = 0; i < r->studies->k && i < f->k; i++) {
+		double se = sqrt(f->vi[i]);
+		mk_fp_ci(ci, sizeof(ci), L, f->yi[i], f->yi[i] - z * se,
+		    f->yi[i] + z * se, mk_study_n(r->studies, i));
+		effw = fmax(effw, mk_text_px(ci, 11, 0) + 16);
+	}
+	mk_fp_ci(ci, sizeof(ci), L, f->est, f->lo, f->hi, L->n);
+	effw = fmax(effw, mk_text_px(ci, 11, 1) + 16);
+	for (size_t j = 0; r->sub != NULL && j < r->sub->n; j++) {
+		const mk_fit *gf = &r->sub->g[j].fit;
+		const mk_studies *gs = r->sub->g[j].studies;
+		mk_fp_ci(ci, sizeof(ci), L, gf->est, gf->lo, gf->hi,
+		    mk_studies_nhm(gs, NULL, gs->k));
+		effw = fmax(effw, mk_text_px(ci, 11, 1) + 16);
+	}
+	L->xeffect = L->xweight + effw;
 	L->xplot = L->xeffect + 20;
 	L->width = L->xplot + MK_FP_PLOTW + 20;
 }
@@ -317,6 +336,7 @@ render(mk_buf *b, const mk_result *r, const mk_metareg *g,
 	L.n = g ? mk_studies_nhm(r->studies, g->study, g->k) :
 	    mk_studies_nhm(r->studies, NULL, r->studies->k);
 	mk_view_axis(&L.v, &L.ax, r->plot, r->fit, r->studies, L.n);
+	L.dec = mk_view_decimals(&L.v, r->plot, r->fit, r->studies, L.n);
 	columns(&L);
 	L.y = 56;
 	header(&body_buf, &L);

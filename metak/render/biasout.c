@@ -99,15 +99,16 @@ mk_render_bias_text(mk_buf *b, const mk_result *r, const mk_bias *bi)
 	mk_buf_printf(b, "Trim and fill (L0): %zu stud%s filled on the %s\n",
 	    bi->k0, bi->k0 == 1 ? "y" : "ies", bi->side_right ? "right" :
 	    "left");
-	mk_buf_printf(b, "  pooled %s: %.4f [%.4f, %.4f] before,\n"
-	    "  %.4f [%.4f, %.4f] after filling\n", me->name,
-	    lg ? exp(f->est) : f->est, lg ? exp(f->lo) : f->lo,
-	    lg ? exp(f->hi) : f->hi, lg ? exp(t->est) : t->est,
-	    lg ? exp(t->lo) : t->lo, lg ? exp(t->hi) : t->hi);
+	int d = r->plot && r->plot->digits > 0 ? r->plot->digits : 4;
+	mk_buf_printf(b, "  pooled %s: %.*f [%.*f, %.*f] before,\n"
+	    "  %.*f [%.*f, %.*f] after filling\n", me->name,
+	    d, lg ? exp(f->est) : f->est, d, lg ? exp(f->lo) : f->lo,
+	    d, lg ? exp(f->hi) : f->hi, d, lg ? exp(t->est) : t->est,
+	    d, lg ? exp(t->lo) : t->lo, d, lg ? exp(t->hi) : t->hi);
 	for (size_t j = 0; j < bi->k0; j++)
-		mk_buf_printf(b, "  filled %zu: %s = %.4f, SE %.4f\n", j + 1,
-		    me->name, lg ? exp(bi->fill_y[j]) : bi->fill_y[j],
-		    sqrt(bi->fill_v[j]));
+		mk_buf_printf(b, "  filled %zu: %s = %.*f, SE %.*f\n", j + 1,
+		    me->name, d, lg ? exp(bi->fill_y[j]) : bi->fill_y[j],
+		    d, sqrt(bi->fill_v[j]));
 	/* what the tests found, at the 10% level of Egger et al. (1997, BMJ
 	 * 315:629): asymmetry is named only when a test finds it */
 	const char *found[4];

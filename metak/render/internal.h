@@ -85,6 +85,18 @@ void mk_view_note(char *out, size_t n, mk_measure m);
 void mk_view_axis(const mk_view *v, mk_axis *ax, const mk_plot_opts *po,
     const mk_fit *f,
     const mk_studies *s, double n);
+/* The decimals effects are shown with: --digits when given (po->digits),
+ * else enough for the first digit of the half-width of the narrower of
+ * the pooled interval and the median study's, on the natural scale (a
+ * risk difference of 0.001 [0.0002, 0.0018] gets 4, not 0.00 [0.00,
+ * 0.00]), from 2 to 6 (n: the pooled values' sample size for PFT). */
+int mk_view_decimals(const mk_view *v, const mk_plot_opts *po,
+    const mk_fit *f, const mk_studies *s, double n);
+/* x as shown with dec decimals: 0 where it would print as -0.00. */
+double mk_view_tidy(double x, int dec);
+/* tau2 and the like with 4 decimals, or 3 significant digits where 4
+ * decimals would show 0.0000 for a positive value. */
+void mk_buf_small(mk_buf *b, double x);
 /* Position of x in the shown range, 0 at lo and 1 at hi (may be outside). */
 double mk_axis_pos(const mk_axis *ax, double x);
 
@@ -114,9 +126,12 @@ void mk_render_provenance_text(mk_buf *b, const mk_result *r);
 /* stepsout.c: for step j of leave-one-out or cumulative refits, the
  * sample size PFT needs (the harmonic mean of the n of the studies it
  * pools; NaN but for proportions), a value on the natural scale as shown
- * (tiny values as 0, never "-0.000"). */
+ * with dec decimals (tiny values as 0, never "-0.000"). */
 double mk_step_n(const mk_result *r, const mk_step *st, size_t j,
     int cumulative);
-double mk_step_shown(const mk_view *v, double x, double n);
+double mk_step_shown(const mk_view *v, double x, double n, int dec);
+/* The decimals of a table of steps: --digits, else those of the full
+ * fit's report, at least 3. */
+int mk_step_decimals(const mk_result *r, const mk_view *v);
 
 #endif

@@ -24,6 +24,8 @@ typedef struct mk_plot_opts {
 	int no_imputed;			/* funnel: trim-and-fill points hidden */
 	int good;			/* mk_good: which outcome values are
 					 * good, for the "favours" labels */
+	int digits;			/* decimals of effects shown (text,
+					 * plots, CSV); 0: from their scale */
 } mk_plot_opts;
 
 /* Which values of the outcome are good (--good): unknown (no default

@@ -202,22 +202,48 @@ cnum(mk_buf *b, double x)
 		mk_buf_printf(b, "NA");
 }
 
+/* An effect column: full precision, or dec decimals (--digits). */
 static void
-csv_fit_row(mk_buf *b, const char *type, const char *group, const mk_fit *f)
+cnum_d(mk_buf *b, double x, int dec)
+{
+	if (dec <= 0 || !isfinite(x)) {
+		cnum(b, x);
+		return;
+	}
+	x = fabs(x) < 0.5 * pow(10, -dec) ? 0 : x;	/* no "-0.00" */
+	mk_buf_printf(b, ",%.*f", dec, x);
+}
+
+/* The estimate and interval on the natural scale (the ratio for OR, RR,
+ * ...; the same values for a measure shown on its own scale). */
+static void
+csv_natural(mk_buf *b, mk_measure m, double n, double est, double lo,
+    double hi, int dec)
+{
+	cnum_d(b, mk_natural(m, est, n), dec);
+	cnum_d(b, mk_natural(m, lo, n), dec);
+	cnum_d(b, mk_natural(m, hi, n), dec);
+}
+
+static void
+csv_fit_row(mk_buf *b, const char *type, const char *group, const mk_fit *f,
+    mk_measure m, double n, int dec)
 {
 	mk_buf_printf(b, "%s,", type);
 	mk_csv_str(b, group);
 	mk_buf_printf(b, ",,%zu", f->k);
-	cnum(b, f->est);
-	cnum(b, f->se);
-	cnum(b, f->lo);
-	cnum(b, f->hi);
+	cnum_d(b, f->est, dec);
+	cnum_d(b, f->se, dec);
+	cnum_d(b, f->lo, dec);
+	cnum_d(b, f->hi, dec);
 	cnum(b, strcmp(type, "pooled") == 0 ? 100 : NAN);
 	cnum(b, f->p);
 	cnum(b, f->tau2);
 	cnum(b, f->i2);
 	cnum(b, f->q);
-	mk_buf_printf(b, ",,\n");
+	mk_buf_printf(b, ",");
+	csv_natural(b, m, n, f->est, f->lo, f->hi, dec);
+	mk_buf_printf(b, ",\n");
 }
 
 /* Level of each table row's subgroup (NULL: none); NULL when out of
@@ -247,6 +273,7 @@ mk_render_csv(mk_buf *b, const mk_result *r)
 	const mk_studies *s = r->studies;
 	double z = zcrit(f->level);
 	char tmp[32], note[512];
+	int dec = r->plot ? r->plot->digits : 0;	/* 0: full precision */
 
 	const char **lv = row_levels(r);
 
@@ -255,7 +282,8 @@ mk_render_csv(mk_buf *b, const mk_result *r)
 		return;
 	}
 	mk_buf_printf(b, "type,group,study,k,estimate,se,ci_low,ci_high,"
-	    "weight,p,tau2,i2,q,from,note\n");
+	    "weight,p,tau2,i2,q,from,natural_estimate,natural_ci_low,"
+	    "natural_ci_high,note\n");
 	for (size_t i = 0; i < (r->no_studies ? 0 : s->k); i++) {
 		double se = sqrt(f->vi[i]);
 		mk_buf_printf(b, "study,");
@@ -263,13 +291,16 @@ mk_render_csv(mk_buf *b, const mk_result *r)
 		mk_buf_printf(b, ",");
 		mk_csv_str(b, mk_study_label(r, s, i, tmp, sizeof(tmp)));
 		mk_buf_printf(b, ",1");
-		cnum(b, f->yi[i]);
-		cnum(b, se);
-		cnum(b, f->yi[i] - z * se);
-		cnum(b, f->yi[i] + z * se);
+		cnum_d(b, f->yi[i], dec);
+		cnum_d(b, se, dec);
+		cnum_d(b, f->yi[i] - z * se, dec);
+		cnum_d(b, f->yi[i] + z * se, dec);
 		cnum(b, f->weight[i]);
 		cnum(b, mk_pvalue(f->yi[i] / se, NAN));
-		mk_buf_printf(b, ",,,,%s,", mk_from_name((mk_from)s->from[i]));
+		mk_buf_printf(b, ",,,,%s", mk_from_name((mk_from)s->from[i]));
+		csv_natural(b, s->measure, mk_study_n(s, i), f->yi[i],
+		    f->yi[i] - z * se, f->yi[i] + z * se, dec);
+		mk_buf_printf(b, ",");
 		mk_flag_note(r, s, i, 0, note, sizeof(note));
 		mk_csv_str(b, note);
 		mk_buf_printf(b, "\n");
@@ -277,18 +308,22 @@ mk_render_csv(mk_buf *b, const mk_result *r)
 	for (size_t j = 0; j < s->nout; j++) {	/* the rows left out, why */
 		mk_buf_printf(b, "left_out,,");
 		mk_csv_str(b, mk_row_label(r, s->out[j].row, tmp, sizeof(tmp)));
-		mk_buf_printf(b, ",0,,,,,,,,,,,");
+		mk_buf_printf(b, ",0,,,,,,,,,,,,,,");
 		mk_csv_str(b, s->out[j].why);
 		mk_buf_printf(b, "\n");
 	}
 	if (s->nout_all > s->nout)
-		mk_buf_printf(b, "left_out,,,0,,,,,,,,,,,%zu more rows not "
+		mk_buf_printf(b, "left_out,,,0,,,,,,,,,,,,,,%zu more rows not "
 		    "listed\n", s->nout_all - s->nout);
 	if (r->sub != NULL)
-		for (size_t j = 0; j < r->sub->n; j++)
+		for (size_t j = 0; j < r->sub->n; j++) {
+			const mk_studies *gs = r->sub->g[j].studies;
 			csv_fit_row(b, "subgroup", r->sub->g[j].level,
-			    &r->sub->g[j].fit);
-	csv_fit_row(b, "pooled", "", f);
+			    &r->sub->g[j].fit, s->measure, mk_studies_nhm(gs,
+			    NULL, gs->k), dec);
+		}
+	csv_fit_row(b, "pooled", "", f, s->measure, mk_studies_nhm(s, NULL,
+	    s->k), dec);
 	free(lv);
 }
 

@@ -11,7 +11,8 @@
 #include "render/internal.h"
 
 #define LABEL_W 22	/* study label, at least */
-#define EFF_W 22	/* "  0.39 [ 0.12,  1.26]" */
+#define EFF_W(c) (3 * ((c)->dec + 4) + 4)	/* "  0.39 [  0.12,   1.26]"
+						 * with 2 decimals */
 #define STRIP 26	/* forest plot characters off a terminal */
 #define STRIP_MIN 10	/* ... and on one, as its width allows */
 #define STRIP_MAX 60
@@ -23,14 +24,9 @@ struct ctx {
 	size_t *overall;	/* table row -> index in the overall fit */
 	int lw;			/* label column: the widest label + 1 */
 	int sw;			/* forest strip width */
+	int dec;		/* decimals of the effects shown */
 };
 
-/* x, or 0 where it would print as -0.00. */
-static double
-tidy(double x)
-{
-	return fabs(x) < 0.005 ? 0 : x;
-}
 
 /* x with dec decimals right-aligned in width columns (0: no padding). */
 static void
@@ -77,14 +73,16 @@ effect_ci(mk_buf *b, const struct ctx *c, double y, double lo, double hi,
 {
 	char s[96];
 
+	int d = c->dec, w = d + 4;
+
 	if (!isfinite(y) || !isfinite(lo) || !isfinite(hi))
-		snprintf(s, sizeof(s), "%*s", EFF_W - 1, "not estimable");
+		snprintf(s, sizeof(s), "%*s", EFF_W(c) - 1, "not estimable");
 	else
-		snprintf(s, sizeof(s), "%6.2f [%6.2f, %6.2f]",
-		    tidy(mk_view_value(&c->v, y, n)),
-		    tidy(mk_view_value(&c->v, lo, n)),
-		    tidy(mk_view_value(&c->v, hi, n)));
-	mk_buf_printf(b, "%-*s", EFF_W, s);
+		snprintf(s, sizeof(s), "%*.*f [%*.*f, %*.*f]", w, d,
+		    mk_view_tidy(mk_view_value(&c->v, y, n), d), w, d,
+		    mk_view_tidy(mk_view_value(&c->v, lo, n), d), w, d,
+		    mk_view_tidy(mk_view_value(&c->v, hi, n), d));
+	mk_buf_printf(b, "%-*s", EFF_W(c), s);
 }
 
 static int
@@ -162,8 +160,8 @@ axis_rows(mk_buf *b, const struct ctx *c)
 		last = at + n - 1;
 	}
 	labels[last + 1 > 0 ? last + 1 : 0] = '\0';
-	mk_buf_printf(b, "%*s %s\n%*s %s\n", c->lw + EFF_W + 7, "", line,
-	    c->lw + EFF_W + 7, "", labels);
+	mk_buf_printf(b, "%*s %s\n%*s %s\n", c->lw + EFF_W(c) + 7, "", line,
+	    c->lw + EFF_W(c) + 7, "", labels);
 }
 
 static double
@@ -217,10 +215,11 @@ pooled_rows(mk_buf *b, const struct ctx *c, const mk_fit *f,
 	if (mi->random && f->k > 1 && isfinite(f->pi_lo)) {
 		char pi[64];
 		cell(b, "  prediction interval", c->lw);
-		snprintf(pi, sizeof(pi), "       [%6.2f, %6.2f]",
-		    tidy(mk_view_value(&c->v, f->pi_lo, n)),
-		    tidy(mk_view_value(&c->v, f->pi_hi, n)));
-		mk_buf_printf(b, "%-*s%7s", EFF_W, pi, "");
+		int d = c->dec, w = d + 4;
+		snprintf(pi, sizeof(pi), "%*s[%*.*f, %*.*f]", w + 1, "", w, d,
+		    mk_view_tidy(mk_view_value(&c->v, f->pi_lo, n), d), w, d,
+		    mk_view_tidy(mk_view_value(&c->v, f->pi_hi, n), d));
+		mk_buf_printf(b, "%-*s%7s", EFF_W(c), pi, "");
 		strip(b, c, NAN, f->pi_lo, f->pi_hi, 0, n);
 	}
 	mk_buf_printf(b, "  %s = ", isfinite(f->tdf) ? "t" : "z");
@@ -264,13 +263,13 @@ het_rows(mk_buf *b, const mk_fit *f)
 	mk_buf_printf(b, "\n");
 	if (mi->random) {
 		mk_buf_printf(b, "  tau2 = ");
-		num(b, 4, f->tau2, 0);
+		mk_buf_small(b, f->tau2);
 		mk_buf_printf(b, " [");
-		num(b, 4, f->tau2_lo, 0);
+		mk_buf_small(b, f->tau2_lo);
 		mk_buf_printf(b, ", ");
-		num(b, 4, f->tau2_hi, 0);
+		mk_buf_small(b, f->tau2_hi);
 		mk_buf_printf(b, "] (Q-profile); tau = ");
-		num(b, 4, f->tau, 0);
+		mk_buf_small(b, f->tau);
 		mk_buf_printf(b, "; H2 = ");
 		num(b, 2, f->h2, 0);
 		mk_buf_printf(b, "\n");
@@ -342,7 +341,7 @@ widths(struct ctx *c)
 		if (w > c->lw)
 			c->lw = w;
 	}
-	fixed = c->lw + EFF_W + 7 + 1;
+	fixed = c->lw + EFF_W(c) + 7 + 1;
 	c->sw = STRIP;
 	if (r->cols > 0)
 		c->sw = r->cols - fixed < STRIP_MIN ? STRIP_MIN :
@@ -354,7 +353,7 @@ mk_render_text(mk_buf *b, const mk_result *r)
 {
 	const mk_fit *f = r->fit;
 	const mk_method_info *mi = mk_method_get(f->method);
-	struct ctx c = { r, { 0 }, { 0 }, NULL, LABEL_W, STRIP };
+	struct ctx c = { r, { 0 }, { 0 }, NULL, LABEL_W, STRIP, 2 };
 	char hdr[64], e[256];
 
 	c.overall = calloc(r->rows->n ? r->rows->n : 1,
@@ -365,15 +364,17 @@ mk_render_text(mk_buf *b, const mk_result *r)
 	}
 	for (size_t i = 0; i < r->studies->k; i++)
 		c.overall[r->studies->row[i]] = i;
-	widths(&c);
 	mk_view_init(&c.v, r->studies->measure);
+	c.dec = mk_view_decimals(&c.v, r->plot, f, r->studies,
+	    mk_studies_nhm(r->studies, NULL, r->studies->k));
+	widths(&c);
 	mk_view_axis(&c.v, &c.ax, r->plot, f, r->studies, mk_studies_nhm(r->studies,
 	    NULL, r->studies->k));
 	preamble(b, r);
 	snprintf(hdr, sizeof(hdr), "%s [%g%% CI]", mk_view_unit(&c.v),
 	    f->level);
 	cell(b, "Study", c.lw);
-	mk_buf_printf(b, "%-*s%7s\n", EFF_W, hdr, "Weight");
+	mk_buf_printf(b, "%-*s%7s\n", EFF_W(&c), hdr, "Weight");
 	if (r->no_studies)
 		mk_buf_printf(b, "(%zu study rows left out: --no-studies)\n",
 		    r->studies->k);
@@ -413,11 +414,11 @@ mk_render_text(mk_buf *b, const mk_result *r)
 		const mk_subgroups *sg = r->sub;
 		mk_buf_printf(b, "\nMixed-effects model, one tau2 for all "
 		    "subgroups of %s:\n  tau2 = ", mk_label(sg->by, e, sizeof(e)));
-		num(b, 4, sg->tau2, 0);
+		mk_buf_small(b, sg->tau2);
 		mk_buf_printf(b, " [");
-		num(b, 4, sg->tau2_lo, 0);
+		mk_buf_small(b, sg->tau2_lo);
 		mk_buf_printf(b, ", ");
-		num(b, 4, sg->tau2_hi, 0);
+		mk_buf_small(b, sg->tau2_hi);
 		mk_buf_printf(b, "]; residual I2 = ");
 		num(b, 1, sg->i2, 0);
 		mk_buf_printf(b, "%%\n  Residual heterogeneity: QE = ");
