@@ -1,8 +1,8 @@
 #!/bin/sh
 # svg_bbox.sh: no text of any SVG the golden CLI cases pin falls outside
-# its canvas, as laid out by a real browser: headless Chromium computes each
-# text element's bounding box (as drawn, fonts as installed) and the page
-# reports those that cross an edge.
+# its canvas or crosses a plot's dashed line of no effect, as laid out by a
+# real browser: headless Chromium computes each text element's bounding box
+# (as drawn, fonts as installed) and the page reports those that do.
 # Usage: svg_bbox.sh
 set -u
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
@@ -18,6 +18,9 @@ for golden in tests/cli/*/stdout; do
 var s = document.querySelector("svg"), W = +s.getAttribute("width"),
     H = +s.getAttribute("height"), c = s.getBoundingClientRect(), out = [],
     n = 0;
+/* the dashed line of no effect: no text may cross it */
+var nl = [].slice.call(document.querySelectorAll("svg line[stroke-dasharray]"))
+    .map(function (l) { return l.getBoundingClientRect(); });
 document.querySelectorAll("svg text").forEach(function (t) {
 	var b = t.getBoundingClientRect(),	/* after any rotation */
 	    x0 = b.left - c.left, y0 = b.top - c.top,
@@ -26,6 +29,12 @@ document.querySelectorAll("svg text").forEach(function (t) {
 	if (x0 < -0.5 || y0 < -0.5 || x1 > W + 0.5 || y1 > H + 0.5)
 		out.push(JSON.stringify(t.textContent) + " at " +
 		    [x0, y0, x1, y1].map(Math.round));
+	nl.forEach(function (l) {
+		if (b.left < l.left && b.right > l.right &&
+		    b.bottom > l.top + 1 && b.top < l.bottom - 1)
+			out.push(JSON.stringify(t.textContent) +
+			    " crosses the line of no effect");
+	});
 });
 document.body.setAttribute("data-bbox", out.length ? "OUTSIDE " + W + "x" +
     H + ": " + out.join("; ") : "inside " + n);

@@ -208,7 +208,11 @@ typedef struct mk_claim {
 	int p_dec, p_less;	/* "p < x" */
 } mk_claim;
 
-/* One refit tried against the claim. */
+/* The figures of a claim, as bits of mk_check_row.fail. */
+enum { MK_FIG_EST = 1, MK_FIG_LO = 2, MK_FIG_HI = 4, MK_FIG_P = 8 };
+
+/* One refit tried against the claim: of all the studies, or (ndrop > 0)
+ * of all but the ones named in drop. */
 typedef struct mk_check_row {
 	mk_method method;
 	mk_citype ci;
@@ -218,16 +222,31 @@ typedef struct mk_check_row {
 	size_t k;
 	int fitted, match;
 	double est, lo, hi;	/* natural scale */
+	double p;		/* of the test of the pooled estimate */
+	unsigned fail;		/* MK_FIG_*: the figures that differ */
+	size_t ndrop;		/* studies left out (a subset), 0 to 2 */
+	char drop[2][96];	/* their labels */
 	char why[160];		/* when not fitted */
 } mk_check_row;
 
 /* Refits t with every applicable method x interval x correction (or only
  * base's method, interval and correction when fixed) and marks the rows
- * that reproduce the claim at its printed precision. Corrections are
- * varied only where a study has a zero cell; DL is also tried with tau2
- * from the Mantel-Haenszel Q where the data are 2x2 counts. */
+ * that reproduce the claim: every figure given (estimate, bounds and p)
+ * equal at its printed precision; fail names the figures that differ.
+ * Corrections are varied only where a study has a zero cell; DL is also
+ * tried with tau2 from the Mantel-Haenszel Q where the data are 2x2
+ * counts. */
 int mk_check_data(const mk_table *t, const mk_opts *base, const mk_claim *c,
     int fixed, mk_check_row **rows, size_t *n, mk_err *err);
+/* A claim the studies of t do not give: which subsets do? Each variant of
+ * mk_check_data refitted without each study in turn (metafor's leave1out,
+ * sens.c), and without each pair when k <= 30; the subsets that reproduce
+ * every figure are appended to rows (ndrop set; at most MK_SUBSETS_MAX,
+ * *found counts all), *tried counts the refits. */
+#define MK_SUBSETS_MAX 40
+int mk_check_subsets(const mk_table *t, const mk_opts *base,
+    const mk_claim *c, int fixed, mk_check_row **rows, size_t *n,
+    size_t *found, size_t *tried, mk_err *err);
 
 /* Internal consistency of a claim without data (analysis scale). */
 typedef struct mk_consistency {

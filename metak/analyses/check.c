@@ -1,6 +1,8 @@
 /* check.c: does a published pooled result reproduce? With trial data,
  * refit with every applicable method, interval and continuity correction
- * and compare each with the claim at the precision it was printed; without
+ * and compare each figure with the claim at the precision it was printed;
+ * when none does, refit without each study and each pair (the leave-one-
+ * out machinery of sens.c) to find the subset that gives it; without
  * data, check the claim's internal consistency (is the estimate the centre
  * of its interval on the analysis scale, and which SE, z and p it implies). */
 #include <math.h>
@@ -68,6 +70,39 @@ add_row(mk_check_row **rows, size_t *n, size_t *cap, const mk_check_row *r)
 	return 0;
 }
 
+/* A printed p reproduced: "p < x" by any p below x, else at the
+ * decimals printed. */
+static int
+p_printed(const mk_claim *c, double p)
+{
+	if (!isfinite(p))
+		return 0;
+	return c->p_less ? p < c->p : same_printed(p, c->p, c->p_dec);
+}
+
+/* A refit's estimate, bounds (analysis scale; n: PFT's sample size) and p
+ * into r as printed, and which of the claim's figures they do not give. */
+static unsigned
+judge(const mk_claim *c, double est, double lo, double hi, double p,
+    double n, mk_check_row *r)
+{
+	unsigned fail = 0;
+
+	r->est = as_printed(c, est, n);
+	r->lo = as_printed(c, lo, n);
+	r->hi = as_printed(c, hi, n);
+	r->p = p;
+	if (!same_printed(r->est, c->est, c->dec_est))
+		fail |= MK_FIG_EST;
+	if (!same_printed(r->lo, c->lo, c->dec_lo))
+		fail |= MK_FIG_LO;
+	if (!same_printed(r->hi, c->hi, c->dec_hi))
+		fail |= MK_FIG_HI;
+	if (isfinite(c->p) && !p_printed(c, p))
+		fail |= MK_FIG_P;
+	return fail;
+}
+
 /* One variant: effects with this correction, fit with this method and
  * interval, compare. A variant that cannot be fitted is listed as such. */
 struct variant {
@@ -77,49 +112,56 @@ struct variant {
 	int mhq;
 };
 
+#define MAX_VARIANTS 128
+
+static void
+variant_opts(const mk_opts *base, const mk_claim *c, const struct variant *va,
+    mk_opts *o)
+{
+	*o = *base;
+	o->method = va->m;
+	o->ci = va->ci;
+	o->cc_to = va->to;
+	o->dl_mhq = va->mhq;
+	o->measure = c->measure;
+	o->no_tau2_ci = 1;
+}
+
+static void
+variant_row(const struct variant *va, double cc, mk_check_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->method = va->m;
+	r->ci = va->ci;
+	r->cc = cc;
+	r->cc_to = va->to;
+	r->mhq = va->mhq;
+	r->est = r->lo = r->hi = r->p = NAN;
+}
+
 static int
 try_one(const mk_table *t, const mk_opts *base, const mk_claim *c,
     const struct variant *va, mk_check_row **rows, size_t *n, size_t *cap)
 {
-	mk_method m = va->m;
-	mk_citype ci = va->ci;
-	mk_ccto to = va->to;
-	double cc = base->cc;
-	mk_opts o = *base;
+	mk_opts o;
 	mk_check_row r;
 	mk_warn w = { 0 };
 	mk_err e = { 0 };
 	mk_studies *s;
 	mk_fit f;
 
-	memset(&r, 0, sizeof(r));
 	memset(&f, 0, sizeof(f));
-	o.method = m;
-	o.ci = ci;
-	o.cc = cc;
-	o.cc_to = to;
-	o.dl_mhq = va->mhq;
-	o.measure = c->measure;
-	o.no_tau2_ci = 1;
-	r.method = m;
-	r.ci = ci;
-	r.cc = cc;
-	r.cc_to = to;
-	r.mhq = va->mhq;
-	r.est = r.lo = r.hi = NAN;
+	variant_opts(base, c, va, &o);
+	variant_row(va, base->cc, &r);
 	s = mk_studies_from_table(t, &o, &w, &e);
 	if (s != NULL && s->k > 0 && mk_fit_run(s, &o, &f, &w, &e) == 0) {
 		double nhm = mk_studies_nhm(s, NULL, s->k);
 		r.k = s->k;
 		if (s->ncc == 0)
 			r.cc_to = MK_CC_NONE;	/* no study needed one */
-		r.est = as_printed(c, f.est, nhm);
-		r.lo = as_printed(c, f.lo, nhm);
-		r.hi = as_printed(c, f.hi, nhm);
+		r.fail = judge(c, f.est, f.lo, f.hi, f.p, nhm, &r);
 		r.fitted = 1;
-		r.match = same_printed(r.est, c->est, c->dec_est) &&
-		    same_printed(r.lo, c->lo, c->dec_lo) &&
-		    same_printed(r.hi, c->hi, c->dec_hi);
+		r.match = r.fail == 0;
 	} else {
 		snprintf(r.why, sizeof(r.why), "%.150s", e.msg[0] ? e.msg :
 		    "no usable study");
@@ -150,11 +192,12 @@ has_zero_cells(const mk_table *t, const mk_opts *base, const mk_claim *c)
 	return zero;
 }
 
-int
-mk_check_data(const mk_table *t, const mk_opts *base, const mk_claim *c,
-    int fixed, mk_check_row **rows, size_t *n, mk_err *err)
+/* The variants to try (at most MAX_VARIANTS): every applicable method,
+ * interval and correction, or base's alone when fixed. */
+static size_t
+variants(const mk_table *t, const mk_opts *base, const mk_claim *c, int fixed,
+    struct variant *out)
 {
-	size_t cap = 0;
 	int binary = mk_table_col(t, "events_t", base->maps, base->nmaps) >= 0
 	    && mk_table_col(t, "n_c", base->maps, base->nmaps) >= 0;
 	int mh_measure = c->measure == MK_OR || c->measure == MK_RR ||
@@ -163,9 +206,8 @@ mk_check_data(const mk_table *t, const mk_opts *base, const mk_claim *c,
 	 * tables with a zero cell, 0.5 to every table */
 	static const mk_ccto tos[] = { MK_CC_ONLY0, MK_CC_ALL };
 	int ntos = binary && !fixed && has_zero_cells(t, base, c) ? 2 : 1;
+	size_t nv = 0;
 
-	*rows = NULL;
-	*n = 0;
 	for (size_t i = 0; i < mk_nmethods; i++) {
 		mk_method m = mk_methods[i].id;
 		int iv = m != MK_MH && m != MK_PETO;
@@ -183,19 +225,175 @@ mk_check_data(const mk_table *t, const mk_opts *base, const mk_claim *c,
 					continue;
 				if (!iv && ci == MK_CI_HKSJ)
 					continue;
-				for (int j = 0; j < (iv ? ntos : 1); j++) {
+				for (int j = 0; j < (iv ? ntos : 1) &&
+				    nv < MAX_VARIANTS; j++) {
 					struct variant va = { m, (mk_citype)ci,
 					    fixed ? base->cc_to : tos[j], fixed ?
 					    base->dl_mhq : q };
-					if (try_one(t, base, c, &va, rows, n,
-					    &cap) != 0) {
-						mk_err_set(err, t->file, 0, "",
-						    "out of memory");
-						return -1;
-					}
+					out[nv++] = va;
 				}
 			}
 	}
+	return nv;
+}
+
+int
+mk_check_data(const mk_table *t, const mk_opts *base, const mk_claim *c,
+    int fixed, mk_check_row **rows, size_t *n, mk_err *err)
+{
+	struct variant va[MAX_VARIANTS];
+	size_t cap = 0, nv = variants(t, base, c, fixed, va);
+
+	*rows = NULL;
+	*n = 0;
+	for (size_t i = 0; i < nv; i++)
+		if (try_one(t, base, c, &va[i], rows, n, &cap) != 0) {
+			mk_err_set(err, t->file, 0, "", "out of memory");
+			return -1;
+		}
+	return 0;
+}
+
+/* ---- subsets: is the claim what the data give without a study or two? */
+
+struct subsets {
+	const mk_table *t;
+	const mk_claim *c;
+	const mk_studies *s;
+	const struct variant *va;
+	double cc;
+	int col;		/* the study column, or -1 */
+	size_t *idx;		/* the studies kept, for PFT's n */
+	mk_check_row **rows;
+	size_t *n, cap, found, tried;
+};
+
+static void
+study_name(const struct subsets *z, size_t i, char *out, size_t n)
+{
+	const char *l = mk_table_cell(z->t, z->s->row[i], z->col);
+
+	if (l[0] != '\0')
+		snprintf(out, n, "%s", l);
+	else
+		snprintf(out, n, "line %ld", z->t->line[z->s->row[i]]);
+}
+
+/* A refit without studies drop[0..nd) (indices into z->s): kept when it
+ * reproduces every figure; 0, or -1 out of memory. */
+static int
+consider(struct subsets *z, const mk_step *st, const size_t *drop, size_t nd)
+{
+	mk_check_row r;
+	double nhm = NAN;
+
+	if (!isfinite(st->est))
+		return 0;	/* not fitted */
+	z->tried++;
+	if (z->s->kind == MK_KIND_PROP) {	/* PFT: n of the studies kept */
+		size_t m = 0;
+		for (size_t i = 0; i < z->s->k; i++)
+			if (i != drop[0] && (nd < 2 || i != drop[1]))
+				z->idx[m++] = i;
+		nhm = mk_studies_nhm(z->s, z->idx, m);
+	}
+	variant_row(z->va, z->cc, &r);
+	if (judge(z->c, st->est, st->lo, st->hi, st->p, nhm, &r) != 0)
+		return 0;
+	if (z->found++ >= MK_SUBSETS_MAX)
+		return 0;
+	r.k = st->k;
+	r.fitted = 1;
+	r.match = 1;
+	r.ndrop = nd;
+	if (z->s->ncc == 0)
+		r.cc_to = MK_CC_NONE;
+	for (size_t j = 0; j < nd; j++)
+		study_name(z, drop[j], r.drop[j], sizeof(r.drop[j]));
+	return add_row(z->rows, z->n, &z->cap, &r);
+}
+
+/* The subsets of one variant's studies s: each study left out, then each
+ * pair (k <= 30) as each study's leave-one-out of the rest. */
+static int
+variant_subsets(struct subsets *z, const mk_opts *o, mk_err *err)
+{
+	const mk_studies *s = z->s;
+	unsigned char *keep = malloc(s->k);
+	mk_step *st = NULL;
+	int rc = 0;
+
+	if (keep == NULL || mk_leave1out(s, o, NULL, &st, err) != 0) {
+		free(keep);
+		return -1;
+	}
+	for (size_t j = 0; j < s->k && rc == 0; j++)
+		rc = consider(z, &st[j], &st[j].study, 1);
+	free(st);
+	for (size_t i = 0; s->k >= 3 && s->k <= 30 && i < s->k && rc == 0;
+	    i++) {
+		memset(keep, 1, s->k);
+		keep[i] = 0;
+		mk_studies *sub = mk_studies_subset(s, keep);
+		if (sub == NULL || mk_leave1out(sub, o, NULL, &st, err) != 0) {
+			mk_studies_free(sub);
+			rc = -1;
+			break;
+		}
+		for (size_t j = 0; j < sub->k && rc == 0; j++) {
+			size_t d[2] = { i, st[j].study < i ? st[j].study :
+			    st[j].study + 1 };
+			if (d[1] > i)	/* each pair once */
+				rc = consider(z, &st[j], d, 2);
+		}
+		free(st);
+		mk_studies_free(sub);
+	}
+	free(keep);
+	return rc;
+}
+
+int
+mk_check_subsets(const mk_table *t, const mk_opts *base, const mk_claim *c,
+    int fixed, mk_check_row **rows, size_t *n, size_t *found,
+    size_t *tried, mk_err *err)
+{
+	struct variant va[MAX_VARIANTS];
+	size_t nv = variants(t, base, c, fixed, va);
+	struct subsets z;
+
+	memset(&z, 0, sizeof(z));
+	z.t = t;
+	z.c = c;
+	z.cc = base->cc;
+	z.col = mk_table_col(t, "study", base->maps, base->nmaps);
+	z.rows = rows;
+	z.n = n;
+	z.cap = *n;
+	for (size_t v = 0; v < nv; v++) {
+		mk_opts o;
+		mk_warn w = { 0 };
+		mk_err e = { 0 };
+		variant_opts(base, c, &va[v], &o);
+		mk_studies *s = mk_studies_from_table(t, &o, &w, &e);
+		mk_warn_clear(&w);
+		if (s == NULL || s->k < 2) {
+			mk_studies_free(s);
+			continue;	/* listed as not fitted already */
+		}
+		z.s = s;
+		z.va = &va[v];
+		z.idx = malloc(s->k * sizeof(size_t));
+		int rc = z.idx == NULL ? -1 : variant_subsets(&z, &o, &e);
+		free(z.idx);
+		mk_studies_free(s);
+		if (rc != 0) {
+			mk_err_set(err, t->file, 0, "", "out of memory");
+			return -1;
+		}
+	}
+	*found = z.found;
+	*tried = z.tried;
 	return 0;
 }
 

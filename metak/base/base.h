@@ -174,6 +174,7 @@ typedef struct mk_opts {
 	double tau2_init;	/* ML/REML/EB start; NaN: Hedges (metafor) */
 	int md_pooled_var;	/* MD: pooled-SD variance sp^2 (1/n1 + 1/n2) */
 	int include_retracted;	/* keep rows marked retracted */
+	int include_flagged;	/* keep rows with an integrity concern */
 	int drop00;		/* OR, RR: leave out studies with no events
 				 * (or only events) in both arms */
 	int dl_mhq;		/* DL: tau2 from Q around the Mantel-Haenszel

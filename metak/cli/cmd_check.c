@@ -121,10 +121,18 @@ cmd_check(struct cli *c)
 		}
 		for (size_t i = 0; i < n; i++)
 			reproduced |= rows[i].match;
+		size_t found = 0, tried = 0;
+		if (!reproduced && mk_check_subsets(t, &c->o, &cl,
+		    cli_given(c, "method"), &rows, &n, &found, &tried,
+		    &err) != 0) {
+			print_err(&err, t->file);
+			goto done;
+		}
 		if (c->format == FMT_JSON)
-			mk_render_check_json(&b, &cl, rows, n);
+			mk_render_check_json(&b, &cl, rows, n, found, tried);
 		else
-			mk_render_check_text(&b, t->file, &cl, rows, n);
+			mk_render_check_text(&b, t->file, &cl, rows, n, found,
+			    tried);
 	}
 	rc = write_stdout(&b) == 0 ? (reproduced ? 0 : EXIT_NOTREPRODUCED) :
 	    EXIT_DATA;

@@ -161,14 +161,6 @@ check_variant(const struct cli *c)
 	return c->cmd != CMD_CHECK || cli_given(c, "method");
 }
 
-/* A printed p-value is checked against the claim's own interval (without
- * FILE); the refits of the data are matched on the estimate and CI. */
-static int
-check_p(const struct cli *c)
-{
-	return c->cmd != CMD_CHECK || c->file == NULL;
-}
-
 struct rule {
 	const char *opt;
 	int (*acts)(const struct cli *c);
@@ -221,9 +213,6 @@ static const struct rule rules[] = {
 	  "--method (without it both corrections are tried)" },
 	{ "dl-q", check_variant, "picks metak check's variant together with "
 	  "--method DL (without it both Qs are tried)" },
-	{ "p", check_p, "is checked against the claim without FILE; with "
-	  "FILE metak check refits the data and matches the estimate and its "
-	  "interval" },
 };
 
 /* Without trial data, metak check checks the claim's consistency: only

@@ -99,6 +99,12 @@ static const struct choice event_choices[] = {
 	{ NULL, 0, 0, 0 }
 };
 
+static const struct choice good_choices[] = {
+	{ "lower", MK_GOOD_LOWER, 0, 0 },
+	{ "higher", MK_GOOD_HIGHER, 0, 0 },
+	{ NULL, 0, 0, 0 }
+};
+
 static const struct choice trimfill_choices[] = {
 	{ "L0", 0, 0, 0 },
 	{ "R0", 1, 0, 0 },
@@ -124,6 +130,10 @@ const struct opt opt_table[] = {
 	{ "include-retracted", NULL, ALL, S_INPUT, opt_flag,
 	  F(o.include_retracted), NULL, 0, 0, "keep rows whose retracted "
 	  "column says yes (left out by default, with a warning)" },
+	{ "include-flagged", NULL, ALL, S_INPUT, opt_flag,
+	  F(o.include_flagged), NULL, 0, 0, "keep rows whose concern column "
+	  "names an integrity concern (left out by default, with a warning "
+	  "quoting it), for a sensitivity analysis" },
 	{ "drop00", NULL, ALL, S_INPUT, opt_flag, F(o.drop00), NULL, 0, 0,
 	  "OR and RR: leave out studies with no events (or only events) in "
 	  "both arms, as RevMan and R meta do (metafor keeps them)" },
@@ -260,6 +270,10 @@ const struct opt opt_table[] = {
 	{ "output", "FILE", CMD_POOL | CMD_BIAS | CMD_NETWORK, S_OUTPUT, opt_file,
 	  F(output), NULL, 0, 0, "write the report to FILE instead of "
 	  "standard output" },
+	{ "digits", "N", CMD_POOL | CMD_BIAS, S_OUTPUT, opt_integer,
+	  F(plot.digits), NULL, 1, 10, "decimals of the effects shown in the "
+	  "text report and plots, and of the effect columns of CSV (default: "
+	  "from the width of the intervals, at least 2; CSV: full precision)" },
 	{ "no-studies", NULL, CMD_POOL | CMD_BIAS, S_OUTPUT, opt_flag,
 	  F(no_studies), NULL, 0, 0, "leave the per-study rows out of the "
 	  "report" },
@@ -292,12 +306,18 @@ const struct opt opt_table[] = {
 	  NULL, 0, 0, "the forest plot shows these columns of the file beside "
 	  "each study's label (risk-of-bias columns rob_d1 ... rob_overall, "
 	  "or RevMan's, are shown as coloured dots without it)" },
+	{ "good", NULL, CMD_POOL, S_PLOT, opt_choice, F(plot.good),
+	  good_choices, 0, 0, "which outcome values are good: lower (fewer "
+	  "events, less pain) or higher (bone density); the forest plot's "
+	  "\"favours\" labels follow it (without it, and without "
+	  "--favours-left/right, there are none)" },
 	{ "favours-left", "TEXT", CMD_POOL, S_PLOT, opt_string,
 	  F(plot.favours_left), NULL, 0, 0, "label under the left of the "
-	  "axis (default \"Favours treatment\")" },
+	  "axis (default with --good: \"Favours treatment\" for lower, "
+	  "\"Favours control\" for higher)" },
 	{ "favours-right", "TEXT", CMD_POOL, S_PLOT, opt_string,
 	  F(plot.favours_right), NULL, 0, 0, "label under the right of the "
-	  "axis (default \"Favours control\")" },
+	  "axis (default with --good: the other arm)" },
 	{ "label-t", "TEXT", CMD_POOL, S_PLOT, opt_string, F(plot.label_t),
 	  NULL, 0, 0, "heading of the treatment arm's columns (default "
 	  "\"Treatment\")" },

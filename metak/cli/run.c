@@ -92,6 +92,37 @@ forest_columns(const struct cli *c, struct run *r)
 	return rc;
 }
 
+/* Every row was left out: say how many for a flag (and which option keeps
+ * them) and how many for want of values. */
+static void
+no_usable(struct run *r)
+{
+	size_t rt = 0, cn = 0, n = r->t->nrow;
+	char why[200] = "";
+
+	for (size_t j = 0; j < r->s->nout; j++) {
+		rt += strcmp(r->s->out[j].why, "retracted") == 0;
+		cn += strncmp(r->s->out[j].why, "integrity concern", 17) == 0;
+	}
+	if (rt + cn == 0)
+		snprintf(why, sizeof(why), ", none complete");
+	else {
+		size_t l = 0;
+		if (rt > 0)
+			l += (size_t)snprintf(why, sizeof(why), "; %zu retracted "
+			    "(--include-retracted keeps them)", rt);
+		if (cn > 0)
+			l += (size_t)snprintf(why + l, sizeof(why) - l, "; %zu "
+			    "with an integrity concern (--include-flagged keeps "
+			    "them)", cn);
+		if (n > rt + cn)
+			snprintf(why + l, sizeof(why) - l, "; %zu left out for "
+			    "the reasons above", n - rt - cn);
+	}
+	mk_err_set(&r->err, r->t->file, 0, "", "no usable study to pool "
+	    "(%zu row%s read%s)", n, n == 1 ? "" : "s", why);
+}
+
 int
 load_studies(struct cli *c, struct run *r)
 {
@@ -117,9 +148,7 @@ load_studies(struct cli *c, struct run *r)
 			mk_err_set(&r->err, r->t->file, 0, "", "no data rows, "
 			    "only a header");
 		else
-			mk_err_set(&r->err, r->t->file, 0, "", "no usable study "
-			    "to pool (%zu row%s read, none complete)",
-			    r->t->nrow, r->t->nrow == 1 ? "" : "s");
+			no_usable(r);
 		return -1;
 	}
 	return 0;

@@ -225,6 +225,31 @@ retracted(const struct reader *R, size_t r)
 	return -1;
 }
 
+/* The concern column: free text (an integrity concern short of
+ * retraction), blanks trimmed into buf; "" when none. */
+static const char *
+concern(const struct reader *R, size_t r, char *buf, size_t n)
+{
+	const char *s = mk_table_cell(R->t, r, R->col[MK_C_CONCERN]);
+	size_t len;
+	int cut = 0;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	len = strlen(s);
+	while (len > 0 && isspace((unsigned char)s[len - 1]))
+		len--;
+	if (len >= n) {	/* cut at a whole UTF-8 character, marked */
+		cut = 1;
+		for (len = n - 4; len > 0 && ((unsigned char)s[len] & 0xC0) ==
+		    0x80; len--)
+			;
+	}
+	memcpy(buf, s, len);
+	memcpy(buf + len, cut ? "..." : "", cut ? 4 : 1);
+	return buf;
+}
+
 /* Decimals printed in a cell ("0.40": 2). */
 static int
 decimals(const char *s)
@@ -344,16 +369,29 @@ read_row(struct reader *R, mk_studies *s, size_t r)
 	const struct mk_form *F = NULL;
 	const mk_opts *o = R->o;
 	int rt = retracted(R, r);
+	char cn[200];
 
 	if (rt < 0)
 		return -1;
+	concern(R, r, cn, sizeof(cn));
 	if (rt && !o->include_retracted)
 		return leave_out(R, s, r, "retracted", "retracted; left out "
 		    "(--include-retracted keeps it)");
+	if (cn[0] && !o->include_flagged) {
+		char why[230];
+		snprintf(why, sizeof(why), "integrity concern: %s", cn);
+		snprintf(msg, sizeof(msg), "integrity concern \"%s\"; left out "
+		    "(--include-flagged keeps it)", cn);
+		return leave_out(R, s, r, why, msg);
+	}
 	if (rt)
 		mk_warn_add(R->w, "%s:%ld: study \"%s\" is retracted; kept "
 		    "(--include-retracted)", R->t->file, R->t->line[r],
 		    label_of(R, r, tmp, sizeof(tmp)));
+	if (cn[0])
+		mk_warn_add(R->w, "%s:%ld: study \"%s\" has an integrity "
+		    "concern, \"%s\"; kept (--include-flagged)", R->t->file,
+		    R->t->line[r], label_of(R, r, tmp, sizeof(tmp)), cn);
 	for (size_t f = 0; f < R->ncand && F == NULL; f++) {
 		char m1[200] = "";
 		int st = mk_form_read(&C, R->cand[f], &in, m1, sizeof(m1));
@@ -449,6 +487,8 @@ read_row(struct reader *R, mk_studies *s, size_t r)
 		s->raw[c][i] = F->fam != MK_FAM_ANY ? in.x[c] : NAN;
 	s->from[i] = (unsigned char)in.from;
 	s->arms[i] = in.arms;
+	s->flag[i] = (unsigned char)((rt ? MK_FLAG_RETRACTED : 0) |
+	    (cn[0] ? MK_FLAG_CONCERN : 0));
 	s->row[i] = r;
 	s->k++;
 	if (F->fam != MK_FAM_ANY && ok)

@@ -27,8 +27,11 @@ enum {
  * for n_t", ...). */
 typedef struct mk_leftout {
 	size_t row;
-	char why[120];
+	char why[240];
 } mk_leftout;
+
+/* Integrity flags of a study kept in spite of them (mk_studies.flag). */
+enum { MK_FLAG_RETRACTED = 1, MK_FLAG_CONCERN = 2 };
 
 typedef struct mk_studies {
 	mk_kind kind;
@@ -44,6 +47,8 @@ typedef struct mk_studies {
 	size_t ncc;			/* studies given a continuity correction */
 	unsigned char *from;		/* mk_from of each study */
 	unsigned char *arms;		/* means: treatment arm | control << 4 */
+	unsigned char *flag;		/* MK_FLAG_*: kept by --include-retracted
+					 * or --include-flagged */
 	mk_leftout *out;		/* rows left out (not in subsets): the
 					 * first MK_OUT_KEEP, and a count */
 	size_t nout, outcap, nout_all;

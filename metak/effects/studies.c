@@ -24,7 +24,8 @@ mk_studies_alloc(mk_kind kind, int cells, int nraw, size_t n)
 	s->row = malloc(sz * sizeof(size_t));
 	s->from = calloc(sz, 1);
 	s->arms = calloc(sz, 1);
-	bad = !s->yi || !s->vi || !s->row || !s->from || !s->arms;
+	s->flag = calloc(sz, 1);
+	bad = !s->yi || !s->vi || !s->row || !s->from || !s->arms || !s->flag;
 	if (cells) {
 		s->ai = malloc(sz * sizeof(double));
 		s->bi = malloc(sz * sizeof(double));
@@ -55,6 +56,7 @@ mk_studies_free(mk_studies *s)
 	free(s->row);
 	free(s->from);
 	free(s->arms);
+	free(s->flag);
 	free(s->out);
 	for (int c = 0; c < 6; c++)
 		free(s->raw[c]);
@@ -83,6 +85,7 @@ append(mk_studies *o, const mk_studies *s, size_t i)
 	o->row[j] = s->row[i];
 	o->from[j] = s->from[i];
 	o->arms[j] = s->arms[i];
+	o->flag[j] = s->flag[i];
 	if (s->ai != NULL) {
 		o->ai[j] = s->ai[i];
 		o->bi[j] = s->bi[i];

@@ -55,9 +55,7 @@ mk_fp_at(const struct mk_forest *L, double v, double nn)
 double
 mk_fp_shown(const struct mk_forest *L, double v, double nn)
 {
-	double x = mk_view_value(&L->v, v, nn);
-
-	return fabs(x) < 0.005 ? 0 : x;	/* no "-0.00" */
+	return mk_view_tidy(mk_view_value(&L->v, v, nn), L->dec); /* no -0.00 */
 }
 
 void
@@ -67,8 +65,9 @@ mk_fp_ci(char *out, size_t n, const struct mk_forest *L, double e, double lo,
 	if (!isfinite(e))
 		snprintf(out, n, "Not estimable");
 	else
-		snprintf(out, n, "%.2f [%.2f, %.2f]", mk_fp_shown(L, e, nn),
-		    mk_fp_shown(L, lo, nn), mk_fp_shown(L, hi, nn));
+		snprintf(out, n, "%.*f [%.*f, %.*f]", L->dec, mk_fp_shown(L, e,
+		    nn), L->dec, mk_fp_shown(L, lo, nn), L->dec, mk_fp_shown(L,
+		    hi, nn));
 }
 
 /* A horizontal CI line clipped to the axis, with an arrow where cut. */
@@ -119,12 +118,23 @@ mk_fp_pvalue(char *out, size_t n, double p)
 		    p);
 }
 
+const char *
+mk_fp_df(double df, char *out, size_t n)
+{
+	if (fabs(df - nearbyint(df)) < 1e-9 * fmax(1, fabs(df)))
+		snprintf(out, n, "%.0f", df);
+	else	/* Satterthwaite's */
+		snprintf(out, n, "%.2f", df);
+	return out;
+}
+
 /* Writes a line of text that may be long, wrapped (at "; " where it can)
  * to the plot's width; advances L->y. */
 void
 mk_fp_note(mk_buf *b, struct mk_forest *L, const char *s)
 {
-	double max = L->width - 10 - (L->xlab + 8);
+	double max = (L->note_right > 0 ? L->note_right : L->width - 10) -
+	    (L->xlab + 8);
 	char line[1024];
 	const char *p = s;
 
@@ -146,14 +156,16 @@ mk_fp_note(mk_buf *b, struct mk_forest *L, const char *s)
 void
 mk_fp_het_note(mk_buf *b, struct mk_forest *L, const mk_fit *f)
 {
-	char s[256], p[32];
+	char s[256], p[32], df[32];
 	int random = mk_method_get(f->method)->random;
 
-	if (f->k < 2) {
-		mk_fp_note(b, L, "Heterogeneity: not applicable (one study)");
+	if (f->k < 2)	/* one study, drawn as itself: nothing pooled */
 		return;
-	}
+	/* RevMan's line, with RevMan's numbers: I2 = (Q - df) / Q, also
+	 * under a random-effects model (whose I2 from tau2 the text and
+	 * JSON reports give) */
 	mk_fp_pvalue(p, sizeof(p), f->qp);
+	double i2 = mk_i2_q(f->q, f->qdf);
 	if (f->glmm != NULL) {	/* the tests against the saturated model */
 		const mk_glmm_res *g = f->glmm;
 		snprintf(s, sizeof(s), "Heterogeneity: Tau\xC2\xB2 = %.4f; "
@@ -175,18 +187,22 @@ mk_fp_het_note(mk_buf *b, struct mk_forest *L, const mk_fit *f)
 			    p2);
 		}
 	} else if (random)
-		snprintf(s, sizeof(s), "Heterogeneity: Tau\xC2\xB2 = %.4f; "
+		snprintf(s, sizeof(s), f->tau2 != 0 && fabs(f->tau2) <
+		    0.00005 ? "Heterogeneity: Tau\xC2\xB2 = %.3g; "
+		    "Chi\xC2\xB2 = %.2f, df = %.0f (%s); I\xC2\xB2 = %.0f%%" :
+		    "Heterogeneity: Tau\xC2\xB2 = %.4f; "
 		    "Chi\xC2\xB2 = %.2f, df = %.0f (%s); I\xC2\xB2 = %.0f%%",
-		    f->tau2, f->q, f->qdf, p, f->i2);
+		    f->tau2, f->q, f->qdf, p, isfinite(i2) ? i2 : 0);
 	else
 		snprintf(s, sizeof(s), "Heterogeneity: Chi\xC2\xB2 = %.2f, "
 		    "df = %.0f (%s); I\xC2\xB2 = %.0f%%", f->q, f->qdf, p,
-		    isfinite(f->i2) ? f->i2 : 0);
+		    isfinite(i2) ? i2 : 0);
 	mk_fp_note(b, L, s);
 	mk_fp_pvalue(p, sizeof(p), f->p);
 	if (isfinite(f->tdf))
 		snprintf(s, sizeof(s), "Test for overall effect: t = %.2f, "
-		    "df = %.0f (%s)", fabs(f->stat), f->tdf, p);
+		    "df = %s (%s)", fabs(f->stat), mk_fp_df(f->tdf, df,
+		    sizeof(df)), p);
 	else
 		snprintf(s, sizeof(s), "Test for overall effect: Z = %.2f (%s)",
 		    fabs(f->stat), p);
@@ -211,12 +227,12 @@ mk_fp_study_row(mk_buf *b, struct mk_forest *L, const mk_studies *s, size_t i)
 {
 	const mk_fit *f = L->r->fit;
 	size_t j = L->overall[s->row[i]];
-	char tmp[32], ci[96], w[32];
+	char tmp[512], ci[96], w[32];
 	double y = L->y, z = mk_crit(f->level, NAN), se = sqrt(f->vi[j]);
 	double nn = mk_study_n(s, i);
 
-	mk_fp_text(L, b, L->xlab, y, NULL, NULL, mk_study_label(L->r, s, i, tmp,
-	    sizeof(tmp)));
+	mk_fp_text(L, b, L->xlab, y, NULL, NULL, mk_study_label_marked(L->r, s,
+	    i, tmp, sizeof(tmp)));
 	raw_cells(b, L, s, i);
 	w[0] = '\0';
 	if (isfinite(f->weight[j]))
@@ -292,8 +308,17 @@ mk_fp_pooled_row(mk_buf *b, struct mk_forest *L, const mk_fit *f,
 	mk_fp_text(L, b, L->xweight, L->y, "end", " font-weight=\"bold\"", w);
 	mk_fp_ci(ci, sizeof(ci), L, f->est, f->lo, f->hi, nn);
 	mk_fp_text(L, b, L->xeffect, L->y, "end", " font-weight=\"bold\"", ci);
-	mk_fp_diamond(b, L, f->est, f->lo, f->hi, L->y - 4, bold ? "black" :
-	    "#7f7f7f", nn);
+	if (f->k == 1) {	/* that study, as a study: no diamond */
+		double x = mk_fp_at(L, f->est, nn);
+		mk_fp_ci_line(b, L, f->lo, f->hi, L->y - 4, nn);
+		if (x >= L->xplot && x <= L->xplot + MK_FP_PLOTW)
+			mk_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" "
+			    "width=\"8.0\" height=\"8.0\" fill=\"none\" "
+			    "stroke=\"black\"/>\n", x - 4, L->y - 8);
+	} else {
+		mk_fp_diamond(b, L, f->est, f->lo, f->hi, L->y - 4, bold ?
+		    "black" : "#7f7f7f", nn);
+	}
 	L->y += MK_FP_ROW;
 	if (s != NULL) {
 		mk_buf row = { 0 };
@@ -312,9 +337,8 @@ mk_fp_pooled_row(mk_buf *b, struct mk_forest *L, const mk_fit *f,
 		char pi[96];
 		mk_fp_text(L, b, L->xlab + 8, L->y, NULL, " font-size=\"10\"",
 		    "Prediction interval");
-		snprintf(pi, sizeof(pi), "[%.2f, %.2f]", mk_fp_shown(L,
-		    f->pi_lo, nn),
-		    mk_fp_shown(L, f->pi_hi, nn));
+		snprintf(pi, sizeof(pi), "[%.*f, %.*f]", L->dec, mk_fp_shown(L,
+		    f->pi_lo, nn), L->dec, mk_fp_shown(L, f->pi_hi, nn));
 		mk_fp_text(L, b, L->xeffect, L->y, "end", " font-size=\"10\"",
 		    pi);
 		double yc = L->y - 4;

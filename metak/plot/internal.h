@@ -30,6 +30,10 @@ struct mk_forest {
 	double xmin, xmax;	/* the extent of the text drawn so far */
 	double xcol[MK_MAXCOLS];	/* --columns' anchors (forestcols.c) */
 	double xrob[MK_MAXROB];	/* risk-of-bias dots' centres */
+	int dec;		/* decimals of the effects shown */
+	double note_right;	/* notes wrap before this x (0: the canvas'
+				 * width): left of the plot area above the
+				 * axis, so that no note crosses it */
 };
 
 /* A text element (anchor NULL, "middle" or "end"; style: extra
@@ -49,10 +53,13 @@ void mk_fp_ci_line(mk_buf *b, const struct mk_forest *L, double lo,
     double hi, double y, double nn);
 void mk_fp_diamond(mk_buf *b, const struct mk_forest *L, double e,
     double lo, double hi, double y, const char *fill, double nn);
+/* Degrees of freedom as printed: whole, or with 2 decimals
+ * (Satterthwaite's). */
+const char *mk_fp_df(double df, char *out, size_t n);
 /* "P = 0.03", "P < 0.00001", as RevMan prints them. */
 void mk_fp_pvalue(char *out, size_t n, double p);
-/* A note line wrapped to the plot's width (at "; " where it can);
- * advances L->y. */
+/* A note line wrapped to L->note_right, else the plot's width (at "; "
+ * where it can); advances L->y. */
 void mk_fp_note(mk_buf *b, struct mk_forest *L, const char *s);
 /* The heterogeneity and overall-effect lines under a pooled row. */
 void mk_fp_het_note(mk_buf *b, struct mk_forest *L, const mk_fit *f);

@@ -157,6 +157,26 @@ notes(mk_buf *b, struct mk_forest *L, const mk_network *n)
 	mk_fp_note(b, L, s);
 }
 
+/* The decimals of the effects: enough for the first digit of the
+ * narrowest interval's half-width on the scale shown (as the forest
+ * plot of metak pool chooses them), at least 2. */
+static int
+decimals(const struct mk_forest *L, const mk_network *n)
+{
+	double v[7], hw = INFINITY;
+
+	for (size_t t = 0; t < n->T; t++) {
+		if (t == n->ref)
+			continue;
+		mk_network_effect(n, t, v);
+		double h = fabs(mk_view_value(&L->v, v[3], NAN) -
+		    mk_view_value(&L->v, v[2], NAN)) / 2;
+		if (h > 0 && h < hw)
+			hw = h;
+	}
+	return mk_view_dec_of(hw);
+}
+
 void
 mk_render_network_svg(mk_buf *b, const mk_network *n, const mk_plot_opts *po)
 {
@@ -170,6 +190,7 @@ mk_render_network_svg(mk_buf *b, const mk_network *n, const mk_plot_opts *po)
 	memset(&L, 0, sizeof(L));
 	L.xmin = INFINITY;
 	mk_view_init(&L.v, n->d->measure);
+	L.dec = decimals(&L, n);
 	make_axis(&L, n, po);
 	columns(&L, n, &xstud, &xp);
 	L.y = 56;

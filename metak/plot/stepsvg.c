@@ -53,7 +53,18 @@ mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
 		labw = fmax(labw, mk_text_px(mk_study_label(r, r->studies,
 		    st[j].study, tmp, sizeof(tmp)), 11, 0));
 	snprintf(s, sizeof(s), "%s [%g%% CI]", mk_view_unit(&v), r->fit->level);
-	double xtext = xlab + labw + 10 + fmax(130, mk_text_px(s, 11, 1));
+	int d = mk_view_decimals(&v, r->plot, r->fit, r->studies, nall);
+	double ciw = mk_text_px(s, 11, 1);
+	for (size_t j = 0; j < k; j++) {	/* the widest interval */
+		char ci[96];
+		double n = mk_step_n(r, st, j, cumulative);
+		snprintf(ci, sizeof(ci), "%.*f [%.*f, %.*f]", d,
+		    mk_step_shown(&v, st[j].est, n, d), d,
+		    mk_step_shown(&v, st[j].lo, n, d), d,
+		    mk_step_shown(&v, st[j].hi, n, d));
+		ciw = fmax(ciw, mk_text_px(ci, 11, 0));
+	}
+	double xtext = xlab + labw + 10 + fmax(130, ciw);
 	/* tau2 (random effects) and I2 of each refit beside its estimate */
 	int random = mk_method_get(r->fit->method)->random;
 	double tauw = mk_text_px("Tau\xC2\xB2", 11, 1);
@@ -108,10 +119,10 @@ mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
 		mk_buf_xml(b, mk_study_label(r, r->studies, st[j].study, tmp,
 		    sizeof(tmp)));
 		double n = mk_step_n(r, st, j, cumulative);
-		snprintf(s, sizeof(s), "%.2f [%.2f, %.2f]",
-		    mk_step_shown(&v, st[j].est, n),
-		    mk_step_shown(&v, st[j].lo, n),
-		    mk_step_shown(&v, st[j].hi, n));
+		snprintf(s, sizeof(s), "%.*f [%.*f, %.*f]", d,
+		    mk_step_shown(&v, st[j].est, n, d), d,
+		    mk_step_shown(&v, st[j].lo, n, d), d,
+		    mk_step_shown(&v, st[j].hi, n, d));
 		mk_buf_printf(b, "</text>\n<text x=\"%.1f\" y=\"%.1f\" "
 		    "text-anchor=\"end\">%s</text>\n", xtext, y,
 		    isfinite(st[j].est) ? s : "NA");

@@ -28,11 +28,11 @@ columns(struct mk_forest *L)
 {
 	const mk_result *r = L->r;
 	double labw = mk_text_px("Study or subgroup", 11, 1);
-	char tmp[32], s[512];
+	char tmp[512], s[512];
 
 	for (size_t i = 0; i < r->studies->k; i++)
-		labw = fmax(labw, mk_text_px(mk_study_label(r, r->studies, i,
-		    tmp, sizeof(tmp)), 11, 0));
+		labw = fmax(labw, mk_text_px(mk_study_label_marked(r,
+		    r->studies, i, tmp, sizeof(tmp)), 11, 0));
 	for (size_t j = 0; r->sub && j < r->sub->n; j++) {
 		snprintf(s, sizeof(s), "%s = %s", r->sub->by,
 		    r->sub->g[j].level);
@@ -68,7 +68,26 @@ columns(struct mk_forest *L)
 		L->xraw[c] = x;
 	}
 	L->xweight = x + 56;
-	L->xeffect = L->xweight + 130;
+	/* the effect column: as wide as its widest interval, bold pooled */
+	const mk_fit *f = r->fit;
+	double z = mk_crit(f->level, NAN), effw = 130;
+	char ci[96];
+	for (size_t i = 0; i < r->studies->k && i < f->k; i++) {
+		double se = sqrt(f->vi[i]);
+		mk_fp_ci(ci, sizeof(ci), L, f->yi[i], f->yi[i] - z * se,
+		    f->yi[i] + z * se, mk_study_n(r->studies, i));
+		effw = fmax(effw, mk_text_px(ci, 11, 0) + 16);
+	}
+	mk_fp_ci(ci, sizeof(ci), L, f->est, f->lo, f->hi, L->n);
+	effw = fmax(effw, mk_text_px(ci, 11, 1) + 16);
+	for (size_t j = 0; r->sub != NULL && j < r->sub->n; j++) {
+		const mk_fit *gf = &r->sub->g[j].fit;
+		const mk_studies *gs = r->sub->g[j].studies;
+		mk_fp_ci(ci, sizeof(ci), L, gf->est, gf->lo, gf->hi,
+		    mk_studies_nhm(gs, NULL, gs->k));
+		effw = fmax(effw, mk_text_px(ci, 11, 1) + 16);
+	}
+	L->xeffect = L->xweight + effw;
 	L->xplot = L->xeffect + 20;
 	L->width = mk_fp_rob_layout(L, L->xplot + MK_FP_PLOTW) + 20;
 }
@@ -134,18 +153,30 @@ axis(mk_buf *b, struct mk_forest *L)
 			mk_fp_text(L, b, x, y + 15, "middle",
 			    " font-size=\"10\"", v);
 	}
-	/* "favours" labels where two groups are compared, or when given */
-	if (L->v.compare || (po && po->favours_left))
+	/* "favours" labels: as given, or where two groups are compared and
+	 * --good says which way is better; never a guess */
+	char side[2][160] = { "", "" };
+	int good = po ? po->good : MK_GOOD_UNKNOWN;
+	if (L->v.compare && good != MK_GOOD_UNKNOWN)
+		for (int a = 0; a < 2; a++) {	/* a = 0: treatment */
+			const char *l = po ? (a ? po->label_c : po->label_t) :
+			    NULL;
+			snprintf(side[(good == MK_GOOD_LOWER) == (a == 0) ? 0 :
+			    1], sizeof(side[0]), "Favours %s", l ? l : a ?
+			    "control" : "treatment");
+		}
+	if (po && po->favours_left)
+		snprintf(side[0], sizeof(side[0]), "%s", po->favours_left);
+	if (po && po->favours_right)
+		snprintf(side[1], sizeof(side[1]), "%s", po->favours_right);
+	if (side[0][0])
 		mk_fp_text(L, b, mk_fp_x(L, 0) - 6, y + 30, "end",
-		    " font-size=\"10\"",
-		    po && po->favours_left ? po->favours_left :
-		    "Favours treatment");
-	if (L->v.compare || (po && po->favours_right))
+		    " font-size=\"10\"", side[0]);
+	if (side[1][0])
 		mk_fp_text(L, b, mk_fp_x(L, 0) + 6, y + 30, NULL,
-		    " font-size=\"10\"",
-		    po && po->favours_right ? po->favours_right :
-		    "Favours control");
-	L->y = y + 42;
+		    " font-size=\"10\"", side[1]);
+	L->y = y + (side[0][0] || side[1][0] ? 42 : 28);
+	L->note_right = 0;	/* below the axis: the whole width */
 }
 
 /* Where the numbers came from: the studies read in another form than
@@ -167,6 +198,14 @@ provenance(mk_buf *b, struct mk_forest *L)
 			    mk_study_label(r,
 			    s, i, tmp, sizeof(tmp)), mk_from_name((mk_from)
 			    s->from[i]), how[0] ? "; " : "", how);
+			mk_fp_note(b, L, line);
+		}
+	for (size_t i = 0; i < s->k; i++)	/* kept in spite of a flag */
+		if (s->flag[i] != 0) {
+			char note[512];
+			mk_flag_note(r, s, i, 1, note, sizeof(note));
+			snprintf(line, sizeof(line), "%s: %s", mk_study_label(r,
+			    s, i, tmp, sizeof(tmp)), note);
 			mk_fp_note(b, L, line);
 		}
 	if (s->nout == 0)
@@ -213,6 +252,7 @@ body(mk_buf *b, struct mk_forest *L)
 	char s[256], p[32];
 
 	L->ytop = L->y;
+	L->note_right = L->xplot - 10;	/* notes among the rows: left of it */
 	if (r->sub == NULL)
 		study_rows(b, L, r->studies);
 	for (size_t j = 0; r->sub && j < r->sub->n; j++) {
@@ -222,7 +262,10 @@ body(mk_buf *b, struct mk_forest *L)
 		    s);
 		L->y += MK_FP_ROW;
 		study_rows(b, L, g->studies);
-		snprintf(s, sizeof(s), "Subtotal (k = %zu)", g->fit.k);
+		if (g->fit.k == 1)
+			snprintf(s, sizeof(s), "Subtotal: one study, not pooled");
+		else
+			snprintf(s, sizeof(s), "Subtotal (k = %zu)", g->fit.k);
 		mk_fp_pooled_row(b, L, &g->fit, s, mk_fp_subtotal_weight(L,
 		    g->studies), 0,
 		    mk_studies_nhm(g->studies, NULL, g->studies->k),
@@ -239,25 +282,35 @@ body(mk_buf *b, struct mk_forest *L)
 		study_rows(b, L, r->sub->none);
 		L->y += 6;
 	}
-	snprintf(s, sizeof(s), "Total (k = %zu, %s%s%s)", f->k, f->glmm ?
-	    "GLMM " : "", f->glmm ? mk_glmm_get(f->glmm->model)->name : "",
-	    f->glmm ? "" : random ? "random effects" : "fixed effect");
+	if (f->k == 1)
+		snprintf(s, sizeof(s), "Total: one study, not pooled");
+	else
+		snprintf(s, sizeof(s), "Total (k = %zu, %s%s%s)", f->k,
+		    f->glmm ? "GLMM " : "", f->glmm ?
+		    mk_glmm_get(f->glmm->model)->name : "", f->glmm ? "" :
+		    random ? "random effects" : "fixed effect");
 	mk_fp_pooled_row(b, L, f, s, 100, 1, L->n, r->studies);
+	L->y += 10;
+	axis(b, L);	/* the notes go below it */
 	mk_fp_het_note(b, L, f);
 	if (r->sub != NULL) {
 		mk_fp_pvalue(p, sizeof(p), r->sub->p);
-		snprintf(s, sizeof(s), "Test for subgroup differences: "
-		    "Chi\xC2\xB2 = %.2f, df = %.0f (%s)", r->sub->q, r->sub->df,
-		    p);
+		if (isfinite(r->sub->df2))	/* the moderator test, F */
+			snprintf(s, sizeof(s), "Test for subgroup differences: "
+			    "F(%.0f, %.0f) = %.2f (%s)", r->sub->df, r->sub->df2,
+			    r->sub->q, p);
+		else
+			snprintf(s, sizeof(s), "Test for subgroup differences: "
+			    "Chi\xC2\xB2 = %.2f, df = %.0f (%s)", r->sub->q,
+			    r->sub->df, p);
 		if (isfinite(r->sub->diff_i2))
 			snprintf(s + strlen(s), sizeof(s) - strlen(s), ", "
 			    "I\xC2\xB2 = %.1f%%", r->sub->diff_i2);
 		mk_fp_note(b, L, s);
 	}
 	provenance(b, L);
-	L->y += 10;
-	axis(b, L);
 	mk_fp_rob_legend(b, L);
+	L->y += 4;
 }
 
 /* The document around a body: layout, header, rows, title. */
@@ -291,6 +344,7 @@ render(mk_buf *b, const mk_result *r, const mk_metareg *g,
 	L.n = g ? mk_studies_nhm(r->studies, g->study, g->k) :
 	    mk_studies_nhm(r->studies, NULL, r->studies->k);
 	mk_view_axis(&L.v, &L.ax, r->plot, r->fit, r->studies, L.n);
+	L.dec = mk_view_decimals(&L.v, r->plot, r->fit, r->studies, L.n);
 	columns(&L);
 	L.y = 56;
 	header(&body_buf, &L);
@@ -355,6 +409,7 @@ body_ml(mk_buf *b, struct mk_forest *L, const mk_metareg *g, const mk_fit *f)
 	size_t len = 0;
 
 	L->ytop = L->y;
+	L->note_right = L->xplot - 10;
 	for (size_t c = 0; c < g->nclusters; c++) {
 		snprintf(s, sizeof(s), "%s = %s", m->comp[0].name,
 		    g->cluster_name[c] ? g->cluster_name[c] : "");
@@ -372,6 +427,8 @@ body_ml(mk_buf *b, struct mk_forest *L, const mk_metareg *g, const mk_fit *f)
 	}
 	snprintf(s, sizeof(s), "Total (k = %zu)", g->k);
 	mk_fp_pooled_row(b, L, f, s, 100, 1, L->n, NULL);
+	L->y += 10;
+	axis(b, L);	/* the notes go below it */
 	len = (size_t)snprintf(s, sizeof(s), "Variance components:");
 	for (size_t l = 0; l < m->ncomp && len < sizeof(s); l++)
 		len += (size_t)snprintf(s + len, sizeof(s) - len, "%s "
@@ -384,14 +441,17 @@ body_ml(mk_buf *b, struct mk_forest *L, const mk_metareg *g, const mk_fit *f)
 	    m->qe_df, p);
 	mk_fp_note(b, L, s);
 	mk_fp_pvalue(p, sizeof(p), f->p);
-	snprintf(s, sizeof(s), "Test for overall effect: %s = %.2f (%s)%s",
-	    isfinite(f->tdf) ? "t" : "Z", fabs(f->stat), p, m->robust ?
+	char df[48] = "", dfs[32];
+	if (isfinite(f->tdf))
+		snprintf(df, sizeof(df), ", df = %s", mk_fp_df(f->tdf, dfs,
+		    sizeof(dfs)));
+	snprintf(s, sizeof(s), "Test for overall effect: %s = %.2f%s (%s)%s",
+	    isfinite(f->tdf) ? "t" : "Z", fabs(f->stat), df, p, m->robust ?
 	    m->robust == 2 ? "; cluster-robust (CR2)" :
 	    "; cluster-robust (CR1)" : "");
 	mk_fp_note(b, L, s);
-	L->y += 10;
-	axis(b, L);
 	mk_fp_rob_legend(b, L);
+	L->y += 4;
 }
 
 int

@@ -20,7 +20,7 @@ static const char *const names[MK_NCOLS] = {
 	"median_c", "q1_c", "q3_c", "min_c", "max_c",
 	"events_t", "events_c", "ri", "ni", "events", "n", "time_t",
 	"time_c", "time", "estimate", "ci_low", "ci_high", "se", "p", "yi",
-	"vi", "sei", "study", "retracted",
+	"vi", "sei", "study", "retracted", "concern",
 };
 
 const char *

@@ -33,7 +33,7 @@ typedef enum mk_colid {
 	MK_C_EVENTS_T = 2 * MK_ARM_FIELDS, MK_C_EVENTS_C, MK_C_RI, MK_C_NI,
 	MK_C_EVENTS, MK_C_N, MK_C_TIME_T, MK_C_TIME_C, MK_C_TIME,
 	MK_C_ESTIMATE, MK_C_CI_LOW, MK_C_CI_HIGH, MK_C_SE, MK_C_P, MK_C_YI,
-	MK_C_VI, MK_C_SEI, MK_C_STUDY, MK_C_RETRACTED, MK_NCOLS
+	MK_C_VI, MK_C_SEI, MK_C_STUDY, MK_C_RETRACTED, MK_C_CONCERN, MK_NCOLS
 } mk_colid;
 #define MK_C_N_T (MK_C_ARM_T + MK_ARM_N)
 #define MK_C_N_C (MK_C_ARM_C + MK_ARM_N)
@@ -134,8 +134,9 @@ void mk_rowcols_free(mk_rowcols *x);
 
 /* What a report shows of a table's rows (rows.c), so that renderers never
  * read the table: the file's name, each row's line and study label ("":
- * none; shown as "line N"), and with --sort year|COLUMN the cell each row
- * is ordered by (key NULL: no such column). Strings are the table's. */
+ * none; shown as "line N"), its concern cell ("": none), and with --sort
+ * year|COLUMN the cell each row is ordered by (key NULL: no such column).
+ * Strings are the table's. */
 typedef struct mk_rows {
 	const char *file;
 	size_t n;
@@ -143,6 +144,7 @@ typedef struct mk_rows {
 	const char **label;
 	const char **key;
 	mk_rowcols cols;	/* shown beside the studies (robcols.c) */
+	const char **concern;	/* the concern column ("": none) */
 } mk_rows;
 int mk_rows_init(mk_rows *v, const mk_table *t, const struct mk_opts *o,
     const char *keycol, mk_err *err);

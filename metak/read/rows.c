@@ -11,21 +11,25 @@ mk_rows_init(mk_rows *v, const mk_table *t, const mk_opts *o,
     const char *keycol, mk_err *err)
 {
 	int lab = mk_table_col(t, "study", o->maps, o->nmaps);
+	int cn = mk_table_col(t, "concern", o->maps, o->nmaps);
 	int key = keycol != NULL ? mk_table_col(t, keycol, o->maps, o->nmaps)
 	    : -1;
 	size_t n = t->nrow ? t->nrow : 1;
 
 	*v = (mk_rows){ .file = t->file, .n = t->nrow, .line = t->line };
 	v->label = calloc(n, sizeof(*v->label));
+	v->concern = calloc(n, sizeof(*v->concern));
 	if (key >= 0)
 		v->key = calloc(n, sizeof(*v->key));
-	if (v->label == NULL || (key >= 0 && v->key == NULL)) {
+	if (v->label == NULL || v->concern == NULL || (key >= 0 &&
+	    v->key == NULL)) {
 		mk_rows_free(v);
 		mk_err_set(err, t->file, 0, "", "out of memory");
 		return -1;
 	}
 	for (size_t r = 0; r < t->nrow; r++) {	/* "" where the column is */
 		v->label[r] = mk_table_cell(t, r, lab);	/* missing */
+		v->concern[r] = mk_table_cell(t, r, cn);
 		if (key >= 0)
 			v->key[r] = mk_table_cell(t, r, key);
 	}
@@ -39,6 +43,7 @@ mk_rows_free(mk_rows *v)
 		return;
 	free(v->label);
 	free(v->key);
-	v->label = v->key = NULL;
+	free(v->concern);
+	v->label = v->key = v->concern = NULL;
 	mk_rowcols_free(&v->cols);
 }

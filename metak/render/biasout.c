@@ -113,24 +113,52 @@ mk_render_bias_text(mk_buf *b, const mk_result *r, const mk_bias *bi)
 	mk_buf_printf(b, "Trim and fill (L0): %zu stud%s filled on the %s\n",
 	    bi->k0, bi->k0 == 1 ? "y" : "ies", bi->side_right ? "right" :
 	    "left");
-	mk_buf_printf(b, "  pooled %s: %.4f [%.4f, %.4f] before,\n"
-	    "  %.4f [%.4f, %.4f] after filling\n", me->name,
-	    lg ? exp(f->est) : f->est, lg ? exp(f->lo) : f->lo,
-	    lg ? exp(f->hi) : f->hi, lg ? exp(t->est) : t->est,
-	    lg ? exp(t->lo) : t->lo, lg ? exp(t->hi) : t->hi);
+	int d = r->plot && r->plot->digits > 0 ? r->plot->digits : 4;
+	mk_buf_printf(b, "  pooled %s: %.*f [%.*f, %.*f] before,\n"
+	    "  %.*f [%.*f, %.*f] after filling\n", me->name,
+	    d, lg ? exp(f->est) : f->est, d, lg ? exp(f->lo) : f->lo,
+	    d, lg ? exp(f->hi) : f->hi, d, lg ? exp(t->est) : t->est,
+	    d, lg ? exp(t->lo) : t->lo, d, lg ? exp(t->hi) : t->hi);
 	for (size_t j = 0; j < bi->k0; j++)
-		mk_buf_printf(b, "  filled %zu: %s = %.4f, SE %.4f\n", j + 1,
-		    me->name, lg ? exp(bi->fill_y[j]) : bi->fill_y[j],
-		    sqrt(bi->fill_v[j]));
-	mk_buf_printf(b, "\nWhat this shows: funnel asymmetry, which "
-	    "publication bias can cause, but so can\ntrue heterogeneity, "
-	    "chance, or a link between study size and quality.\nNo asymmetry "
-	    "is no proof of no bias.\n");
+		mk_buf_printf(b, "  filled %zu: %s = %.*f, SE %.*f\n", j + 1,
+		    me->name, d, lg ? exp(bi->fill_y[j]) : bi->fill_y[j],
+		    d, sqrt(bi->fill_v[j]));
+	/* what the tests found, at the 10% level of Egger et al. (1997, BMJ
+	 * 315:629): asymmetry is named only when a test finds it */
+	const char *found[4];
+	int nf = 0;
+	if (bi->egger_p < 0.10)
+		found[nf++] = "Egger's";
+	if (bi->binary && bi->harbord_p < 0.10)
+		found[nf++] = "Harbord's";
+	if (bi->binary && bi->peters_p < 0.10)
+		found[nf++] = "Peters'";
+	if (bi->begg_p < 0.10)
+		found[nf++] = "Begg's";
+	if (nf == 0)
+		mk_buf_printf(b, "\nWhat this shows: no test finds funnel "
+		    "asymmetry (every p >= 0.10). That is\nno proof of no "
+		    "bias: these tests have little power, and bias need not "
+		    "make a\nfunnel asymmetric.\n");
+	else {
+		mk_buf_printf(b, "\nWhat this shows: funnel asymmetry (p < 0.10) "
+		    "by %s:\n  ", nf > 1 ? "these tests" : "this test");
+		for (int i = 0; i < nf; i++)
+			mk_buf_printf(b, "%s%s", i == 0 ? "" : i == nf - 1 ?
+			    " and " : ", ", found[i]);
+		mk_buf_printf(b, ".\nPublication bias can cause it, but so can "
+		    "true heterogeneity, chance, or a link\nbetween study size "
+		    "and quality.\n");
+	}
 	if (k < 10)
 		mk_buf_printf(b, "Caution: with fewer than 10 studies these "
 		    "tests have too little power to tell\nchance from "
 		    "asymmetry (Cochrane Handbook, section 13.3.5.4).\n");
-	mk_buf_printf(b, "Trim and fill assumes the asymmetry is due to "
-	    "missing studies; its adjusted\nestimate is a sensitivity "
-	    "analysis, not a corrected result.\n");
+	if (bi->k0 > 0)
+		mk_buf_printf(b, "Trim and fill assumes the asymmetry is due to "
+		    "missing studies; its adjusted\nestimate is a sensitivity "
+		    "analysis, not a corrected result.\n");
+	else
+		mk_buf_printf(b, "Trim and fill filled no study: its estimate "
+		    "is the pooled one.\n");
 }

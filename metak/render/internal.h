@@ -21,6 +21,12 @@ size_t mk_text_fit(const char *s, double maxw, double size, int bold);
  * to maxw; the number of lines. */
 size_t mk_svg_title(mk_buf *b, const char *title, double x, double maxw);
 
+/* Higgins and Thompson's I2 from Q (percent): max(0, 100 (Q - df) / Q),
+ * as RevMan 5 and fixed-effect fits print it (Higgins & Thompson 2002,
+ * Stat Med 21:1539); 0 when Q is 0, NaN without df. Random-effects fits
+ * report metafor's I2 from tau2 beside it (report.c). */
+double mk_i2_q(double q, double df);
+
 /* A CSV field, quoted when it holds a comma, quote or line break. */
 void mk_csv_str(mk_buf *b, const char *s);
 
@@ -79,6 +85,21 @@ void mk_view_note(char *out, size_t n, mk_measure m);
 void mk_view_axis(const mk_view *v, mk_axis *ax, const mk_plot_opts *po,
     const mk_fit *f,
     const mk_studies *s, double n);
+/* The decimals effects are shown with: --digits when given (po->digits),
+ * else enough for the first digit of the half-width of the narrower of
+ * the pooled interval and the median study's, on the natural scale (a
+ * risk difference of 0.001 [0.0002, 0.0018] gets 4, not 0.00 [0.00,
+ * 0.00]), from 2 to 6 (n: the pooled values' sample size for PFT). */
+int mk_view_decimals(const mk_view *v, const mk_plot_opts *po,
+    const mk_fit *f, const mk_studies *s, double n);
+/* The decimals that show the first digit of a half-width hw, 2 to 6 (2
+ * where hw is not a positive number). */
+int mk_view_dec_of(double hw);
+/* x as shown with dec decimals: 0 where it would print as -0.00. */
+double mk_view_tidy(double x, int dec);
+/* tau2 and the like with 4 decimals, or 3 significant digits where 4
+ * decimals would show 0.0000 for a positive value. */
+void mk_buf_small(mk_buf *b, double x);
 /* Position of x in the shown range, 0 at lo and 1 at hi (may be outside). */
 double mk_axis_pos(const mk_axis *ax, double x);
 
@@ -91,14 +112,29 @@ int mk_studies_plain(const mk_studies *s);
 int mk_from_direct(mk_from f);
 void mk_json_from(mk_buf *b, const mk_studies *s, size_t i);
 void mk_json_left_out(mk_buf *b, const mk_result *r);
+/* Integrity flags of study i kept in spite of them: its mark (" \u2020"
+ * retracted, " \u2021" integrity concern, "" none), its label with the
+ * mark (into buf), the note that says why, with the marks or without
+ * ("" none; its length), and
+ * ', "retracted": true, "concern": "..."' for JSON. */
+const char *mk_flag_mark(const mk_studies *s, size_t i);
+const char *mk_study_label_marked(const mk_result *r, const mk_studies *s,
+    size_t i, char *buf, size_t n);
+size_t mk_flag_note(const mk_result *r, const mk_studies *s, size_t i,
+    int marks, char *out, size_t n);
+void mk_json_flags(mk_buf *b, const mk_result *r, const mk_studies *s,
+    size_t i);
 void mk_render_provenance_text(mk_buf *b, const mk_result *r);
 
 /* stepsout.c: for step j of leave-one-out or cumulative refits, the
  * sample size PFT needs (the harmonic mean of the n of the studies it
  * pools; NaN but for proportions), a value on the natural scale as shown
- * (tiny values as 0, never "-0.000"). */
+ * with dec decimals (tiny values as 0, never "-0.000"). */
 double mk_step_n(const mk_result *r, const mk_step *st, size_t j,
     int cumulative);
-double mk_step_shown(const mk_view *v, double x, double n);
+double mk_step_shown(const mk_view *v, double x, double n, int dec);
+/* The decimals of a table of steps: --digits, else those of the full
+ * fit's report, at least 3. */
+int mk_step_decimals(const mk_result *r, const mk_view *v);
 
 #endif

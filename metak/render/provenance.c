@@ -1,8 +1,10 @@
 /* provenance.c: which row each study is and where its numbers came from,
  * in every output: its label (the study column, else its line),
  * the form it was read in and the conversion applied (JSON "from" and
- * "conversion", a CSV column, the text report's data section), and the
- * rows left out with the reason (JSON "left_out", the text report). */
+ * "conversion", a CSV column, the text report's data section), the
+ * integrity flags of studies kept in spite of them (a mark and a note),
+ * and the rows left out with the reason (JSON "left_out", the text
+ * report). */
 #include <stdio.h>
 #include <string.h>
 
@@ -58,6 +60,55 @@ mk_study_label(const mk_result *r, const mk_studies *s, size_t i, char *tmp,
 	return mk_row_label(r, s->row[i], tmp, tmpsz);
 }
 
+const char *
+mk_flag_mark(const mk_studies *s, size_t i)
+{
+	static const char *const mark[] = { "", " \xE2\x80\xA0",
+	    " \xE2\x80\xA1", " \xE2\x80\xA0\xE2\x80\xA1" };
+
+	return mark[s->flag[i] & 3];
+}
+
+const char *
+mk_study_label_marked(const mk_result *r, const mk_studies *s, size_t i,
+    char *buf, size_t n)
+{
+	char tmp[32];
+
+	snprintf(buf, n, "%s%s", mk_study_label(r, s, i, tmp, sizeof(tmp)),
+	    mk_flag_mark(s, i));
+	return buf;
+}
+
+size_t
+mk_flag_note(const mk_result *r, const mk_studies *s, size_t i, int marks,
+    char *out, size_t n)
+{
+	const char *cn = r->rows->concern ? r->rows->concern[s->row[i]] : "";
+	size_t len = 0;
+
+	out[0] = '\0';
+	if (s->flag[i] & MK_FLAG_RETRACTED)
+		len += (size_t)snprintf(out, n, "%sretracted; kept "
+		    "(--include-retracted)", marks ? "\xE2\x80\xA0 " : "");
+	if ((s->flag[i] & MK_FLAG_CONCERN) && len < n)
+		snprintf(out + len, n - len, "%s%sintegrity concern: %s; kept "
+		    "(--include-flagged)", len ? "; " : "", marks ?
+		    "\xE2\x80\xA1 " : "", cn);
+	return strlen(out);
+}
+
+void
+mk_json_flags(mk_buf *b, const mk_result *r, const mk_studies *s, size_t i)
+{
+	if (s->flag[i] & MK_FLAG_RETRACTED)
+		mk_buf_printf(b, ", \"retracted\": true");
+	if ((s->flag[i] & MK_FLAG_CONCERN) && r->rows->concern) {
+		mk_buf_printf(b, ", \"concern\": ");
+		mk_json_str(b, r->rows->concern[s->row[i]]);
+	}
+}
+
 void
 mk_json_left_out(mk_buf *b, const mk_result *r)
 {
@@ -83,7 +134,7 @@ void
 mk_render_provenance_text(mk_buf *b, const mk_result *r)
 {
 	const mk_studies *s = r->studies;
-	char tmp[32], note[256], e[256];
+	char tmp[32], note[512], e[256];
 	size_t count[MK_FROM_YI_SEI + 1] = { 0 };
 
 	if (!mk_studies_plain(s)) {
@@ -108,6 +159,19 @@ mk_render_provenance_text(mk_buf *b, const mk_result *r)
 			    mk_from_name((mk_from)s->from[i]), note);
 		}
 	}
+	size_t nflag = 0;
+	for (size_t i = 0; i < s->k; i++)
+		if (s->flag[i] != 0) {
+			if (nflag++ == 0)
+				mk_buf_printf(b, "\nKept in spite of integrity "
+				    "flags (a sensitivity analysis):\n");
+			char en[600];
+			mk_flag_note(r, s, i, 1, note, sizeof(note));
+			mk_buf_printf(b, "  %s (line %ld): %s\n",
+			    mk_label(mk_row_label(r, s->row[i], tmp,
+			    sizeof(tmp)), e, sizeof(e)), r->rows->line[s->row[i]],
+			    mk_label(note, en, sizeof(en)));
+		}
 	if (s->nout > 0) {
 		mk_buf_printf(b, "\nLeft out (%zu row%s):\n", s->nout_all,
 		    s->nout_all == 1 ? "" : "s");

@@ -22,7 +22,16 @@ typedef struct mk_plot_opts {
 	int sort;			/* mk_sort: the study rows' order */
 	const char *sort_col;		/* MK_SORT_COLUMN: by this column */
 	int no_imputed;			/* funnel: trim-and-fill points hidden */
+	int good;			/* mk_good: which outcome values are
+					 * good, for the "favours" labels */
+	int digits;			/* decimals of effects shown (text,
+					 * plots, CSV); 0: from their scale */
 } mk_plot_opts;
+
+/* Which values of the outcome are good (--good): unknown (no default
+ * "favours" labels), lower (fewer events, less pain: an effect below no
+ * effect favours the treatment) or higher (bone density, remission). */
+typedef enum { MK_GOOD_UNKNOWN, MK_GOOD_LOWER, MK_GOOD_HIGHER } mk_good;
 
 typedef enum { MK_SORT_FILE, MK_SORT_EFFECT, MK_SORT_WEIGHT, MK_SORT_YEAR,
     MK_SORT_COLUMN } mk_sort;
@@ -89,11 +98,12 @@ const char *mk_row_label(const mk_result *r, size_t row, char *tmp,
 const char *mk_study_label(const mk_result *r, const mk_studies *s, size_t i,
     char *tmp, size_t tmpsz);
 
-/* Rendering a check (checkout.c). */
+/* Rendering a check (checkout.c): rows of the full data, then those of
+ * subsets (ndrop > 0); found and tried: mk_check_subsets' counts. */
 void mk_render_check_json(mk_buf *b, const mk_claim *c,
-    const mk_check_row *rows, size_t n);
+    const mk_check_row *rows, size_t n, size_t found, size_t tried);
 void mk_render_check_text(mk_buf *b, const char *file, const mk_claim *c,
-    const mk_check_row *rows, size_t n);
+    const mk_check_row *rows, size_t n, size_t found, size_t tried);
 void mk_render_consistency(mk_buf *b, const mk_claim *c,
     const mk_consistency *k, int json);
 

@@ -10,6 +10,14 @@
 
 /* ---- JSON --------------------------------------------------------------- */
 
+double
+mk_i2_q(double q, double df)
+{
+	if (!(df >= 1) || !isfinite(q) || q < 0)
+		return NAN;
+	return q > 0 ? fmax(0, 100 * (q - df) / q) : 0;
+}
+
 void
 mk_json_natural(mk_buf *b, mk_measure m, double n, double est, double lo,
     double hi, double pilo, double pihi)
@@ -40,6 +48,7 @@ json_pooled(mk_buf *b, const mk_fit *f, mk_measure m, double n)
 	mk_json_key(b, "pi_low", f->pi_lo, 1);
 	mk_json_key(b, "pi_high", f->pi_hi, 1);
 	mk_json_key(b, "df", f->tdf, 1);
+	mk_buf_printf(b, ", \"test\": \"%s\"", isfinite(f->tdf) ? "t" : "z");
 	mk_json_natural(b, m, n, f->est, f->lo, f->hi, f->pi_lo, f->pi_hi);
 	mk_buf_printf(b, "}");
 }
@@ -67,6 +76,7 @@ json_het(mk_buf *b, const mk_fit *f)
 		mk_json_key(b, "q_lrt_p", f->glmm->q_lrt_p, 1);
 		mk_json_key(b, "sigma2", f->glmm->sigma2, 1);
 	}
+	mk_json_key(b, "i2_q", mk_i2_q(f->q, f->qdf), 1);
 	mk_buf_printf(b, "}");
 }
 
@@ -133,6 +143,7 @@ mk_render_json(mk_buf *b, const mk_result *r)
 		mk_json_key(b, "ci_high", f->yi[i] + z * se, 1);
 		mk_json_key(b, "weight", f->weight[i], 1);
 		mk_json_from(b, s, i);
+		mk_json_flags(b, r, s, i);
 		mk_buf_printf(b, "}");
 	}
 	if (r->analysis == NULL) {
@@ -169,8 +180,9 @@ mk_render_json(mk_buf *b, const mk_result *r)
 		mk_json_key(b, "df", sg->df, 1);
 		mk_json_key(b, "p", sg->p, 1);
 		mk_json_key(b, "i2", sg->diff_i2, 1);
-		mk_buf_printf(b, ", \"stat\": \"%s\"", isfinite(sg->df2) ?
-		    "F" : "chi2");
+		mk_buf_printf(b, ", \"stat\": \"%s\", \"type\": \"%s\"",
+		    isfinite(sg->df2) ? "F" : "chi2", isfinite(sg->df2) ? "F" :
+		    "chi2");
 		mk_json_key(b, "df2", sg->df2, 1);
 		mk_buf_printf(b, "}, \"tau2_model\": \"%s\"", sg->common ?
 		    "common" : "separate");
@@ -222,21 +234,47 @@ cnum(mk_buf *b, double x)
 		mk_buf_printf(b, "NA");
 }
 
+/* An effect column: full precision, or dec decimals (--digits). */
 static void
-csv_fit_row(mk_buf *b, const char *type, const char *group, const mk_fit *f)
+cnum_d(mk_buf *b, double x, int dec)
+{
+	if (dec <= 0 || !isfinite(x)) {
+		cnum(b, x);
+		return;
+	}
+	x = fabs(x) < 0.5 * pow(10, -dec) ? 0 : x;	/* no "-0.00" */
+	mk_buf_printf(b, ",%.*f", dec, x);
+}
+
+/* The estimate and interval on the natural scale (the ratio for OR, RR,
+ * ...; the same values for a measure shown on its own scale). */
+static void
+csv_natural(mk_buf *b, mk_measure m, double n, double est, double lo,
+    double hi, int dec)
+{
+	cnum_d(b, mk_natural(m, est, n), dec);
+	cnum_d(b, mk_natural(m, lo, n), dec);
+	cnum_d(b, mk_natural(m, hi, n), dec);
+}
+
+static void
+csv_fit_row(mk_buf *b, const char *type, const char *group, const mk_fit *f,
+    mk_measure m, double n, int dec)
 {
 	mk_buf_printf(b, "%s,", type);
 	mk_csv_str(b, group);
 	mk_buf_printf(b, ",,%zu", f->k);
-	cnum(b, f->est);
-	cnum(b, f->se);
-	cnum(b, f->lo);
-	cnum(b, f->hi);
+	cnum_d(b, f->est, dec);
+	cnum_d(b, f->se, dec);
+	cnum_d(b, f->lo, dec);
+	cnum_d(b, f->hi, dec);
 	cnum(b, strcmp(type, "pooled") == 0 && f->glmm == NULL ? 100 : NAN);
 	cnum(b, f->p);
 	cnum(b, f->tau2);
 	cnum(b, f->i2);
 	cnum(b, f->q);
+	mk_buf_printf(b, ",");
+	csv_natural(b, m, n, f->est, f->lo, f->hi, dec);
 	mk_buf_printf(b, ",\n");
 }
 
@@ -266,7 +304,8 @@ mk_render_csv(mk_buf *b, const mk_result *r)
 	const mk_fit *f = r->fit;
 	const mk_studies *s = r->studies;
 	double z = zcrit(f->level);
-	char tmp[32];
+	char tmp[32], note[512];
+	int dec = r->plot ? r->plot->digits : 0;	/* 0: full precision */
 
 	const char **lv = row_levels(r);
 
@@ -275,7 +314,8 @@ mk_render_csv(mk_buf *b, const mk_result *r)
 		return;
 	}
 	mk_buf_printf(b, "type,group,study,k,estimate,se,ci_low,ci_high,"
-	    "weight,p,tau2,i2,q,from\n");
+	    "weight,p,tau2,i2,q,from,natural_estimate,natural_ci_low,"
+	    "natural_ci_high,note\n");
 	for (size_t i = 0; i < (r->no_studies ? 0 : s->k); i++) {
 		double se = sqrt(f->vi[i]);
 		mk_buf_printf(b, "study,");
@@ -283,19 +323,39 @@ mk_render_csv(mk_buf *b, const mk_result *r)
 		mk_buf_printf(b, ",");
 		mk_csv_str(b, mk_study_label(r, s, i, tmp, sizeof(tmp)));
 		mk_buf_printf(b, ",1");
-		cnum(b, f->yi[i]);
-		cnum(b, se);
-		cnum(b, f->yi[i] - z * se);
-		cnum(b, f->yi[i] + z * se);
+		cnum_d(b, f->yi[i], dec);
+		cnum_d(b, se, dec);
+		cnum_d(b, f->yi[i] - z * se, dec);
+		cnum_d(b, f->yi[i] + z * se, dec);
 		cnum(b, f->weight[i]);
 		cnum(b, mk_pvalue(f->yi[i] / se, NAN));
-		mk_buf_printf(b, ",,,,%s\n", mk_from_name((mk_from)s->from[i]));
+		mk_buf_printf(b, ",,,,%s", mk_from_name((mk_from)s->from[i]));
+		csv_natural(b, s->measure, mk_study_n(s, i), f->yi[i],
+		    f->yi[i] - z * se, f->yi[i] + z * se, dec);
+		mk_buf_printf(b, ",");
+		mk_flag_note(r, s, i, 0, note, sizeof(note));
+		mk_csv_str(b, note);
+		mk_buf_printf(b, "\n");
 	}
+	for (size_t j = 0; j < s->nout; j++) {	/* the rows left out, why */
+		mk_buf_printf(b, "left_out,,");
+		mk_csv_str(b, mk_row_label(r, s->out[j].row, tmp, sizeof(tmp)));
+		mk_buf_printf(b, ",0,,,,,,,,,,,,,,");
+		mk_csv_str(b, s->out[j].why);
+		mk_buf_printf(b, "\n");
+	}
+	if (s->nout_all > s->nout)
+		mk_buf_printf(b, "left_out,,,0,,,,,,,,,,,,,,%zu more rows not "
+		    "listed\n", s->nout_all - s->nout);
 	if (r->sub != NULL)
-		for (size_t j = 0; j < r->sub->n; j++)
+		for (size_t j = 0; j < r->sub->n; j++) {
+			const mk_studies *gs = r->sub->g[j].studies;
 			csv_fit_row(b, "subgroup", r->sub->g[j].level,
-			    &r->sub->g[j].fit);
-	csv_fit_row(b, "pooled", "", f);
+			    &r->sub->g[j].fit, s->measure, mk_studies_nhm(gs,
+			    NULL, gs->k), dec);
+		}
+	csv_fit_row(b, "pooled", "", f, s->measure, mk_studies_nhm(s, NULL,
+	    s->k), dec);
 	free(lv);
 }
 

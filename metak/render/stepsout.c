@@ -28,11 +28,18 @@ mk_step_n(const mk_result *r, const mk_step *st, size_t j, int cumulative)
 }
 
 double
-mk_step_shown(const mk_view *v, double x, double n)
+mk_step_shown(const mk_view *v, double x, double n, int dec)
 {
-	double y = mk_view_value(v, x, n);
+	return mk_view_tidy(mk_view_value(v, x, n), dec);
+}
 
-	return fabs(y) < 0.0005 ? 0 : y;
+int
+mk_step_decimals(const mk_result *r, const mk_view *v)
+{
+	int d = mk_view_decimals(v, r->plot, r->fit, r->studies,
+	    mk_studies_nhm(r->studies, NULL, r->studies->k));
+
+	return r->plot && r->plot->digits > 0 ? d : d < 3 ? 3 : d;
 }
 
 static void
@@ -146,24 +153,29 @@ mk_render_steps_text(mk_buf *b, const mk_result *r, const mk_step *st,
 			lw = w;
 	}
 	mk_view_init(&v, me->id);
-	mk_buf_printf(b, "%s: %s, %zu studies\n%s (%s), %s\n\n",
+	int d = mk_step_decimals(r, &v), cw = 22 + 3 * (d - 3);
+	mk_buf_printf(b, "%s: %s, %zu studies\n%s (%s), %s\n",
 	    r->rows->file, cumulative ? "cumulative meta-analysis" :
 	    "leave-one-out", r->studies->k, me->label, me->name,
 	    mk_method_get(r->fit->method)->label);
-	mk_buf_printf(b, "%-*s %4s  %-22s%8s%9s%7s%9s\n", lw, cumulative ?
-	    "Adding" : "Omitting", "k", "Estimate [CI]", "p", "tau2", "I2",
+	mk_buf_printf(b, "Intervals and p: %g%%, %s; I2 %s\n\n",
+	    r->fit->level, r->fit->ci == MK_CI_HKSJ ? "Knapp-Hartung t with "
+	    "k - 1 df" : "Wald z", mk_method_get(r->fit->method)->random ?
+	    "from tau2" : "= (Q - df) / Q");
+	mk_buf_printf(b, "%-*s %4s  %-*s%8s%9s%7s%9s\n", lw, cumulative ?
+	    "Adding" : "Omitting", "k", cw, "Estimate [CI]", "p", "tau2", "I2",
 	    "Q");
 	for (size_t j = 0; j < r->studies->k; j++) {
 		char esc[512];
 		const char *l = mk_label(label(r, st[j].study, tmp,
 		    sizeof(tmp)), esc, sizeof(esc));
 		double n = mk_step_n(r, st, j, cumulative);
-		snprintf(ci, sizeof(ci), "%.3f [%.3f, %.3f]",
-		    mk_step_shown(&v, st[j].est, n),
-		    mk_step_shown(&v, st[j].lo, n),
-		    mk_step_shown(&v, st[j].hi, n));
-		mk_buf_printf(b, "%s%*s %4zu  %-22s", l, lw - mk_utf8_width(l),
-		    "", st[j].k,
+		snprintf(ci, sizeof(ci), "%.*f [%.*f, %.*f]", d,
+		    mk_step_shown(&v, st[j].est, n, d), d,
+		    mk_step_shown(&v, st[j].lo, n, d), d,
+		    mk_step_shown(&v, st[j].hi, n, d));
+		mk_buf_printf(b, "%s%*s %4zu  %-*s", l, lw - mk_utf8_width(l),
+		    "", st[j].k, cw,
 		    isfinite(st[j].est) ? ci : "NA");
 		cell(b, st[j].p, 8, 4, "");
 		cell(b, st[j].tau2, 9, 4, "");
@@ -172,8 +184,9 @@ mk_render_steps_text(mk_buf *b, const mk_result *r, const mk_step *st,
 		mk_buf_printf(b, "\n");
 	}
 	double n = mk_studies_nhm(r->studies, NULL, r->studies->k);
-	snprintf(ci, sizeof(ci), "%.3f [%.3f, %.3f]",
-	    mk_step_shown(&v, r->fit->est, n), mk_step_shown(&v, r->fit->lo, n),
-	    mk_step_shown(&v, r->fit->hi, n));
+	snprintf(ci, sizeof(ci), "%.*f [%.*f, %.*f]", d,
+	    mk_step_shown(&v, r->fit->est, n, d), d,
+	    mk_step_shown(&v, r->fit->lo, n, d), d,
+	    mk_step_shown(&v, r->fit->hi, n, d));
 	mk_buf_printf(b, "%-*s %4zu  %s\n", lw, "All studies", r->fit->k, ci);
 }

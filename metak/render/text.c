@@ -11,7 +11,8 @@
 #include "render/internal.h"
 
 #define LABEL_W 22	/* study label, at least */
-#define EFF_W 22	/* "  0.39 [ 0.12,  1.26]" */
+#define EFF_W(c) (3 * ((c)->dec + 4) + 4)	/* "  0.39 [  0.12,   1.26]"
+						 * with 2 decimals */
 #define STRIP 26	/* forest plot characters off a terminal */
 #define STRIP_MIN 10	/* ... and on one, as its width allows */
 #define STRIP_MAX 60
@@ -23,14 +24,9 @@ struct ctx {
 	size_t *overall;	/* table row -> index in the overall fit */
 	int lw;			/* label column: the widest label + 1 */
 	int sw;			/* forest strip width */
+	int dec;		/* decimals of the effects shown */
 };
 
-/* x, or 0 where it would print as -0.00. */
-static double
-tidy(double x)
-{
-	return fabs(x) < 0.005 ? 0 : x;
-}
 
 /* x with dec decimals right-aligned in width columns (0: no padding). */
 static void
@@ -77,14 +73,16 @@ effect_ci(mk_buf *b, const struct ctx *c, double y, double lo, double hi,
 {
 	char s[96];
 
+	int d = c->dec, w = d + 4;
+
 	if (!isfinite(y) || !isfinite(lo) || !isfinite(hi))
-		snprintf(s, sizeof(s), "%*s", EFF_W - 1, "not estimable");
+		snprintf(s, sizeof(s), "%*s", EFF_W(c) - 1, "not estimable");
 	else
-		snprintf(s, sizeof(s), "%6.2f [%6.2f, %6.2f]",
-		    tidy(mk_view_value(&c->v, y, n)),
-		    tidy(mk_view_value(&c->v, lo, n)),
-		    tidy(mk_view_value(&c->v, hi, n)));
-	mk_buf_printf(b, "%-*s", EFF_W, s);
+		snprintf(s, sizeof(s), "%*.*f [%*.*f, %*.*f]", w, d,
+		    mk_view_tidy(mk_view_value(&c->v, y, n), d), w, d,
+		    mk_view_tidy(mk_view_value(&c->v, lo, n), d), w, d,
+		    mk_view_tidy(mk_view_value(&c->v, hi, n), d));
+	mk_buf_printf(b, "%-*s", EFF_W(c), s);
 }
 
 static int
@@ -162,8 +160,8 @@ axis_rows(mk_buf *b, const struct ctx *c)
 		last = at + n - 1;
 	}
 	labels[last + 1 > 0 ? last + 1 : 0] = '\0';
-	mk_buf_printf(b, "%*s %s\n%*s %s\n", c->lw + EFF_W + 7, "", line,
-	    c->lw + EFF_W + 7, "", labels);
+	mk_buf_printf(b, "%*s %s\n%*s %s\n", c->lw + EFF_W(c) + 7, "", line,
+	    c->lw + EFF_W(c) + 7, "", labels);
 }
 
 /* A weight in percent in 7 columns; blank for a GLMM, which has none. */
@@ -189,7 +187,7 @@ study_rows(mk_buf *b, const struct ctx *c, const mk_studies *s)
 {
 	const mk_fit *f = c->r->fit;
 	double z = mk_crit(f->level, NAN);
-	char tmp[32];
+	char tmp[512];
 	size_t *ord = malloc((s->k ? s->k : 1) * sizeof(size_t));
 
 	if (ord == NULL || mk_study_order(c->r, s, ord) != 0) {
@@ -200,7 +198,8 @@ study_rows(mk_buf *b, const struct ctx *c, const mk_studies *s)
 	for (size_t o = 0; o < s->k; o++) {	/* in --sort's order */
 		size_t i = ord[o], j = c->overall[s->row[i]];
 		double se = sqrt(f->vi[j]), n = mk_study_n(s, i);
-		cell(b, mk_study_label(c->r, s, i, tmp, sizeof(tmp)), c->lw);
+		cell(b, mk_study_label_marked(c->r, s, i, tmp, sizeof(tmp)),
+		    c->lw);
 		effect_ci(b, c, f->yi[j], f->yi[j] - z * se, f->yi[j] + z * se,
 		    n);
 		weight_cell(b, f, overall_weight(c, s, i));
@@ -221,14 +220,16 @@ pooled_rows(mk_buf *b, const struct ctx *c, const mk_fit *f,
 	cell(b, name, c->lw);
 	effect_ci(b, c, f->est, f->lo, f->hi, n);
 	weight_cell(b, f, weight);
-	strip(b, c, f->est, f->lo, f->hi, 1, n);
-	if (mi->random && isfinite(f->pi_lo)) {
+	/* one study is shown as that study, not as a pooled diamond */
+	strip(b, c, f->est, f->lo, f->hi, f->k > 1, n);
+	if (mi->random && f->k > 1 && isfinite(f->pi_lo)) {
 		char pi[64];
 		cell(b, "  prediction interval", c->lw);
-		snprintf(pi, sizeof(pi), "       [%6.2f, %6.2f]",
-		    tidy(mk_view_value(&c->v, f->pi_lo, n)),
-		    tidy(mk_view_value(&c->v, f->pi_hi, n)));
-		mk_buf_printf(b, "%-*s%7s", EFF_W, pi, "");
+		int d = c->dec, w = d + 4;
+		snprintf(pi, sizeof(pi), "%*s[%*.*f, %*.*f]", w + 1, "", w, d,
+		    mk_view_tidy(mk_view_value(&c->v, f->pi_lo, n), d), w, d,
+		    mk_view_tidy(mk_view_value(&c->v, f->pi_hi, n), d));
+		mk_buf_printf(b, "%-*s%7s", EFF_W(c), pi, "");
 		strip(b, c, NAN, f->pi_lo, f->pi_hi, 0, n);
 	}
 	mk_buf_printf(b, "  %s = ", isfinite(f->tdf) ? "t" : "z");
@@ -291,11 +292,15 @@ het_rows(mk_buf *b, const mk_fit *f)
 {
 	const mk_method_info *mi = mk_method_get(f->method);
 
+	if (f->k < 2) {
+		mk_buf_printf(b, "  Heterogeneity: not applicable (one "
+		    "study)\n");
+		return;
+	}
 	if (f->glmm != NULL) {
 		glmm_rows(b, f);
 		return;
 	}
-
 	mk_buf_printf(b, "  Heterogeneity: Q = ");
 	num(b, 2, f->q, 0);
 	mk_buf_printf(b, " (df = %.0f, ", f->qdf);
@@ -304,12 +309,12 @@ het_rows(mk_buf *b, const mk_fit *f)
 	num(b, 1, f->i2, 0);
 	if (isfinite(f->i2))
 		mk_buf_printf(b, "%%");
-	if (mi->random) {
+	if (mi->random) {	/* metafor's, from tau2: say so */
 		mk_buf_printf(b, " [");
 		num(b, 1, f->i2_lo, 0);
 		mk_buf_printf(b, ", ");
 		num(b, 1, f->i2_hi, 0);
-		mk_buf_printf(b, "]");
+		mk_buf_printf(b, "] from tau2");
 	}
 	if (!mi->random) {
 		mk_buf_printf(b, "; H2 = ");
@@ -318,13 +323,13 @@ het_rows(mk_buf *b, const mk_fit *f)
 	mk_buf_printf(b, "\n");
 	if (mi->random) {
 		mk_buf_printf(b, "  tau2 = ");
-		num(b, 4, f->tau2, 0);
+		mk_buf_small(b, f->tau2);
 		mk_buf_printf(b, " [");
-		num(b, 4, f->tau2_lo, 0);
+		mk_buf_small(b, f->tau2_lo);
 		mk_buf_printf(b, ", ");
-		num(b, 4, f->tau2_hi, 0);
+		mk_buf_small(b, f->tau2_hi);
 		mk_buf_printf(b, "] (Q-profile); tau = ");
-		num(b, 4, f->tau, 0);
+		mk_buf_small(b, f->tau);
 		mk_buf_printf(b, "; H2 = ");
 		num(b, 2, f->h2, 0);
 		mk_buf_printf(b, "\n");
@@ -398,18 +403,18 @@ static void
 widths(struct ctx *c)
 {
 	const mk_result *r = c->r;
-	char tmp[32], esc[512];
+	char tmp[512], esc[512];
 	int fixed;
 
 	c->lw = LABEL_W;
 	for (size_t i = 0; !r->no_studies && i < r->studies->k; i++) {
-		const char *l = mk_study_label(r, r->studies, i, tmp,
+		const char *l = mk_study_label_marked(r, r->studies, i, tmp,
 		    sizeof(tmp));
 		int w = mk_utf8_width(mk_label(l, esc, sizeof(esc))) + 1;
 		if (w > c->lw)
 			c->lw = w;
 	}
-	fixed = c->lw + EFF_W + 7 + 1;
+	fixed = c->lw + EFF_W(c) + 7 + 1;
 	c->sw = STRIP;
 	if (r->cols > 0)
 		c->sw = r->cols - fixed < STRIP_MIN ? STRIP_MIN :
@@ -421,7 +426,7 @@ mk_render_text(mk_buf *b, const mk_result *r)
 {
 	const mk_fit *f = r->fit;
 	const mk_method_info *mi = mk_method_get(f->method);
-	struct ctx c = { r, { 0 }, { 0 }, NULL, LABEL_W, STRIP };
+	struct ctx c = { r, { 0 }, { 0 }, NULL, LABEL_W, STRIP, 2 };
 	char hdr[64], e[256];
 
 	c.overall = calloc(r->rows->n ? r->rows->n : 1,
@@ -432,15 +437,17 @@ mk_render_text(mk_buf *b, const mk_result *r)
 	}
 	for (size_t i = 0; i < r->studies->k; i++)
 		c.overall[r->studies->row[i]] = i;
-	widths(&c);
 	mk_view_init(&c.v, r->studies->measure);
+	c.dec = mk_view_decimals(&c.v, r->plot, f, r->studies,
+	    mk_studies_nhm(r->studies, NULL, r->studies->k));
+	widths(&c);
 	mk_view_axis(&c.v, &c.ax, r->plot, f, r->studies, mk_studies_nhm(r->studies,
 	    NULL, r->studies->k));
 	preamble(b, r);
 	snprintf(hdr, sizeof(hdr), "%s [%g%% CI]", mk_view_unit(&c.v),
 	    f->level);
 	cell(b, "Study", c.lw);
-	mk_buf_printf(b, "%-*s%7s\n", EFF_W, hdr, "Weight");
+	mk_buf_printf(b, "%-*s%7s\n", EFF_W(&c), hdr, "Weight");
 	if (r->no_studies)
 		mk_buf_printf(b, "(%zu study rows left out: --no-studies)\n",
 		    r->studies->k);
@@ -454,7 +461,11 @@ mk_render_text(mk_buf *b, const mk_result *r)
 		    sizeof(e1)), mk_label(g->level, e2, sizeof(e2)));
 		if (!r->no_studies)
 			study_rows(b, &c, g->studies);
-		snprintf(name, sizeof(name), "  Subtotal (k = %zu)", g->fit.k);
+		if (g->fit.k == 1)
+			snprintf(name, sizeof(name), "  Not pooled (k = 1)");
+		else
+			snprintf(name, sizeof(name), "  Subtotal (k = %zu)",
+			    g->fit.k);
 		pooled_rows(b, &c, &g->fit, g->studies, name,
 		    group_weight(&c, g->studies));
 		het_rows(b, &g->fit);
@@ -468,19 +479,19 @@ mk_render_text(mk_buf *b, const mk_result *r)
 			study_rows(b, &c, r->sub->none);
 		mk_buf_printf(b, "\n");
 	}
-	pooled_rows(b, &c, f, r->studies, mi->random ? "Random effects" :
-	    "Fixed effect", 100);
+	pooled_rows(b, &c, f, r->studies, f->k == 1 ? "Not pooled (k = 1)" :
+	    mi->random ? "Random effects" : "Fixed effect", 100);
 	axis_rows(b, &c);
 	het_rows(b, f);
 	if (r->sub != NULL && r->sub->common) {
 		const mk_subgroups *sg = r->sub;
 		mk_buf_printf(b, "\nMixed-effects model, one tau2 for all "
 		    "subgroups of %s:\n  tau2 = ", mk_label(sg->by, e, sizeof(e)));
-		num(b, 4, sg->tau2, 0);
+		mk_buf_small(b, sg->tau2);
 		mk_buf_printf(b, " [");
-		num(b, 4, sg->tau2_lo, 0);
+		mk_buf_small(b, sg->tau2_lo);
 		mk_buf_printf(b, ", ");
-		num(b, 4, sg->tau2_hi, 0);
+		mk_buf_small(b, sg->tau2_hi);
 		mk_buf_printf(b, "]; residual I2 = ");
 		num(b, 1, sg->i2, 0);
 		mk_buf_printf(b, "%%\n  Residual heterogeneity: QE = ");

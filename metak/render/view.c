@@ -5,6 +5,7 @@
  * -1..1); which plots have a line of no effect and "favours" labels. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "render/internal.h"
 
@@ -101,4 +102,70 @@ mk_view_note(char *out, size_t n, mk_measure m)
 	else
 		snprintf(out, n, ", pooled on the %s scale, shown as %s",
 		    scale[me->tr], unit);
+}
+
+static int
+by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+int
+mk_view_decimals(const mk_view *v, const mk_plot_opts *po, const mk_fit *f,
+    const mk_studies *s, double n)
+{
+	double z = mk_crit(f->level, NAN), hw = INFINITY, med = INFINITY;
+	double *w = malloc((f->k ? f->k : 1) * sizeof(double));
+	size_t m = 0;
+
+	if (po != NULL && po->digits > 0)
+		return po->digits;
+	if (isfinite(f->lo) && isfinite(f->hi))	/* the pooled interval */
+		hw = fabs(mk_view_value(v, f->hi, n) - mk_view_value(v, f->lo,
+		    n)) / 2;
+	for (size_t i = 0; w != NULL && i < f->k && i < s->k; i++) {
+		double se = sqrt(f->vi[i]), ni = mk_study_n(s, i);
+		double h = fabs(mk_view_value(v, f->yi[i] + z * se, ni) -
+		    mk_view_value(v, f->yi[i] - z * se, ni)) / 2;
+		if (isfinite(h) && h > 0)
+			w[m++] = h;
+	}
+	if (m > 0) {	/* the median study's half-width */
+		qsort(w, m, sizeof(double), by_value);
+		med = m % 2 ? w[m / 2] : (w[m / 2 - 1] + w[m / 2]) / 2;
+	}
+	free(w);
+	return mk_view_dec_of(fmin(!(hw > 0) ? INFINITY : hw, med));
+}
+
+int
+mk_view_dec_of(double hw)
+{
+	int dec;
+
+	if (!isfinite(hw) || !(hw > 0))
+		return 2;
+	/* the half-width's first digit shown: 0.13 -> 1 (2 at least),
+	 * 0.0008 -> 4 */
+	dec = (int)ceil(-log10(hw) - 1e-9);
+	return dec < 2 ? 2 : dec > 6 ? 6 : dec;
+}
+
+double
+mk_view_tidy(double x, int dec)
+{
+	return fabs(x) < 0.5 * pow(10, -dec) ? 0 : x;
+}
+
+void
+mk_buf_small(mk_buf *b, double x)
+{
+	if (!isfinite(x))
+		mk_buf_printf(b, "NA");
+	else if (x != 0 && fabs(x) < 0.00005)
+		mk_buf_printf(b, "%.3g", x);
+	else
+		mk_buf_printf(b, "%.4f", x == 0 ? 0 : x);
 }
