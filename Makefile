@@ -75,6 +75,7 @@ suite: suite-bin
 	sh tests/svg_bbox.sh
 	sh tests/lint_man.sh man/metak.1 man/metak.5
 	sh tests/install.sh $(B)
+	python3 analyses/conclusions.py data/k2 >/dev/null
 	@echo "suite: all passed ($(B))"
 
 suite-bin: all $(TESTBIN)
@@ -176,6 +177,8 @@ run:
 	@cat analyses/k2-fractures/out/summary.txt
 	@echo; echo "Vitamin K and bone mineral density (analyses/k2-bmd/out/):"
 	@cat analyses/k2-bmd/out/summary.txt
+	@echo; echo "What these data cannot tell (checked against data/k2 on every run):"
+	@python3 analyses/conclusions.py data/k2
 	@echo; echo "Forest plots: analyses/k2-*/out/*.svg; what each pool means: analyses/k2-*/README.md"
 
 lint: all
