@@ -10,11 +10,13 @@ WARN       = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wshadow \
              -Wstrict-prototypes -Wpointer-arith -Wformat=2 -Wundef \
              -Wcast-qual -Wvla
 # librsvg with cairo renders metak's own SVG plots as PNG and PDF
-# (plot/convert.c): one drawing for every format, fonts embedded in PDF
+# (plot/convert.c): one drawing for every format, fonts embedded in PDF.
+# Its headers are needed to build; the library is loaded (dlopen) when the
+# first PNG or PDF is written, so that other runs do not load its 45 shared
+# libraries
 RSVG       = librsvg-2.0 cairo-png cairo-pdf
 DEPCFLAGS := $(patsubst -I%,-isystem %,$(shell pkg-config --cflags $(RSVG)))
-LDLIBS     = -lcsv -lgsl -lgslcblas -lm -lpthread \
-             $(shell pkg-config --libs $(RSVG))
+LDLIBS     = -lcsv -lgsl -lgslcblas -lm -lpthread -ldl
 
 # the library, one folder per layer (metak/*/README.md says what each may
 # call); the command line in metak/cli/ prints, exits and is not part of it

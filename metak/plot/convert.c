@@ -7,7 +7,9 @@
  * proportion. A PNG has round(width in inches x dpi) pixels across; a PDF
  * is sized in points (72 per inch), its fonts embedded (cairo embeds the
  * glyphs used) and its creation date fixed, so reruns give the same bytes. */
+#include <dlfcn.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +108,54 @@ svg_in_mm(const mk_buf *svg, double wmm, double hmm, mk_buf *out)
 	return out->oom ? -1 : 0;
 }
 
+/* librsvg and cairo are loaded when the first PNG or PDF is made, not
+ * linked: with glib, pango, fontconfig and freetype they are some 45 shared
+ * libraries, whose loading took three times as long as a whole BCG
+ * meta-analysis and doubled every run's time under valgrind. Each function
+ * is looked up in librsvg's soname (Debian's librsvg2-2, which links
+ * cairo); the headers give their types. */
+#define RSVG_SONAME "librsvg-2.so.2"
+
+#define RSVG_FUNCS(X) \
+	X(cairo_create) X(cairo_destroy) X(cairo_image_surface_create) \
+	X(cairo_pdf_surface_create_for_stream) \
+	X(cairo_pdf_surface_set_metadata) X(cairo_status) \
+	X(cairo_status_to_string) X(cairo_surface_destroy) \
+	X(cairo_surface_finish) X(cairo_surface_flush) \
+	X(cairo_surface_get_type) X(cairo_surface_status) \
+	X(cairo_surface_write_to_png_stream) X(g_error_free) \
+	X(g_object_unref) X(rsvg_handle_new_from_data) \
+	X(rsvg_handle_render_document)
+#define RSVG_FIELD(f) __typeof__(&f) f;
+#define RSVG_ENTRY(f) { #f, (void **)&R.f },
+
+static struct {
+	RSVG_FUNCS(RSVG_FIELD)
+} R;
+static const char *R_error;	/* NULL: loaded */
+static pthread_once_t R_once = PTHREAD_ONCE_INIT;
+
+static void
+load_rsvg(void)
+{
+	static const struct {
+		const char *name;
+		void **fn;
+	} sym[] = { RSVG_FUNCS(RSVG_ENTRY) };
+	void *lib = dlopen(RSVG_SONAME, RTLD_NOW | RTLD_LOCAL);
+
+	if (lib == NULL) {
+		R_error = "librsvg (" RSVG_SONAME ") could not be loaded";
+		return;
+	}
+	for (size_t i = 0; i < sizeof(sym) / sizeof(sym[0]); i++)
+		if ((*sym[i].fn = dlsym(lib, sym[i].name)) == NULL) {
+			R_error = "librsvg or cairo lacks a function metak uses";
+			return;
+		}
+	/* lib stays loaded: its functions are used until exit */
+}
+
 static cairo_status_t
 to_buf(void *closure, const unsigned char *data, unsigned int len)
 {
@@ -121,31 +171,31 @@ to_buf(void *closure, const unsigned char *data, unsigned int len)
 static int
 draw(RsvgHandle *h, cairo_surface_t *s, double w, double ht, mk_err *err)
 {
-	cairo_t *cr = cairo_create(s);
+	cairo_t *cr = R.cairo_create(s);
 	RsvgRectangle vp = { 0, 0, w, ht };
 	GError *ge = NULL;
 	int rc = 0;
 
-	if (!rsvg_handle_render_document(h, cr, &vp, &ge)) {
+	if (!R.rsvg_handle_render_document(h, cr, &vp, &ge)) {
 		mk_err_set(err, "", 0, "", "the plot could not be rendered: %s",
 		    ge ? ge->message : "librsvg failed");
 		rc = -1;
 	}
 	if (ge != NULL)
-		g_error_free(ge);
-	if (rc == 0 && cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
+		R.g_error_free(ge);
+	if (rc == 0 && R.cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
 		mk_err_set(err, "", 0, "", "the plot could not be rendered: %s",
-		    cairo_status_to_string(cairo_status(cr)));
+		    R.cairo_status_to_string(R.cairo_status(cr)));
 		rc = -1;
 	}
-	cairo_destroy(cr);
-	if (cairo_surface_get_type(s) == CAIRO_SURFACE_TYPE_IMAGE)
-		cairo_surface_flush(s);	/* written as PNG after */
+	R.cairo_destroy(cr);
+	if (R.cairo_surface_get_type(s) == CAIRO_SURFACE_TYPE_IMAGE)
+		R.cairo_surface_flush(s);	/* written as PNG after */
 	else
-		cairo_surface_finish(s);
-	if (rc == 0 && cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+		R.cairo_surface_finish(s);
+	if (rc == 0 && R.cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
 		mk_err_set(err, "", 0, "", "the plot could not be written: %s",
-		    cairo_status_to_string(cairo_surface_status(s)));
+		    R.cairo_status_to_string(R.cairo_surface_status(s)));
 		rc = -1;
 	}
 	return rc;
@@ -188,33 +238,38 @@ mk_plot_convert(const mk_buf *svg, mk_plotfmt fmt, double width_mm,
 		err->usage = 1;
 		return -1;
 	}
+	if (pthread_once(&R_once, load_rsvg) != 0 || R_error != NULL) {
+		mk_err_set(err, "", 0, "", "PNG and PDF cannot be written: %s",
+		    R_error ? R_error : "librsvg could not be loaded");
+		return -1;
+	}
 	GError *ge = NULL;
-	RsvgHandle *rh = rsvg_handle_new_from_data((const guint8 *)svg->data,
+	RsvgHandle *rh = R.rsvg_handle_new_from_data((const guint8 *)svg->data,
 	    svg->len, &ge);
 	if (rh == NULL) {
 		mk_err_set(err, "", 0, "", "the plot could not be rendered: %s",
 		    ge ? ge->message : "librsvg could not read it");
 		if (ge != NULL)
-			g_error_free(ge);
+			R.g_error_free(ge);
 		return -1;
 	}
 	cairo_surface_t *s = fmt == MK_PLOT_PNG ?
-	    cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)pw, (int)ph) :
-	    cairo_pdf_surface_create_for_stream(to_buf, out, pw, ph);
+	    R.cairo_image_surface_create(CAIRO_FORMAT_ARGB32, (int)pw, (int)ph) :
+	    R.cairo_pdf_surface_create_for_stream(to_buf, out, pw, ph);
 	int rc = -1;
-	if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+	if (R.cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
 		mk_err_set(err, "", 0, "", "the plot could not be rendered: %s",
-		    cairo_status_to_string(cairo_surface_status(s)));
+		    R.cairo_status_to_string(R.cairo_surface_status(s)));
 	} else {
 		if (fmt == MK_PLOT_PDF) {	/* the same bytes on each run */
-			cairo_pdf_surface_set_metadata(s,
+			R.cairo_pdf_surface_set_metadata(s,
 			    CAIRO_PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z");
-			cairo_pdf_surface_set_metadata(s,
+			R.cairo_pdf_surface_set_metadata(s,
 			    CAIRO_PDF_METADATA_CREATOR, "metak");
 		}
 		rc = draw(rh, s, pw, ph, err);
 		if (rc == 0 && fmt == MK_PLOT_PNG &&
-		    cairo_surface_write_to_png_stream(s, to_buf, out) !=
+		    R.cairo_surface_write_to_png_stream(s, to_buf, out) !=
 		    CAIRO_STATUS_SUCCESS) {
 			mk_err_set(err, "", 0, "", "the PNG could not be written");
 			rc = -1;
@@ -224,7 +279,7 @@ mk_plot_convert(const mk_buf *svg, mk_plotfmt fmt, double width_mm,
 			rc = -1;
 		}
 	}
-	cairo_surface_destroy(s);
-	g_object_unref(rh);
+	R.cairo_surface_destroy(s);
+	R.g_object_unref(rh);
 	return rc;
 }
