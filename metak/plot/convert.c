@@ -126,7 +126,10 @@ svg_in_mm(const mk_buf *svg, double wmm, double hmm, mk_buf *out)
 	X(cairo_surface_write_to_png_stream) X(g_error_free) \
 	X(g_object_unref) X(rsvg_handle_new_from_data) \
 	X(rsvg_handle_render_document)
+/* a declarator and a member name cannot be parenthesised: */
+/* NOLINTNEXTLINE(bugprone-macro-parentheses) */
 #define RSVG_FIELD(f) __typeof__(&f) f;
+/* NOLINTNEXTLINE(bugprone-macro-parentheses) */
 #define RSVG_ENTRY(f) { #f, (void **)&R.f },
 
 static struct {
