@@ -58,12 +58,35 @@ shape_errors(void **state)
 	assert_non_null(strstr(e.msg, "NUL byte"));
 }
 
+/* --decimal ,: a number with one decimal comma becomes one with a point;
+ * anything else (labels, thousands separators, two commas) stays. */
+static void
+decimal_comma(void **state)
+{
+	static const struct { const char *in, *out; } cases[] = {
+		{ "1,5", "1.5" }, { "-0,25", "-0.25" }, { ",5", ".5" },
+		{ "3,4E-2", "3.4E-2" }, { " 12,0 ", " 12.0 " }, { "+7,", "+7." },
+		{ "1.5", "1.5" }, { "12", "12" }, { "1,2,3", "1,2,3" },
+		{ "1.234,5", "1.234,5" }, { "Smith, 2001", "Smith, 2001" },
+		{ ",", "," }, { "-,", "-," }, { "1,5e", "1,5e" }, { "", "" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char b[32];
+		strcpy(b, cases[i].in);
+		assert_int_equal(mk_decimal_comma(b), strcmp(cases[i].in,
+		    cases[i].out) != 0);
+		assert_string_equal(b, cases[i].out);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(awkward_but_valid),
 		cmocka_unit_test(shape_errors),
+		cmocka_unit_test(decimal_comma),
 	};
 	return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
 }

@@ -154,6 +154,8 @@ typedef struct mk_opts {
 				 * estimate (RevMan 5; meta's Q.Cochrane) */
 	double tau2_fixed;	/* NaN: estimate tau2; else this value */
 	mk_pitype pi;
+	int sep;		/* the CSV's field separator (0: ',') */
+	int decimal;		/* its decimal mark, '.' (0) or ',' */
 } mk_opts;
 
 void mk_opts_init(mk_opts *o);

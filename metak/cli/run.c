@@ -30,9 +30,14 @@ apply_where(mk_table *t, const struct cli *c, mk_err *err)
 			free(keep);
 			return -1;
 		}
+		char v[256];	/* the value as the cells were kept */
+		snprintf(v, sizeof(v), "%s", m->column);
+		if (t->decimal == ',' && strlen(m->column) < sizeof(v))
+			(void)mk_decimal_comma(v);
+		const char *want = strlen(m->column) < sizeof(v) ? v :
+		    m->column;
 		for (size_t r = 0; r < t->nrow; r++)
-			keep[r] &= strcmp(mk_table_cell(t, r, col),
-			    m->column) == 0;
+			keep[r] &= strcmp(mk_table_cell(t, r, col), want) == 0;
 	}
 	for (size_t r = 0; r < t->nrow; r++)
 		kept += keep[r];
@@ -99,7 +104,8 @@ int
 load_studies(struct cli *c, struct run *r)
 {
 	memset(r, 0, sizeof(*r));
-	if ((r->t = mk_table_read(c->file, &r->err)) == NULL)
+	if ((r->t = mk_table_read_as(c->file, c->o.sep, c->o.decimal,
+	    &r->err)) == NULL)
 		return -1;
 	if (mk_table_check_maps(r->t, c->o.maps, c->o.nmaps, &r->err) != 0 ||
 	    apply_where(r->t, c, &r->err) != 0)

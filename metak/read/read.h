@@ -15,6 +15,9 @@ typedef int (*mk_row_fn)(void *ud, char **fields, size_t n, long line,
 
 /* Streams a CSV file ("-" = stdin) record by record. */
 int mk_csv_stream_file(const char *path, mk_row_fn fn, void *ud, mk_err *err);
+/* The same with fields separated by sep (',', ';', '\t', '|'). */
+int mk_csv_stream_sep(const char *path, int sep, mk_row_fn fn, void *ud,
+    mk_err *err);
 /* The same over a buffer in memory; name is used in messages. */
 int mk_csv_stream_mem(const char *name, const char *data, size_t len,
     mk_row_fn fn, void *ud, mk_err *err);
@@ -54,6 +57,8 @@ typedef struct mk_table {
 	mk_colcache *cache;
 	size_t ncol, nrow;
 	char **names;		/* header, as written */
+	int sep;		/* the field separator read (0: ',') */
+	int decimal;		/* ',': cells such as 1,5 are read as 1.5 */
 	size_t *off;		/* nrow * ncol offsets into arena, row-major */
 	long *line;		/* line of each row */
 	size_t cap;
@@ -65,6 +70,15 @@ mk_table *mk_table_new(const char *file);
 void mk_table_free(mk_table *t);
 /* Reads a whole CSV file into a table; checks the header and row widths. */
 mk_table *mk_table_read(const char *path, mk_err *err);
+/* The same for a file of another dialect: fields separated by sep (0:
+ * ','), numbers with the decimal mark decimal (0: '.'; ',': a cell that is
+ * a number written with one decimal comma, such as -1,25 or 3,4e-2, is
+ * kept as -1.25, 3.4e-2). */
+mk_table *mk_table_read_as(const char *path, int sep, int decimal,
+    mk_err *err);
+/* Cell text written with a decimal comma as a number with a point, in
+ * place; returns 1 when it changed s. */
+int mk_decimal_comma(char *s);
 mk_table *mk_table_parse(const char *name, const char *data, size_t len,
     mk_err *err);
 /* Every column a --map names exists (else err, naming it). */
