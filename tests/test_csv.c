@@ -80,6 +80,34 @@ decimal_comma(void **state)
 	}
 }
 
+/* "Did you mean": Levenshtein's distance ignoring case, and the nearest
+ * name within a third of the word (1 edit up to 4 characters). */
+static void
+did_you_mean(void **state)
+{
+	static const char *const names[] = { "method", "measure", "by",
+	    "include-retracted", NULL, "include-flagged" };
+	(void)state;
+	assert_int_equal(mk_edit_distance("kitten", "sitting"), 3);
+	assert_int_equal(mk_edit_distance("", "abc"), 3);
+	assert_int_equal(mk_edit_distance("Alloc", "alloc"), 0);
+	assert_string_equal(mk_closest("metod", names, 6), "method");
+	assert_string_equal(mk_closest("mesure", names, 6), "measure");
+	assert_string_equal(mk_closest("bi", names, 6), "by");
+	assert_null(mk_closest("xyz", names, 6));
+	assert_null(mk_closest("method", names, 1));	/* itself */
+	assert_string_equal(mk_closest("include-flaged", names, 6),
+	    "include-flagged");
+	mk_err e = { 0 };
+	mk_table *t = parse("study,alloc\na,random\nb,systematic\n", &e);
+	assert_non_null(t);
+	assert_string_equal(mk_table_suggest_col(t, "aloc"), "alloc");
+	assert_null(mk_table_suggest_col(t, "dose"));
+	assert_string_equal(mk_table_suggest_value(t, 1, "Random"), "random");
+	assert_null(mk_table_suggest_value(t, 1, "alternate"));
+	mk_table_free(t);
+}
+
 int
 main(void)
 {
@@ -87,6 +115,7 @@ main(void)
 		cmocka_unit_test(awkward_but_valid),
 		cmocka_unit_test(shape_errors),
 		cmocka_unit_test(decimal_comma),
+		cmocka_unit_test(did_you_mean),
 	};
 	return cmocka_run_group_tests_name("csv", tests, NULL, NULL);
 }

@@ -25,8 +25,11 @@ apply_where(mk_table *t, const struct cli *c, mk_err *err)
 		const mk_map *m = &c->where.v[w];
 		int col = mk_table_col(t, m->name, c->o.maps, c->o.nmaps);
 		if (col < 0) {
+			const char *near = mk_table_suggest_col(t, m->name);
 			mk_err_set(err, t->file, 1, m->name,
-			    "no such column for --where");
+			    "no such column for --where%s%s%s", near ? "; did "
+			    "you mean \"" : "", near ? near : "", near ? "\"?" :
+			    "");
 			free(keep);
 			return -1;
 		}
@@ -36,8 +39,22 @@ apply_where(mk_table *t, const struct cli *c, mk_err *err)
 			(void)mk_decimal_comma(v);
 		const char *want = strlen(m->column) < sizeof(v) ? v :
 		    m->column;
-		for (size_t r = 0; r < t->nrow; r++)
-			keep[r] &= strcmp(mk_table_cell(t, r, col), want) == 0;
+		size_t any = 0;
+		for (size_t r = 0; r < t->nrow; r++) {
+			int is = strcmp(mk_table_cell(t, r, col), want) == 0;
+			keep[r] = (unsigned char)(keep[r] & is);
+			any += is;
+		}
+		if (any == 0 && t->nrow > 0) {	/* no row has it: a typo? */
+			const char *near = mk_table_suggest_value(t, col, want);
+			mk_err_set(err, t->file, 0, "", "--where %s=%s: no row "
+			    "has that value%s%s%s%s%s", m->name, m->column,
+			    near ? "; did you mean --where " : "", near ? m->name
+			    : "", near ? "=" : "", near ? near : "", near ? "?" :
+			    "");
+			free(keep);
+			return -1;
+		}
 	}
 	for (size_t r = 0; r < t->nrow; r++)
 		kept += keep[r];
@@ -112,8 +129,10 @@ load_studies(struct cli *c, struct run *r)
 		return -1;
 	if (c->by != NULL && mk_table_col(r->t, c->by, c->o.maps,
 	    c->o.nmaps) < 0) {
+		const char *near = mk_table_suggest_col(r->t, c->by);
 		mk_err_set(&r->err, r->t->file, 1, c->by, "no such column for "
-		    "--by");
+		    "--by%s%s%s", near ? "; did you mean \"" : "", near ? near :
+		    "", near ? "\"?" : "");
 		return -1;
 	}
 	if ((r->s = mk_studies_from_table(r->t, &c->o, &r->w, &r->err)) == NULL ||

@@ -81,6 +81,12 @@ mk_table *mk_table_read_as(const char *path, int sep, int decimal,
 int mk_decimal_comma(char *s);
 mk_table *mk_table_parse(const char *name, const char *data, size_t len,
     mk_err *err);
+/* Did you mean (suggest.c): the header name nearest to name, and the
+ * value of column col nearest to value (the cell's text, valid while t
+ * is); NULL when none is close. */
+const char *mk_table_suggest_col(const mk_table *t, const char *name);
+const char *mk_table_suggest_value(const mk_table *t, int col,
+    const char *value);
 /* Every column a --map names exists (else err, naming it). */
 int mk_table_check_maps(const mk_table *t, const mk_map *maps, size_t nmaps,
     mk_err *err);
