@@ -292,6 +292,8 @@ new_job(struct each *e, const char *name, long line)
 	if (j->t == NULL) {
 		mk_err err;
 		j->t = mk_table_new(e->path);
+		if (j->t != NULL)
+			j->t->decimal = e->o->decimal;
 		if (j->t == NULL || mk_table_push(j->t, e->hdr->names,
 		    e->hdr->ncol, e->hdr->header_line, &err) != 0) {
 			mk_table_free(j->t);
@@ -479,7 +481,8 @@ mk_each_run(const char *path, const mk_opts *o, const mk_each_spec *sp_in,
 		mk_err_set(err, path, 0, "", "out of memory");
 		return -1;
 	}
-	rc = mk_csv_stream_file(path, on_row, &e, err);
+	e.hdr->decimal = o->decimal;
+	rc = mk_csv_stream_sep(path, o->sep, on_row, &e, err);
 	if (rc == 0 && e.hdr->names == NULL) {
 		mk_err_set(err, e.hdr->file, 0, "", "empty file: no header row");
 		rc = -1;

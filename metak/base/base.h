@@ -183,8 +183,19 @@ typedef struct mk_opts {
 	mk_pitype pi;
 	mk_glmm glmm;		/* --glmm: the model of the counts; NONE:
 				 * pool yi, vi */
+	int sep;		/* the CSV's field separator (0: ',') */
+	int decimal;		/* its decimal mark, '.' (0) or ',' */
 } mk_opts;
 
 void mk_opts_init(mk_opts *o);
+
+/* "Did you mean" (suggest.c): the edit distance of a and b, ignoring case
+ * (SIZE_MAX when memory runs out); the most edits a suggestion for word
+ * may be away (1 for up to 4 characters, else a third of them, at least
+ * 2); the nearest of names[0..n) to word within that, other than word
+ * itself (the first of equals; NULL: none; NULL names are skipped). */
+size_t mk_edit_distance(const char *a, const char *b);
+size_t mk_suggest_limit(const char *word);
+const char *mk_closest(const char *word, const char *const *names, size_t n);
 
 #endif

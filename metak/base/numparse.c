@@ -110,8 +110,8 @@ mk_parse_num(const char *s, double *out, const char **why)
 	for (size_t i = 0; i < n; i++) {
 		char c = buf[i];
 		if (c == ',') {
-			*why = "expected a number (decimal comma? write 1.5, "
-			    "not 1,5)";
+			*why = "expected a number (decimal comma? read the "
+			    "file with --decimal , or write 1.5, not 1,5)";
 			return MK_NUM_BAD;
 		}
 		if (!isdigit((unsigned char)c) && c != '.' && c != '-' &&

@@ -111,7 +111,8 @@ cmd_check(struct cli *c)
 		mk_render_consistency(&b, &cl, &k, c->format == FMT_JSON);
 		reproduced = k.centred && (!k.p_checked || k.p_ok);
 	} else {
-		if ((t = mk_table_read(c->file, &err)) == NULL ||
+		if ((t = mk_table_read_as(c->file, c->o.sep,
+		    c->o.decimal, &err)) == NULL ||
 		    mk_table_check_maps(t, c->o.maps, c->o.nmaps, &err) != 0 ||
 		    apply_where(t, c, &err) != 0 ||
 		    mk_check_data(t, &c->o, &cl, cli_given(c, "method"), &rows,

@@ -17,6 +17,42 @@ cli_given(const struct cli *c, const char *name)
 	return 0;
 }
 
+/* "unknown option": with the options of cmd that it abbreviates when it
+ * abbreviates more than one, else the one nearest to it when one is near
+ * ("did you mean --method?"). */
+static void
+unknown_option(const char *arg, unsigned cmd)
+{
+	const char *names[MAX_OPTS];
+	char word[64], list[512] = "";
+	size_t n = 0, len, npre = 0, l = 0;
+
+	len = strcspn(arg + strspn(arg, "-"), "=");
+	snprintf(word, sizeof(word), "%.*s", (int)(len < 63 ? len : 63),
+	    arg + strspn(arg, "-"));
+	for (size_t i = 0; i < opt_count && i < MAX_OPTS; i++) {
+		if (!(opt_table[i].cmds & cmd))
+			continue;
+		names[n++] = opt_table[i].name;
+		if (word[0] != '\0' && strncmp(opt_table[i].name, word,
+		    strlen(word)) == 0 && l < sizeof(list)) {
+			l += (size_t)snprintf(list + l, sizeof(list) - l, "%s--%s",
+			    npre ? ", " : "", opt_table[i].name);
+			npre++;
+		}
+	}
+	if (npre > 1) {
+		usage_error("option \"%s\" is ambiguous: %s", arg, list);
+		return;
+	}
+	const char *near = word[0] ? mk_closest(word, names, n) : NULL;
+	if (near != NULL)
+		usage_error("unknown option \"%s\"; did you mean --%s?", arg,
+		    near);
+	else
+		usage_error("unknown option \"%s\"", arg);
+}
+
 /* ---- --help --------------------------------------------------------- */
 
 #define HELP_COL 22	/* where help text starts */
@@ -142,7 +178,7 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct cli *c,
 			return EXIT_USAGE;
 		}
 		if (ch < 256 || ch >= 256 + (int)opt_count) {
-			usage_error("unknown option \"%s\"", argv[optind - 1]);
+			unknown_option(argv[optind - 1], cmd->bit);
 			return EXIT_USAGE;
 		}
 		const struct opt *o = &opt_table[ch - 256];

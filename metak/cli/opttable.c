@@ -111,12 +111,34 @@ static const struct choice trimfill_choices[] = {
 	{ NULL, 0, 0, 0 }
 };
 
+static const struct choice sep_choices[] = {
+	{ ",", ',', 0, 0 },
+	{ ";", ';', 0, 0 },
+	{ "tab", '\t', 0, 0 },
+	{ "bar", '|', 0, 0 },
+	{ "|", '|', 0, 1 },
+	{ "\t", '\t', 0, 1 },	/* as typed in a shell's quotes */
+	{ NULL, 0, 0, 0 }
+};
+
+static const struct choice decimal_choices[] = {
+	{ ".", '.', 0, 0 },
+	{ ",", ',', 0, 0 },
+	{ NULL, 0, 0, 0 }
+};
+
 const struct opt opt_table[] = {
 	/* ---- input ---- */
 	{ "map", "NAME=COL", ALL | CMD_NETWORK, S_INPUT, opt_pair, F(maps), NULL, 0, 0,
 	  "read the canonical column NAME from column COL (repeatable)" },
 	{ "where", "COL=VAL", ALL | CMD_NETWORK, S_INPUT, opt_pair_value, F(where), NULL, 0,
 	  0, "use only rows whose COL is VAL (repeatable; all must hold)" },
+	{ "sep", NULL, ALL, S_INPUT, opt_choice, F(o.sep), sep_choices, 0, 0,
+	  "the character between the fields of the file (default a comma; "
+	  "European Excel writes ;)" },
+	{ "decimal", NULL, ALL, S_INPUT, opt_choice, F(o.decimal),
+	  decimal_choices, 0, 0, "the decimal mark of its numbers (default a "
+	  "point; with , a cell such as 1,5 is read as 1.5)" },
 	{ "measure", "M", ALL | CMD_NETWORK, S_INPUT, opt_measure, F(o.measure), NULL, 0, 0,
 	  "effect measure (default by the columns present: OR, MD, ZCOR, "
 	  "PLO, IRR, IRLN or GEN; see metak(5); metak network: OR, RR, RD or "

@@ -26,14 +26,36 @@ apply_where(mk_table *t, const struct cli *c, mk_err *err)
 		const mk_map *m = &c->where.v[w];
 		int col = mk_table_col(t, m->name, c->o.maps, c->o.nmaps);
 		if (col < 0) {
+			const char *near = mk_table_suggest_col(t, m->name);
 			mk_err_set(err, t->file, t->header_line, m->name,
-			    "no such column for --where");
+			    "no such column for --where%s%s%s", near ? "; did "
+			    "you mean \"" : "", near ? near : "", near ? "\"?" :
+			    "");
 			free(keep);
 			return -1;
 		}
-		for (size_t r = 0; r < t->nrow; r++)
-			keep[r] &= mk_where_match(mk_table_cell(t, r, col),
-			    m->column) != 0;
+		char v[256];	/* the value as the cells were kept */
+		snprintf(v, sizeof(v), "%s", m->column);
+		if (t->decimal == ',' && strlen(m->column) < sizeof(v))
+			(void)mk_decimal_comma(v);
+		const char *want = strlen(m->column) < sizeof(v) ? v :
+		    m->column;
+		size_t any = 0;
+		for (size_t r = 0; r < t->nrow; r++) {
+			int is = mk_where_match(mk_table_cell(t, r, col), want) != 0;
+			keep[r] = (unsigned char)(keep[r] & is);
+			any += is;
+		}
+		if (any == 0 && t->nrow > 0) {	/* no row has it: a typo? */
+			const char *near = mk_table_suggest_value(t, col, want);
+			mk_err_set(err, t->file, 0, "", "--where %s=%s: no row "
+			    "has that value%s%s%s%s%s", m->name, m->column,
+			    near ? "; did you mean --where " : "", near ? m->name
+			    : "", near ? "=" : "", near ? near : "", near ? "?" :
+			    "");
+			free(keep);
+			return -1;
+		}
 	}
 	for (size_t r = 0; r < t->nrow; r++)
 		kept += keep[r];
@@ -127,15 +149,18 @@ int
 load_studies(struct cli *c, struct run *r)
 {
 	memset(r, 0, sizeof(*r));
-	if ((r->t = mk_table_read(c->file, &r->err)) == NULL)
+	if ((r->t = mk_table_read_as(c->file, c->o.sep, c->o.decimal,
+	    &r->err)) == NULL)
 		return -1;
 	if (mk_table_check_maps(r->t, c->o.maps, c->o.nmaps, &r->err) != 0 ||
 	    apply_where(r->t, c, &r->err) != 0)
 		return -1;
 	if (c->by != NULL && mk_table_col(r->t, c->by, c->o.maps,
 	    c->o.nmaps) < 0) {
+		const char *near = mk_table_suggest_col(r->t, c->by);
 		mk_err_set(&r->err, r->t->file, r->t->header_line, c->by, "no such column for "
-		    "--by");
+		    "--by%s%s%s", near ? "; did you mean \"" : "", near ? near :
+		    "", near ? "\"?" : "");
 		return -1;
 	}
 	if ((r->s = mk_studies_from_table(r->t, &c->o, &r->w, &r->err)) == NULL ||

@@ -578,6 +578,7 @@ mk_studies_from_table(const mk_table *t, const mk_opts *o, mk_warn *w,
 		mk_studies_free(s);
 		return NULL;
 	}
+	mk_studies_plausible(t, R.col[MK_C_STUDY], s, w);
 	if (R.unchecked > 0)
 		mk_warn_add(w, "%s: the printed estimates of %d stud%s with "
 		    "data were not checked against the data: say which measure "

@@ -7,6 +7,12 @@
 #include "read/internal.h"
 #include "effects/effects.h"
 
+/* Warnings (plausible.c) for studies of s that look wrong: |SMD| > 3,
+ * and a row with the same study label (column scol; -1: none) and data as
+ * an earlier one, and no other column to tell them apart. */
+void mk_studies_plausible(const mk_table *t, int scol, const mk_studies *s,
+    mk_warn *w);
+
 /* An arm's SD from the SE or the 95% CI of its mean; its mean and SD
  * from q = min, q1, median, q3, max (NaN where not printed: the range
  * and/or the quartiles) as R meta does (convert.c), returning MK_ARMS_*;

@@ -482,7 +482,7 @@ choose_measure(struct reader *R, int contrasts)
 
 	if (contrasts) {
 		if (R->col[C_YI] < 0 || (R->col[C_VI] < 0 && R->col[C_SEI] < 0)) {
-			mk_err_set(R->err, R->t->file, 1, "", "contrast rows "
+			mk_err_set(R->err, R->t->file, R->t->header_line, "", "contrast rows "
 			    "(treat1, treat2) need yi and vi or sei columns");
 			return -1;
 		}
@@ -503,7 +503,7 @@ choose_measure(struct reader *R, int contrasts)
 	if (m == MK_MEASURE_AUTO)
 		m = bin ? MK_OR : cont ? MK_MD : MK_MEASURE_AUTO;
 	if (m == MK_MEASURE_AUTO) {
-		mk_err_set(R->err, R->t->file, 1, "", "arm rows (treatment) "
+		mk_err_set(R->err, R->t->file, R->t->header_line, "", "arm rows (treatment) "
 		    "need events and n columns (OR, RR, RD) or mean, sd and n "
 		    "(MD)");
 		return -1;
@@ -516,7 +516,7 @@ choose_measure(struct reader *R, int contrasts)
 		return -1;
 	}
 	if (m == MK_MD ? !cont : !bin) {
-		mk_err_set(R->err, R->t->file, 1, "", "--measure %s needs %s "
+		mk_err_set(R->err, R->t->file, R->t->header_line, "", "--measure %s needs %s "
 		    "columns in arm rows", mk_measure_get(m)->name, m == MK_MD ?
 		    "mean, sd and n" : "events and n");
 		return -1;
@@ -614,12 +614,12 @@ mk_netdata_from_table(const mk_table *t, const mk_opts *o, mk_warn *w,
 	contrasts = R.col[C_T1] >= 0 && R.col[C_T2] >= 0;
 	R.d->contrasts = contrasts;
 	if (R.col[C_STUDY] < 0) {
-		mk_err_set(err, t->file, 1, "", "no study column: network "
+		mk_err_set(err, t->file, t->header_line, "", "no study column: network "
 		    "input names the study of each row");
 		goto done;
 	}
 	if (!contrasts && R.col[C_TRT] < 0) {
-		mk_err_set(err, t->file, 1, "", "no treatment column (one row "
+		mk_err_set(err, t->file, t->header_line, "", "no treatment column (one row "
 		    "per arm) and no treat1 and treat2 columns (one row per "
 		    "contrast)");
 		goto done;

@@ -162,33 +162,6 @@ is_alias(const char *squeezed)
 	return 0;
 }
 
-/* Levenshtein distance of a and b (at most 63 characters each). */
-static size_t
-edits(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b), row[64] = { 0 };
-
-	la = la > 63 ? 63 : la;	/* squeeze() keeps 63 */
-	lb = lb > 63 ? 63 : lb;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-			if (row[j] + 1 < best)
-				best = row[j] + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
-}
-
 int
 mk_col_suggest(const mk_table *t, const char *name, char *out, size_t n)
 {
@@ -209,7 +182,7 @@ mk_col_suggest(const mk_table *t, const char *name, char *out, size_t n)
 				continue;
 			squeeze(a < sizeof(aliases) / sizeof(aliases[0]) ?
 			    aliases[a].spell : name, want, sizeof(want));
-			size_t d = edits(want, h), lim = strlen(want) / 3;
+			size_t d = mk_edit_distance(want, h), lim = strlen(want) / 3;
 			if (d <= (lim > 2 ? lim : 2) && d < best) {
 				best = d;
 				snprintf(out, n, "%s", t->names[i]);

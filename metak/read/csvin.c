@@ -176,7 +176,7 @@ feed_chunk(struct csv_parser *p, struct rd *r, const char *s, size_t n)
 
 static int
 begin(struct csv_parser *p, struct rd *r, const char *name, mk_row_fn fn,
-    void *ud, mk_err *err)
+    void *ud, mk_err *err, int sep)
 {
 	memset(r, 0, sizeof(*r));
 	r->name = name;
@@ -189,6 +189,7 @@ begin(struct csv_parser *p, struct rd *r, const char *name, mk_row_fn fn,
 		mk_err_set(err, name, 0, "", "out of memory");
 		return -1;
 	}
+	csv_set_delim(p, (unsigned char)(sep ? sep : ','));
 	return 0;
 }
 
@@ -216,7 +217,7 @@ mk_csv_stream_mem(const char *name, const char *data, size_t len,
 	struct csv_parser p;
 	struct rd r;
 
-	if (begin(&p, &r, name, fn, ud, err) != 0)
+	if (begin(&p, &r, name, fn, ud, err, ',') != 0)
 		return -1;
 	r.bom_checked = len < 3;
 	return finish(&p, &r, feed_chunk(&p, &r, data, len));
@@ -224,6 +225,13 @@ mk_csv_stream_mem(const char *name, const char *data, size_t len,
 
 int
 mk_csv_stream_file(const char *path, mk_row_fn fn, void *ud, mk_err *err)
+{
+	return mk_csv_stream_sep(path, ',', fn, ud, err);
+}
+
+int
+mk_csv_stream_sep(const char *path, int sep, mk_row_fn fn, void *ud,
+    mk_err *err)
 {
 	struct csv_parser p;
 	struct rd r;
@@ -246,7 +254,7 @@ mk_csv_stream_file(const char *path, mk_row_fn fn, void *ud, mk_err *err)
 		return -1;
 	}
 	chunk = malloc(PIECE);
-	if (chunk == NULL || begin(&p, &r, name, fn, ud, err) != 0) {
+	if (chunk == NULL || begin(&p, &r, name, fn, ud, err, sep) != 0) {
 		free(chunk);
 		if (fp != stdin)
 			fclose(fp);

@@ -15,6 +15,9 @@ typedef int (*mk_row_fn)(void *ud, char **fields, size_t n, long line,
 
 /* Streams a CSV file ("-" = stdin) record by record. */
 int mk_csv_stream_file(const char *path, mk_row_fn fn, void *ud, mk_err *err);
+/* The same with fields separated by sep (',', ';', '\t', '|'). */
+int mk_csv_stream_sep(const char *path, int sep, mk_row_fn fn, void *ud,
+    mk_err *err);
 /* The same over a buffer in memory; name is used in messages. */
 int mk_csv_stream_mem(const char *name, const char *data, size_t len,
     mk_row_fn fn, void *ud, mk_err *err);
@@ -54,6 +57,8 @@ typedef struct mk_table {
 	mk_colcache *cache;
 	size_t ncol, nrow;
 	char **names;		/* header, as written */
+	int sep;		/* the field separator read (0: ',') */
+	int decimal;		/* ',': cells such as 1,5 are read as 1.5 */
 	size_t *off;		/* nrow * ncol offsets into arena, row-major */
 	long *line;		/* line of each row */
 	long header_line;	/* the header's line (after blank lines) */
@@ -66,8 +71,23 @@ mk_table *mk_table_new(const char *file);
 void mk_table_free(mk_table *t);
 /* Reads a whole CSV file into a table; checks the header and row widths. */
 mk_table *mk_table_read(const char *path, mk_err *err);
+/* The same for a file of another dialect: fields separated by sep (0:
+ * ','), numbers with the decimal mark decimal (0: '.'; ',': a cell that is
+ * a number written with one decimal comma, such as -1,25 or 3,4e-2, is
+ * kept as -1.25, 3.4e-2). */
+mk_table *mk_table_read_as(const char *path, int sep, int decimal,
+    mk_err *err);
+/* Cell text written with a decimal comma as a number with a point, in
+ * place; returns 1 when it changed s. */
+int mk_decimal_comma(char *s);
 mk_table *mk_table_parse(const char *name, const char *data, size_t len,
     mk_err *err);
+/* Did you mean (suggest.c): the header name nearest to name, and the
+ * value of column col nearest to value (the cell's text, valid while t
+ * is); NULL when none is close. */
+const char *mk_table_suggest_col(const mk_table *t, const char *name);
+const char *mk_table_suggest_value(const mk_table *t, int col,
+    const char *value);
 /* Every column a --map names exists (else err, naming it). */
 int mk_table_check_maps(const mk_table *t, const mk_map *maps, size_t nmaps,
     mk_err *err);

@@ -177,7 +177,7 @@ find_rob(const mk_table *t, struct dom *dm, size_t max, mk_err *err)
 	if (overall >= 0)
 		add_dom(dm, &n, max, (size_t)overall, DOM_OVERALL, 0);
 	if (n > max) {
-		mk_err_set(err, t->file, 1, "", "%zu risk-of-bias columns; a "
+		mk_err_set(err, t->file, t->header_line, "", "%zu risk-of-bias columns; a "
 		    "forest plot shows at most %zu", n, max);
 		return (size_t)-1;
 	}
@@ -228,7 +228,7 @@ user_columns(mk_rowcols *x, const mk_table *t, const mk_opts *o,
 	for (size_t j = 0; j < ncols; j++) {
 		c[j] = mk_table_col(t, cols[j], o->maps, o->nmaps);
 		if (c[j] < 0) {
-			mk_err_set(err, t->file, 1, cols[j], "no such column for "
+			mk_err_set(err, t->file, t->header_line, cols[j], "no such column for "
 			    "--columns");
 			err->usage = 1;
 			return -1;

@@ -137,12 +137,17 @@ set_header(mk_table *t, char **f, size_t n, long line, mk_err *err)
 		}
 	}
 	mk_strmap_free(&seen);
-	if (n == 1 && strpbrk(t->names[0], ";\t") != NULL) {
+	if (n == 1 && strpbrk(t->names[0], ";\t|") != NULL) {
 		/* no analysis reads one column: name the likely cause */
+		const char *h = t->names[0];
+		int semi = strchr(h, ';') != NULL, tab = !semi &&
+		    strchr(h, '\t') != NULL;
 		mk_err_set(err, t->file, line, "", "the file looks delimited "
-		    "by %s (its header is one column): metak reads comma-"
-		    "separated values; save it as CSV with commas",
-		    strchr(t->names[0], ';') != NULL ? "semicolons" : "tabs");
+		    "by %s (its header is one column): read it with --sep %s%s",
+		    semi ? "semicolons" : tab ? "tabs" : "bars", semi ? "';'" :
+		    tab ? "tab" : "'|'", semi ? " (and --decimal , where "
+		    "numbers have decimal commas, as European Excel writes "
+		    "them)" : "");
 		return -1;
 	}
 	return 0;
@@ -209,6 +214,8 @@ mk_table_push(mk_table *t, char **f, size_t n, long line, mk_err *err)
 		size_t len = strlen(f[i]);
 		t->off[t->nrow * t->ncol + i] = t->arena_len;
 		memcpy(t->arena + t->arena_len, f[i], len + 1);
+		if (t->decimal == ',')
+			(void)mk_decimal_comma(t->arena + t->arena_len);
 		t->arena_len += len + 1;
 	}
 	t->line[t->nrow++] = line;
@@ -245,13 +252,58 @@ done(mk_table *t, int rc, mk_err *err)
 mk_table *
 mk_table_read(const char *path, mk_err *err)
 {
+	return mk_table_read_as(path, 0, 0, err);
+}
+
+mk_table *
+mk_table_read_as(const char *path, int sep, int decimal, mk_err *err)
+{
 	mk_table *t = mk_table_new(strcmp(path, "-") == 0 ? "<stdin>" : path);
 
 	if (t == NULL) {
 		mk_err_set(err, path, 0, "", "out of memory");
 		return NULL;
 	}
-	return done(t, mk_csv_stream_file(path, add_row, t, err), err);
+	t->sep = sep;
+	t->decimal = decimal;
+	return done(t, mk_csv_stream_sep(path, sep ? sep : ',', add_row, t,
+	    err), err);
+}
+
+/* [+-] digits [, digits] [e [+-] digits], blanks around, one comma with a
+ * digit beside it: "1,5", "-0,25", ",5", "3,4E-2". */
+int
+mk_decimal_comma(char *s)
+{
+	char *p = s, *comma = NULL;
+	int digits = 0;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p == '+' || *p == '-')
+		p++;
+	for (; (*p >= '0' && *p <= '9') || (*p == ',' && comma == NULL); p++)
+		if (*p == ',')
+			comma = p;
+		else
+			digits++;
+	if (comma == NULL || digits == 0)
+		return 0;
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (*p < '0' || *p > '9')
+			return 0;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p != '\0')
+		return 0;
+	*comma = '.';
+	return 1;
 }
 
 mk_table *

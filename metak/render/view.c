@@ -117,11 +117,12 @@ mk_view_decimals(const mk_view *v, const mk_plot_opts *po, const mk_fit *f,
     const mk_studies *s, double n)
 {
 	double z = mk_crit(f->level, NAN), hw = INFINITY, med = INFINITY;
+	double *w;
 	size_t m = 0;
 
 	if (po != NULL && po->digits > 0)
 		return po->digits;
-	double *w = malloc((f->k ? f->k : 1) * sizeof(double));
+	w = malloc((f->k ? f->k : 1) * sizeof(double));
 	if (isfinite(f->lo) && isfinite(f->hi))	/* the pooled interval */
 		hw = fabs(mk_view_value(v, f->hi, n) - mk_view_value(v, f->lo,
 		    n)) / 2;
