@@ -68,6 +68,7 @@ suite: all $(TESTBIN)
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/metareg
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/multilevel
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/measures
+	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/bayes
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_mlm.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_measures.json

@@ -78,7 +78,7 @@ typedef enum {
 
 typedef enum {
 	MK_FE, MK_MH, MK_PETO, MK_DL, MK_REML, MK_ML, MK_PM, MK_EB, MK_HE,
-	MK_SJ, MK_HS
+	MK_SJ, MK_HS, MK_BAYES
 } mk_method;
 
 typedef enum { MK_CI_Z, MK_CI_HKSJ } mk_citype;
@@ -126,6 +126,29 @@ const char *mk_scale_name(mk_measure m);
 const mk_method_info *mk_method_find(const char *name);
 const mk_method_info *mk_method_get(mk_method id);
 
+/* A prior of --method BAYES (fit/bayes.c has the table of kinds, their
+ * densities and names): on tau, on mu; a and b its parameters. */
+typedef enum {
+	MK_PRIOR_DEFAULT, MK_PRIOR_FLAT, MK_PRIOR_HALFNORMAL,
+	MK_PRIOR_HALFCAUCHY, MK_PRIOR_HALFT, MK_PRIOR_UNIFORM,
+	MK_PRIOR_EXPONENTIAL, MK_PRIOR_LNTAU2, MK_PRIOR_NORMAL
+} mk_prior_kind;
+typedef struct mk_prior {
+	mk_prior_kind kind;
+	double a, b;
+} mk_prior;
+/* Reads a prior ("halfnormal:0.5", "normal:0,4", "flat"; on_mu: a prior
+ * for --prior-mu) into p: 0, or -1 with why (n bytes) saying the
+ * expected form (prior.c). */
+int mk_prior_parse(const char *spec, int on_mu, mk_prior *p, char *why,
+    size_t n);
+/* "halfnormal(0.5)", "normal(0,4)", "flat": as JSON's prior_tau names it. */
+void mk_prior_name(const mk_prior *p, char *out, size_t n);
+/* The forms --prior-tau takes, for messages: "halfnormal:S, ...". */
+const char *mk_prior_forms(void);
+/* The normalised prior density of tau at tau (NaN for an improper one). */
+double mk_prior_density(const mk_prior *p, double tau);
+
 typedef struct mk_opts {
 	mk_measure measure;	/* MK_MEASURE_AUTO: by kind */
 	mk_method method;
@@ -153,6 +176,12 @@ typedef struct mk_opts {
 				 * estimate (RevMan 5; meta's Q.Cochrane) */
 	double tau2_fixed;	/* NaN: estimate tau2; else this value */
 	mk_pitype pi;
+	mk_prior prior_tau;	/* BAYES: MK_PRIOR_DEFAULT picks by measure */
+	mk_prior prior_mu;	/* BAYES: flat (default) or normal */
+	double threshold;	/* BAYES: natural scale; NaN: no effect */
+	int bayes_brief;	/* BAYES: 1 without each study's shrunken
+				 * effect, 2 also without the predictive and
+				 * tau's intervals (--each's CSV) */
 } mk_opts;
 
 void mk_opts_init(mk_opts *o);

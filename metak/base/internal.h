@@ -17,6 +17,14 @@ int mk_root_decreasing(double (*f)(double, void *), void *p, double start,
 int mk_zeroin(double (*f)(double, void *), void *p, double a, double b,
     double fa, double fb, double tol, int maxiter, double *root, int *iters);
 
+/* A prior on tau (prior.c): its log density up to a constant (-INFINITY
+ * outside its support); the exponent a of its power tail tau^-a
+ * (INFINITY: lighter than any power); where its mass lies, lo to hi (NaN:
+ * anywhere, a flat prior). */
+double mk_prior_logd(const mk_prior *p, double tau);
+double mk_prior_tail(const mk_prior *p);
+void mk_prior_scales(const mk_prior *p, double *lo, double *hi);
+
 /* Two-sided p-value of z (normal) or t with df degrees of freedom (df > 0). */
 double mk_pvalue(double stat, double df);
 /* chi2 quantile with upper (upper = 1) or lower tail probability tail. */

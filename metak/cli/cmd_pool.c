@@ -28,6 +28,23 @@ term_cols(const struct cli *c)
 static int
 check_combinations(struct cli *c)
 {
+	int bayes = c->o.method == MK_BAYES;
+
+	if (!bayes && (cli_given(c, "prior-tau") || cli_given(c, "prior-mu") ||
+	    cli_given(c, "threshold"))) {
+		usage_error("--prior-tau, --prior-mu and --threshold go with "
+		    "--method BAYES");
+		return -1;
+	}
+	if (bayes && (c->mods || c->random || c->robust || c->o.common_tau2 ||
+	    cli_given(c, "ci") || cli_given(c, "pi") || cli_given(c, "dl-q"))) {
+		usage_error("--method BAYES pools one mean (one per subgroup "
+		    "with --by) from its posterior: its intervals are credible "
+		    "and predictive intervals, so it takes no --ci, --pi or "
+		    "--dl-q, and no --mods, --random, --robust or "
+		    "--common-tau2");
+		return -1;
+	}
 	if (c->each != NULL && (c->by || c->svg || c->loo || c->cumulative ||
 	    (cli_given(c, "format") && c->format == FMT_TEXT))) {
 		usage_error("--each writes CSV or JSON Lines and takes no --by, "
@@ -69,6 +86,8 @@ check_combinations(struct cli *c)
 	}
 	if (c->each != NULL && !cli_given(c, "format"))
 		c->format = FMT_CSV;
+	if (c->no_studies)
+		c->o.bayes_brief = 1;	/* no shrunken study effects */
 	if (c->each == NULL && c->shard_n > 1) {
 		usage_error("--shard goes with --each");
 		return -1;

@@ -87,7 +87,7 @@ help_row(FILE *fp, const struct opt *o, unsigned cmd)
 		snprintf(text + l, sizeof(text) - l, " (one of %s)", names);
 	} else if (o->set == opt_measure || o->set == opt_method) {
 		char names[256];
-		library_names(names, sizeof(names), o->set == opt_measure);
+		library_names(names, sizeof(names), o->set == opt_measure, cmd);
 		size_t l = strlen(text);
 		snprintf(text + l, sizeof(text) - l, "; one of %s", names);
 	}

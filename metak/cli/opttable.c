@@ -111,8 +111,8 @@ const struct opt opt_table[] = {
 	  "from the pooled SD" },
 	/* ---- model ---- */
 	{ "method", "X", ALL, S_MODEL, opt_method, F(o.method), NULL, 0, 0,
-	  "fixed effect, Mantel-Haenszel, Peto or a tau2 estimator "
-	  "(default REML)" },
+	  "fixed effect, Mantel-Haenszel, Peto, a tau2 estimator or, "
+	  "for pool, Bayesian random effects (default REML)" },
 	{ "dl-q", NULL, ALL, S_MODEL, opt_choice, F(o.dl_mhq), dlq_choices,
 	  0, 0, "with --method DL and 2x2 counts: tau2 from the inverse-"
 	  "variance Q (default, metafor) or from the Q around the Mantel-"
@@ -124,6 +124,18 @@ const struct opt opt_table[] = {
 	{ "pi", NULL, CMD_POOL | CMD_BIAS, S_MODEL, opt_choice, F(o.pi),
 	  pi_choices, 0, 0, "prediction interval: as the CI (default), z, t "
 	  "with k-1 df, or Riley's t with k-2 df" },
+	{ "prior-tau", "P", CMD_POOL, S_MODEL, opt_prior, F(o.prior_tau), NULL,
+	  0, 0, "with --method BAYES: the prior on tau: halfnormal:S, "
+	  "halfcauchy:S, halft:S,NU, uniform:A, exponential:R (rate), "
+	  "lognormal-tau2:M,S (Turner's priors) or flat (default halfnormal:0.5 "
+	  "for OR, RR, ROM, IRR, SMD, ZCOR and PLO; none for measures with "
+	  "units)" },
+	{ "prior-mu", "P", CMD_POOL, S_MODEL, opt_prior, F(o.prior_mu), NULL,
+	  0, 0, "with --method BAYES: the prior on mu, flat (default) or "
+	  "normal:M,S (analysis scale)" },
+	{ "threshold", "T", CMD_POOL, S_MODEL, opt_number, F(o.threshold),
+	  NULL, -1e300, 1e300, "with --method BAYES: report P(mu < T), T on "
+	  "the natural scale (default: no effect, 1 for ratios, else 0)" },
 	{ "maxiter", "N", ALL, S_MODEL, opt_integer, F(o.maxiter), NULL, 1,
 	  1e6, "iteration cap of the iterative estimators (default 1000)" },
 	{ "pm-tol", "T", ALL, S_MODEL, opt_number, F(o.pm_tol), NULL, 0, 1,

@@ -17,7 +17,9 @@ mk_fit_free(mk_fit *f)
 	free(f->weight);
 	free(f->yi);
 	free(f->vi);
+	mk_bayes_free(f->bayes);
 	f->weight = f->yi = f->vi = NULL;
+	f->bayes = NULL;
 }
 
 static int
@@ -352,8 +354,6 @@ int
 mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
     mk_err *err)
 {
-	(void)w;	/* reserved for warnings that only the fit can see */
-
 	if (fit_alloc(f, s, o) != 0) {
 		mk_err_set(err, "", 0, "", "out of memory");
 		return -1;
@@ -366,6 +366,8 @@ mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
 		return fit_mh(f, s, err);
 	if (o->method == MK_PETO)
 		return fit_peto(f, s, err);
+	if (o->method == MK_BAYES)
+		return mk_bayes_fit(s, o, f, w, err);
 	if (o->method == MK_DL && o->dl_mhq)
 		return fit_dl_mhq(f, s, o, err);
 	return fit_iv(f, s, o, err);

@@ -29,6 +29,10 @@ void mk_csv_str(mk_buf *b, const char *s);
 void mk_json_natural(mk_buf *b, mk_measure m, double n, double est,
     double lo, double hi, double pilo, double pihi);
 
+/* bayesout.c: ', "bayes": {...}' of a Bayesian fit f of the studies s. */
+void mk_json_bayes(mk_buf *b, const mk_result *r, const mk_fit *f,
+    const mk_studies *s);
+
 /* ---- the effect axis of forest plots (axis.c) ---- */
 #define MK_AXIS_MAXTICKS 16
 typedef struct mk_axis {

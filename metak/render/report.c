@@ -117,6 +117,8 @@ mk_render_json(mk_buf *b, const mk_result *r)
 	json_pooled(b, f, s->measure, mk_studies_nhm(s, NULL, s->k));
 	mk_buf_printf(b, ",%s \"heterogeneity\": ", nl);
 	json_het(b, f);
+	if (f->bayes != NULL)
+		mk_json_bayes(b, r, f, s);
 	if (r->sub != NULL) {
 		const mk_subgroups *sg = r->sub;
 		mk_buf_printf(b, ",%s \"subgroups\": {\"by\": ", nl);
@@ -132,6 +134,8 @@ mk_render_json(mk_buf *b, const mk_result *r)
 			    mk_studies_nhm(gs, NULL, gs->k));
 			mk_buf_printf(b, ", \"heterogeneity\": ");
 			json_het(b, &sg->g[j].fit);
+			if (sg->g[j].fit.bayes != NULL)
+				mk_json_bayes(b, r, &sg->g[j].fit, gs);
 			mk_buf_printf(b, "}");
 		}
 		mk_buf_printf(b, "],%s  \"test\": {", nl);
