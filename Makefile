@@ -39,7 +39,7 @@ $(B)/metak: $(CLIOBJ:build/%=$(B)/%) $(B)/libmetak.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLIOBJ:build/%=$(B)/%) $(B)/libmetak.a $(LDLIBS)
 
 # ---- tests ---------------------------------------------------------------
-TESTS = test_effect test_pool test_csv test_buf test_model test_convert test_sens
+TESTS = test_effect test_pool test_csv test_buf test_model test_convert test_sens test_bayes
 TESTBIN = $(TESTS:%=$(B)/tests/%)
 
 $(B)/tests/%: tests/%.c tests/check.h $(B)/libmetak.a
