@@ -40,7 +40,8 @@ mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
 	for (size_t j = 0; j < k; j++)
 		labw = fmax(labw, mk_text_px(mk_study_label(r, r->studies,
 		    st[j].study, tmp, sizeof(tmp)), 11, 0));
-	snprintf(s, sizeof(s), "%s [%g%% CI]", mk_view_unit(&v), r->fit->level);
+	snprintf(s, sizeof(s), "%s [%g%% %s]", mk_view_unit(&v), r->fit->level,
+	    r->fit->bayes != NULL ? "CrI" : "CI");
 	double xtext = xlab + labw + 10 + fmax(130, mk_text_px(s, 11, 1));
 	double xplot = xtext + 20, w = xplot + pw + 20;
 	char title[512];
@@ -70,9 +71,8 @@ mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
 	mk_buf_printf(b, "<g transform=\"translate(0 %.1f)\">\n", dy);
 	mk_buf_printf(b, "<text x=\"%.1f\" y=\"52\" font-weight="
 	    "\"bold\">%s</text>\n<text x=\"%.1f\" y=\"52\" text-anchor=\"end\" "
-	    "font-weight=\"bold\">%s [%g%% CI]</text>\n", xlab, cumulative ?
-	    "Adding (in order)" : "Omitting", xtext, mk_view_unit(&v),
-	    r->fit->level);
+	    "font-weight=\"bold\">%s</text>\n", xlab, cumulative ?
+	    "Adding (in order)" : "Omitting", xtext, s);
 	for (size_t j = 0; j < k; j++) {
 		double y = top + row * (double)j;
 		mk_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\">", xlab, y);

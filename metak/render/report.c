@@ -92,7 +92,8 @@ mk_render_json(mk_buf *b, const mk_result *r)
 	if (f->method == MK_DL && r->opts->dl_mhq)
 		mk_buf_printf(b, ", \"dl_q\": \"mh\"");
 	mk_buf_printf(b, ", \"ci\": \"%s\", \"level\": ",
-	    f->ci == MK_CI_HKSJ ? "hksj" : "z");
+	    f->bayes != NULL ? "credible" : f->ci == MK_CI_HKSJ ? "hksj" :
+	    "z");
 	mk_buf_g15(b, f->level);
 	mk_buf_printf(b, ", \"scale\": \"%s\", \"k\": %zu,", mk_scale_name(mi->id), f->k);
 	if (r->analysis == NULL)
@@ -212,6 +213,38 @@ csv_fit_row(mk_buf *b, const char *type, const char *group, const mk_fit *f)
 	mk_buf_printf(b, ",\n");
 }
 
+/* --method BAYES: each study's shrunken effect in the fit f of the
+ * studies gs (when studies is set), and the predictive interval of a new
+ * study's effect, as rows of their own (no se, weight or p). */
+static void
+csv_bayes_rows(mk_buf *b, const mk_result *r, const char *group,
+    const mk_fit *f, const mk_studies *gs, int studies)
+{
+	const mk_bayes *by = f->bayes;
+	char tmp[32];
+
+	for (size_t i = 0; studies && by->shr_median && i < gs->k; i++) {
+		mk_buf_printf(b, "shrunken,");
+		mk_csv_str(b, group);
+		mk_buf_printf(b, ",");
+		mk_csv_str(b, mk_study_label(r, gs, i, tmp, sizeof(tmp)));
+		mk_buf_printf(b, ",1");
+		cnum(b, by->shr_median[i]);
+		cnum(b, NAN);
+		cnum(b, by->shr_lo[i]);
+		cnum(b, by->shr_hi[i]);
+		mk_buf_printf(b, ",NA,NA,,,,\n");
+	}
+	mk_buf_printf(b, "predictive,");
+	mk_csv_str(b, group);
+	mk_buf_printf(b, ",,%zu", f->k);
+	cnum(b, by->pred_median);
+	cnum(b, NAN);
+	cnum(b, by->pred_lo);
+	cnum(b, by->pred_hi);
+	mk_buf_printf(b, ",NA,NA,,,,\n");
+}
+
 /* Level of each table row's subgroup (NULL: none); NULL when out of
  * memory or without --by. */
 static const char **
@@ -268,6 +301,13 @@ mk_render_csv(mk_buf *b, const mk_result *r)
 			csv_fit_row(b, "subgroup", r->sub->g[j].level,
 			    &r->sub->g[j].fit);
 	csv_fit_row(b, "pooled", "", f);
+	/* BAYES: under --by, the studies' shrunken effects are their
+	 * subgroup's (none after --no-studies: not computed) */
+	for (size_t j = 0; f->bayes && r->sub != NULL && j < r->sub->n; j++)
+		csv_bayes_rows(b, r, r->sub->g[j].level, &r->sub->g[j].fit,
+		    r->sub->g[j].studies, 1);
+	if (f->bayes != NULL)
+		csv_bayes_rows(b, r, "", f, s, r->sub == NULL);
 	free(lv);
 }
 

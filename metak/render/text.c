@@ -172,8 +172,11 @@ overall_weight(const struct ctx *c, const mk_studies *s, size_t i)
 	return c->r->fit->weight[c->overall[s->row[i]]];
 }
 
+/* The studies s; under each, its shrunken effect in the Bayesian fit by
+ * (NULL: none) that pooled s. */
 static void
-study_rows(mk_buf *b, const struct ctx *c, const mk_studies *s)
+study_rows(mk_buf *b, const struct ctx *c, const mk_studies *s,
+    const mk_bayes *by)
 {
 	const mk_fit *f = c->r->fit;
 	double z = mk_crit(f->level, NAN);
@@ -195,6 +198,14 @@ study_rows(mk_buf *b, const struct ctx *c, const mk_studies *s)
 		mk_buf_printf(b, "%%");
 		strip(b, c, f->yi[j], f->yi[j] - z * se, f->yi[j] + z * se,
 		    0, n);
+		if (by == NULL || by->shr_median == NULL)
+			continue;
+		cell(b, "  shrunken", c->lw);
+		effect_ci(b, c, by->shr_median[i], by->shr_lo[i],
+		    by->shr_hi[i], n);
+		mk_buf_printf(b, "%7s", "");
+		strip(b, c, by->shr_median[i], by->shr_lo[i], by->shr_hi[i], 0,
+		    n);
 	}
 	free(ord);
 }
@@ -221,6 +232,10 @@ pooled_rows(mk_buf *b, const struct ctx *c, const mk_fit *f,
 		mk_buf_printf(b, "%-*s%7s", EFF_W, pi, "");
 		strip(b, c, NAN, f->pi_lo, f->pi_hi, 0, n);
 	}
+	if (f->bayes != NULL) {
+		mk_text_bayes_pooled(b, f, s->measure, n);
+		return;
+	}
 	mk_buf_printf(b, "  %s = ", isfinite(f->tdf) ? "t" : "z");
 	num(b, 2, f->stat, 0);
 	if (isfinite(f->tdf))
@@ -231,10 +246,14 @@ pooled_rows(mk_buf *b, const struct ctx *c, const mk_fit *f,
 }
 
 static void
-het_rows(mk_buf *b, const mk_fit *f)
+het_rows(mk_buf *b, const mk_fit *f, mk_measure m)
 {
 	const mk_method_info *mi = mk_method_get(f->method);
 
+	if (f->bayes != NULL) {
+		mk_text_bayes_het(b, f, m);
+		return;
+	}
 	mk_buf_printf(b, "  Heterogeneity: Q = ");
 	num(b, 2, f->q, 0);
 	mk_buf_printf(b, " (df = %.0f, ", f->qdf);
@@ -291,10 +310,15 @@ preamble(mk_buf *b, const mk_result *r)
 		mk_buf_printf(b, "Back-transformation: Miller (1978), at each "
 		    "study's n; pooled values at the\n  harmonic mean of n, "
 		    "%.2f\n", mk_studies_nhm(r->studies, NULL, r->studies->k));
-	mk_buf_printf(b, "Method: %s (%s)%s\nIntervals: %g%%, %s\n", mi->label,
-	    mi->name, f->method == MK_DL && r->opts->dl_mhq ? ", tau2 from "
-	    "the Mantel-Haenszel Q" : "", f->level, f->ci == MK_CI_HKSJ ? "Knapp-Hartung t" :
-	    "Wald z");
+	mk_buf_printf(b, "Method: %s (%s)%s\n", mi->label, mi->name,
+	    f->method == MK_DL && r->opts->dl_mhq ? ", tau2 from the "
+	    "Mantel-Haenszel Q" : "");
+	if (f->bayes != NULL)
+		mk_text_bayes_priors(b, f, r->opts->prior_tau.kind ==
+		    MK_PRIOR_DEFAULT);
+	else
+		mk_buf_printf(b, "Intervals: %g%%, %s\n", f->level,
+		    f->ci == MK_CI_HKSJ ? "Knapp-Hartung t" : "Wald z");
 	mk_kind kind = r->studies->kind;
 	if (r->studies->ncc > 0 && f->method != MK_PETO)
 		mk_buf_printf(b, "Continuity correction: %g added to %s of "
@@ -363,15 +387,15 @@ mk_render_text(mk_buf *b, const mk_result *r)
 	mk_view_axis(&c.v, &c.ax, r->plot, f, r->studies, mk_studies_nhm(r->studies,
 	    NULL, r->studies->k));
 	preamble(b, r);
-	snprintf(hdr, sizeof(hdr), "%s [%g%% CI]", mk_view_unit(&c.v),
-	    f->level);
+	snprintf(hdr, sizeof(hdr), "%s [%g%% CI%s]", mk_view_unit(&c.v),
+	    f->level, f->bayes != NULL ? "/CrI" : "");
 	cell(b, "Study", c.lw);
 	mk_buf_printf(b, "%-*s%7s\n", EFF_W, hdr, "Weight");
 	if (r->no_studies)
 		mk_buf_printf(b, "(%zu study rows left out: --no-studies)\n",
 		    r->studies->k);
 	else if (r->sub == NULL)
-		study_rows(b, &c, r->studies);
+		study_rows(b, &c, r->studies, f->bayes);
 	for (size_t j = 0; r->sub != NULL && j < r->sub->n; j++) {
 		const mk_group *g = &r->sub->g[j];
 		char name[96];
@@ -379,11 +403,11 @@ mk_render_text(mk_buf *b, const mk_result *r)
 		mk_buf_printf(b, "%s = %s\n", mk_label(r->sub->by, e1,
 		    sizeof(e1)), mk_label(g->level, e2, sizeof(e2)));
 		if (!r->no_studies)
-			study_rows(b, &c, g->studies);
+			study_rows(b, &c, g->studies, g->fit.bayes);
 		snprintf(name, sizeof(name), "  Subtotal (k = %zu)", g->fit.k);
 		pooled_rows(b, &c, &g->fit, g->studies, name,
 		    group_weight(&c, g->studies));
-		het_rows(b, &g->fit);
+		het_rows(b, &g->fit, r->studies->measure);
 		mk_buf_printf(b, "\n");
 	}
 	if (r->sub != NULL && r->sub->none != NULL) {
@@ -391,13 +415,14 @@ mk_render_text(mk_buf *b, const mk_result *r)
 		mk_buf_printf(b, "%s = (empty): in the overall analysis "
 		    "only\n", mk_label(r->sub->by, e1, sizeof(e1)));
 		if (!r->no_studies)
-			study_rows(b, &c, r->sub->none);
+			study_rows(b, &c, r->sub->none, NULL);
 		mk_buf_printf(b, "\n");
 	}
-	pooled_rows(b, &c, f, r->studies, mi->random ? "Random effects" :
+	pooled_rows(b, &c, f, r->studies, f->bayes != NULL ?
+	    "Random effects (Bayes)" : mi->random ? "Random effects" :
 	    "Fixed effect", 100);
 	axis_rows(b, &c);
-	het_rows(b, f);
+	het_rows(b, f, r->studies->measure);
 	if (r->sub != NULL && r->sub->common) {
 		const mk_subgroups *sg = r->sub;
 		mk_buf_printf(b, "\nMixed-effects model, one tau2 for all "
@@ -415,7 +440,10 @@ mk_render_text(mk_buf *b, const mk_result *r)
 		mk_buf_p(b, sg->qe_p);
 		mk_buf_printf(b, ")\n");
 	}
-	if (r->sub != NULL) {
+	if (r->sub != NULL && f->bayes != NULL)
+		mk_buf_printf(b, "\nNo test for subgroup differences: compare "
+		    "the subgroups' posteriors\n");
+	else if (r->sub != NULL) {
 		const mk_subgroups *sg = r->sub;
 		mk_buf_printf(b, "%sTest for subgroup differences (%s): ",
 		    sg->common ? "  " : "\n", mk_label(sg->by, e, sizeof(e)));
