@@ -126,7 +126,7 @@ const char *mk_scale_name(mk_measure m);
 const mk_method_info *mk_method_find(const char *name);
 const mk_method_info *mk_method_get(mk_method id);
 
-/* A prior of --method BAYES (fit/bayes.c has the table of kinds, their
+/* A prior of --method BAYES (prior.c has the table of kinds, their
  * densities and names): on tau, on mu; a and b its parameters. */
 typedef enum {
 	MK_PRIOR_DEFAULT, MK_PRIOR_FLAT, MK_PRIOR_HALFNORMAL,
@@ -148,6 +148,16 @@ void mk_prior_name(const mk_prior *p, char *out, size_t n);
 const char *mk_prior_forms(void);
 /* The normalised prior density of tau at tau (NaN for an improper one). */
 double mk_prior_density(const mk_prior *p, double tau);
+/* The default prior on tau for measure m (halfnormal(0.5) for those
+ * without units): 0, or -1 when it has none; and then the usage error
+ * that says so and names the choices, in err. */
+int mk_prior_default(mk_measure m, mk_prior *p);
+void mk_prior_no_default(mk_measure m, mk_err *err);
+/* The error that the posterior of k studies under prior tau on tau and a
+ * flat or normal (normal_mu) prior on mu is improper: it falls off as
+ * tau^-a, a <= 1. */
+void mk_prior_improper(const mk_prior *tau, int normal_mu, size_t k,
+    double a, mk_err *err);
 
 typedef struct mk_opts {
 	mk_measure measure;	/* MK_MEASURE_AUTO: by kind */

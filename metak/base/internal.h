@@ -13,6 +13,10 @@
 /* Root of f, which decreases through zero on [0, inf) with f(0) > 0. */
 int mk_root_decreasing(double (*f)(double, void *), void *p, double start,
     int maxiter, double tol, double *root, int *iters);
+/* The maximum of f on [lo, hi] by golden section, to within tol (at
+ * most 200 steps): its abscissa, and the maximum in *fx. */
+double mk_golden_max(double (*f)(double, void *), void *p, double lo,
+    double hi, double tol, double *fx);
 /* Brent's zero finder on a sign-changing bracket [a, b] (R's uniroot). */
 int mk_zeroin(double (*f)(double, void *), void *p, double a, double b,
     double fa, double fb, double tol, int maxiter, double *root, int *iters);

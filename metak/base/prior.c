@@ -1,7 +1,8 @@
 /* prior.c: the table of the priors --method BAYES takes (on tau, and
  * flat or normal on mu), searched by name: reading "halfnormal:0.5",
  * naming a prior, its log density, normalising constant, tail and where
- * its mass lies. fit/bayes.c computes the posterior. */
+ * its mass lies; the default prior by measure. fit/bayes.c computes the
+ * posterior. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,3 +247,48 @@ mk_prior_scales(const mk_prior *p, double *lo, double *hi)
 	pkind_of(p->kind)->scales(p, lo, hi);
 }
 
+/* The measures whose default prior on tau is halfnormal(0.5): those
+ * without units (Roever et al. 2021, Res Synth Methods 12:448). */
+static const mk_measure unitless[] = { MK_OR, MK_RR, MK_ROM, MK_IRR, MK_SMD,
+    MK_ZCOR, MK_PLO };
+
+int
+mk_prior_default(mk_measure m, mk_prior *p)
+{
+	for (size_t i = 0; i < sizeof(unitless) / sizeof(unitless[0]); i++)
+		if (m == unitless[i]) {
+			p->kind = MK_PRIOR_HALFNORMAL;
+			p->a = 0.5;
+			p->b = NAN;
+			return 0;
+		}
+	return -1;
+}
+
+void
+mk_prior_no_default(mk_measure measure, mk_err *err)
+{
+	const char *m = mk_measure_get(measure)->name;
+
+	mk_err_set(err, "", 0, "", "--method BAYES with %s needs --prior-tau: "
+	    "tau is on the scale of %s, so no default prior fits every "
+	    "analysis; choose one of %s (S, A and 1/R in the unit of %s)", m,
+	    m, mk_prior_forms(), m);
+	err->usage = 1;
+}
+
+void
+mk_prior_improper(const mk_prior *tau, int normal_mu, size_t k, double a,
+    mk_err *err)
+{
+	char name[80];
+
+	mk_prior_name(tau, name, sizeof(name));
+	mk_err_set(err, "", 0, "", "the posterior is improper: with %zu "
+	    "stud%s, a %s prior on tau and a %s prior on mu, p(tau | y) "
+	    "falls off as tau^-%g for large tau and does not integrate; a "
+	    "flat prior on tau needs at least 3 studies (2 with a normal "
+	    "prior on mu); use a proper prior such as halfnormal:S or "
+	    "halfcauchy:S", k, k == 1 ? "y" : "ies", name, normal_mu ?
+	    "normal" : "flat", a);
+}

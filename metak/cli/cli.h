@@ -43,6 +43,7 @@ struct cli {
 	mk_opts o;
 	int format;			/* enum fmt */
 	const char *by, *output, *svg, *funnel, *each, *order;
+	const char *posterior;		/* BAYES: tau's posterior (SVG) */
 	int no_studies, egger_rma, r0, contours, loo, cumulative;
 	size_t shard_i, shard_n;
 	int jobs;			/* threads (0: every core) */

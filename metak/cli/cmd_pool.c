@@ -31,9 +31,24 @@ check_combinations(struct cli *c)
 	int bayes = c->o.method == MK_BAYES;
 
 	if (!bayes && (cli_given(c, "prior-tau") || cli_given(c, "prior-mu") ||
-	    cli_given(c, "threshold"))) {
-		usage_error("--prior-tau, --prior-mu and --threshold go with "
-		    "--method BAYES");
+	    cli_given(c, "threshold") || c->posterior)) {
+		usage_error("--prior-tau, --prior-mu, --threshold and "
+		    "--posterior go with --method BAYES");
+		return -1;
+	}
+	mk_prior dflt;
+	if (bayes && c->o.prior_tau.kind == MK_PRIOR_DEFAULT &&
+	    c->o.measure != MK_MEASURE_AUTO &&
+	    mk_prior_default(c->o.measure, &dflt) != 0) {
+		mk_err e;
+		mk_prior_no_default(c->o.measure, &e);
+		usage_error("%s", e.msg);
+		return -1;
+	}
+	if (c->posterior && (c->each || c->by || c->loo || c->cumulative)) {
+		usage_error("--posterior draws the posterior of one fit: not "
+		    "with --each, --by, --leave-one-out or --cumulative (to "
+		    "draw one subgroup's, pick it with --where)");
 		return -1;
 	}
 	if (bayes && (c->mods || c->random || c->robust || c->o.common_tau2 ||
@@ -185,7 +200,7 @@ cmd_pool(struct cli *c)
 {
 	struct run r;
 	mk_subgroups *sg = NULL;
-	mk_buf b = { 0 }, svg = { 0 };
+	mk_buf b = { 0 }, svg = { 0 }, post = { 0 };
 	int rc = EXIT_DATA;
 
 	if (check_combinations(c) != 0)
@@ -224,13 +239,23 @@ cmd_pool(struct cli *c)
 		mk_render_text(&b, &res);
 	if (c->svg != NULL)
 		mk_render_svg(&svg, &res);
+	if (c->posterior != NULL)
+		mk_render_posterior(&post, &res);
 	print_warnings(&r.w);
 	mk_warn_clear(&r.w);
-	rc = write_all(c->output, &b, c->svg, &svg) == 0 ? 0 : EXIT_DATA;
-	r.err.msg[0] = '\0';	/* write_all printed its own message */
+	/* every output or none: the plots first, the report last */
+	struct output out[3] = { { c->svg, &svg }, { c->posterior, &post },
+	    { c->output, &b } };
+	size_t n = 0;
+	for (size_t i = 0; i < 3; i++)
+		if (out[i].path != NULL || i == 2)
+			out[n++] = out[i];
+	rc = write_outputs(out, n) == 0 ? 0 : EXIT_DATA;
+	r.err.msg[0] = '\0';	/* write_outputs printed its own message */
 done:
 	mk_buf_free(&b);
 	mk_buf_free(&svg);
+	mk_buf_free(&post);
 	mk_subgroups_free(sg);
 	return run_end(&r, c, rc);
 }

@@ -177,10 +177,10 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct cli *c,
 	if (c->jobs == 0)
 		c->jobs = (int)(mk_cores() > 1024 ? 1024 : mk_cores());
 	const char *paths[] = { c->output ? c->output : "-", c->svg, c->funnel,
-	    c->bubble };
+	    c->bubble, c->posterior };
 	const char *names[] = { c->output ? "--output" : "standard output",
-	    "--svg", "--funnel", "--bubble" };
-	if (outputs_distinct(paths, names, 4) != 0)
+	    "--svg", "--funnel", "--bubble", "--posterior" };
+	if (outputs_distinct(paths, names, 5) != 0)
 		return EXIT_USAGE;
 	c->o.maps = c->maps.v;
 	c->o.nmaps = c->maps.n;

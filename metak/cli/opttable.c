@@ -234,9 +234,12 @@ const struct opt opt_table[] = {
 	/* ---- plots ---- */
 	{ "svg", "FILE", CMD_POOL, S_PLOT, opt_string, F(svg), NULL, 0, 0,
 	  "write a forest plot (SVG) to FILE" },
+	{ "posterior", "FILE", CMD_POOL, S_PLOT, opt_string, F(posterior),
+	  NULL, 0, 0, "with --method BAYES: write the posterior density of "
+	  "tau with its prior (SVG) to FILE" },
 	{ "title", "TEXT", CMD_POOL | CMD_BIAS, S_PLOT, opt_string,
 	  F(plot.title), NULL, 0, 0, "the plot's title (forest, leave-one-"
-	  "out, cumulative or funnel; default: the file's name)" },
+	  "out, cumulative, funnel or posterior; default: the file's name)" },
 	{ "xlim", "LO,HI", CMD_POOL | CMD_BIAS, S_PLOT, opt_xlim, 0, NULL, 0,
 	  0, "the plots' effect axis from LO to HI, on the natural scale "
 	  "(ratios: positive); intervals beyond end in arrows" },

@@ -298,32 +298,13 @@ adapt(struct quad *Q, double *relerr)
 	}
 }
 
-/* The maximum of f on [lo, hi] by golden section. */
+/* log p(x | y) + const at x, for mk_golden_max. */
 static double
-golden(struct quad *Q, double lo, double hi, double *fx)
+eval_fn(double x, void *q)
 {
-	const double r = 0.61803398874989484820;
-	double a = lo, b = hi, m, V;
-	double x1 = b - r * (b - a), x2 = a + r * (b - a);
-	double f1 = eval_at(Q, x1, &m, &V), f2 = eval_at(Q, x2, &m, &V);
+	double m, V;
 
-	for (int it = 0; it < 100 && b - a > 1e-4; it++) {
-		if (f1 < f2) {
-			a = x1;
-			x1 = x2;
-			f1 = f2;
-			x2 = a + r * (b - a);
-			f2 = eval_at(Q, x2, &m, &V);
-		} else {
-			b = x2;
-			x2 = x1;
-			f2 = f1;
-			x1 = b - r * (b - a);
-			f1 = eval_at(Q, x1, &m, &V);
-		}
-	}
-	*fx = fmax(f1, f2);
-	return f1 > f2 ? x1 : x2;
+	return eval_at(q, x, &m, &V);
 }
 
 /* The width of the peak at a mode: 1/sqrt(-f''), at most 1. */
@@ -405,8 +386,9 @@ first_panels(struct quad *Q)
 			fx = f[j];
 			s = 0.5;
 		} else {
-			x = golden(Q, j ? Q->xa + (double)j - 1 : Q->xa,
-			    fmin(Q->xa + (double)j + 1, Q->xb), &fx);
+			x = mk_golden_max(eval_fn, Q, j ? Q->xa +
+			    (double)j - 1 : Q->xa, fmin(Q->xa + (double)j + 1,
+			    Q->xb), 1e-4, &fx);
 			s = peak_width(Q, x, fx);
 		}
 		if (fx > top) {
@@ -596,11 +578,6 @@ mk_bayes_free(mk_bayes *b)
 	free(b);
 }
 
-/* The measures whose default prior on tau is halfnormal(0.5): those
- * without units (Roever et al. 2021, Res Synth Methods 12:448). */
-static const mk_measure unitless[] = { MK_OR, MK_RR, MK_ROM, MK_IRR, MK_SMD,
-    MK_ZCOR, MK_PLO };
-
 static int
 resolve_priors(const mk_studies *s, const mk_opts *o, mk_bayes *b,
     mk_err *err)
@@ -609,39 +586,10 @@ resolve_priors(const mk_studies *s, const mk_opts *o, mk_bayes *b,
 	b->prior_mu = o->prior_mu;
 	if (b->prior_mu.kind == MK_PRIOR_DEFAULT)
 		b->prior_mu.kind = MK_PRIOR_FLAT;
-	if (b->prior_tau.kind != MK_PRIOR_DEFAULT)
+	if (b->prior_tau.kind != MK_PRIOR_DEFAULT ||
+	    mk_prior_default(s->measure, &b->prior_tau) == 0)
 		return 0;
-	for (size_t i = 0; i < sizeof(unitless) / sizeof(unitless[0]); i++)
-		if (s->measure == unitless[i]) {
-			b->prior_tau.kind = MK_PRIOR_HALFNORMAL;
-			b->prior_tau.a = 0.5;
-			return 0;
-		}
-	const char *m = mk_measure_get(s->measure)->name;
-	mk_err_set(err, "", 0, "", "--method BAYES with %s needs --prior-tau: "
-	    "tau is on the scale of %s, so no default prior fits every "
-	    "analysis; choose one of %s (S, A and 1/R in the unit of %s)", m,
-	    m, mk_prior_forms(), m);
-	err->usage = 1;
-	return -1;
-}
-
-/* Is the posterior proper? a: the tail exponent of p(tau | y). */
-static int
-proper(const mk_bayes *b, size_t k, double a, mk_err *err)
-{
-	char name[80];
-
-	if (a > 1)
-		return 0;
-	mk_prior_name(&b->prior_tau, name, sizeof(name));
-	mk_err_set(err, "", 0, "", "the posterior is improper: with %zu "
-	    "stud%s, a %s prior on tau and a %s prior on mu, p(tau | y) "
-	    "falls off as tau^-%g for large tau and does not integrate; a "
-	    "flat prior on tau needs at least 3 studies (2 with a normal "
-	    "prior on mu); use a proper prior such as halfnormal:S or "
-	    "halfcauchy:S", k, k == 1 ? "y" : "ies", name,
-	    b->prior_mu.kind == MK_PRIOR_NORMAL ? "normal" : "flat", a);
+	mk_prior_no_default(s->measure, err);
 	return -1;
 }
 
@@ -685,8 +633,10 @@ setup(const mk_studies *s, mk_bayes *b, struct post *P, struct quad *Q,
 	Q->P = P;
 	Q->flatmu = P->p0 == 0;
 	Q->a = mk_prior_tail(&b->prior_tau) + (double)k - (Q->flatmu ? 1 : 0);
-	if (proper(b, k, Q->a, err) != 0)
+	if (!(Q->a > 1)) {	/* p(tau | y) ~ tau^-a does not integrate */
+		mk_prior_improper(&b->prior_tau, !Q->flatmu, k, Q->a, err);
 		return -1;
+	}
 	/* from 1e-10 of the smallest scale to 1e8 of the largest (further
 	 * for a slow power tail), where the tails take over */
 	double lo = sqrt(vmin), hi = fmax(sqrt(vmax), ymax - ymin);

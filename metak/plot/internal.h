@@ -27,6 +27,8 @@ struct mk_forest {
 	size_t *overall;	/* table row -> index in the overall fit */
 	double colw;		/* width of a data column */
 	double xmin, xmax;	/* the extent of the text drawn so far */
+	const mk_bayes *shrink;	/* BAYES: the fit pooling the rows drawn
+				 * (their shrunken effects); NULL: none */
 };
 
 /* A text element (anchor NULL, "middle" or "end"; style: extra

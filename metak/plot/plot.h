@@ -16,6 +16,9 @@ void mk_render_funnel(mk_buf *b, const mk_result *r, const mk_bias *bi,
 /* The bubble plot of a meta-regression (bubble.c): one numeric moderator
  * on the x axis, the others at their means. */
 int mk_render_bubble(mk_buf *b, const mk_result *r, mk_err *err);
+/* The posterior density of tau of a Bayesian fit (r->fit->bayes) with its
+ * prior (posterior.c). */
+void mk_render_posterior(mk_buf *b, const mk_result *r);
 /* Leave-one-out or cumulative steps as a forest-style plot (stepsvg.c). */
 void mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
     int cumulative);

@@ -49,6 +49,10 @@ columns(struct mk_forest *L)
 		    g->cluster_name[c] ? g->cluster_name[c] : "");
 		labw = fmax(labw, mk_text_px(s, 11, 1));
 	}
+	if (r->fit->bayes != NULL) {	/* its total's label (body()) */
+		snprintf(s, sizeof(s), "Total (k = %zu, Bayesian)", r->fit->k);
+		labw = fmax(labw, mk_text_px(s, 11, 1));
+	}
 	L->xlab = 10;
 	double x = L->xlab + labw + 10;
 	L->nraw = r->studies->nraw;
@@ -101,7 +105,8 @@ header(mk_buf *b, struct mk_forest *L)
 	for (int c = 0; c < L->nraw; c++)
 		mk_fp_text(L, b, L->xraw[c], L->y, "end", bold, sub[c]);
 	mk_fp_text(L, b, L->xweight, L->y, "end", bold, "Weight");
-	snprintf(eff, sizeof(eff), "%g%% CI", r->fit->level);
+	snprintf(eff, sizeof(eff), "%g%% %s", r->fit->level, r->fit->bayes ?
+	    "CI/CrI" : "CI");
 	mk_fp_text(L, b, L->xeffect, L->y, "end", bold, eff);
 	mk_fp_text(L, b, L->xplot + MK_FP_PLOTW / 2, L->y, "middle", bold, eff);
 	mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
@@ -210,6 +215,7 @@ body(mk_buf *b, struct mk_forest *L)
 	char s[256], p[32];
 
 	L->ytop = L->y;
+	L->shrink = f->bayes;
 	if (r->sub == NULL)
 		study_rows(b, L, r->studies);
 	for (size_t j = 0; r->sub && j < r->sub->n; j++) {
@@ -218,6 +224,7 @@ body(mk_buf *b, struct mk_forest *L)
 		mk_fp_text(L, b, L->xlab, L->y, NULL, " font-weight=\"bold\"",
 		    s);
 		L->y += MK_FP_ROW;
+		L->shrink = g->fit.bayes;
 		study_rows(b, L, g->studies);
 		snprintf(s, sizeof(s), "Subtotal (k = %zu)", g->fit.k);
 		mk_fp_pooled_row(b, L, &g->fit, s, mk_fp_subtotal_weight(L,
@@ -233,14 +240,18 @@ body(mk_buf *b, struct mk_forest *L)
 		mk_fp_text(L, b, L->xlab, L->y, NULL, " font-weight=\"bold\"",
 		    s);
 		L->y += MK_FP_ROW;
+		L->shrink = NULL;
 		study_rows(b, L, r->sub->none);
 		L->y += 6;
 	}
-	snprintf(s, sizeof(s), "Total (k = %zu, %s)", f->k, random ?
-	    "random effects" : "fixed effect");
+	snprintf(s, sizeof(s), "Total (k = %zu, %s)", f->k, f->bayes ?
+	    "Bayesian" : random ? "random effects" : "fixed effect");
 	mk_fp_pooled_row(b, L, f, s, 100, 1, L->n, r->studies);
 	mk_fp_het_note(b, L, f);
-	if (r->sub != NULL) {
+	if (r->sub != NULL && f->bayes != NULL)
+		mk_fp_note(b, L, "No test for subgroup differences: compare "
+		    "the subgroups' posteriors");
+	else if (r->sub != NULL) {
 		mk_fp_pvalue(p, sizeof(p), r->sub->p);
 		snprintf(s, sizeof(s), "Test for subgroup differences: "
 		    "Chi\xC2\xB2 = %.2f, df = %.0f (%s)", r->sub->q, r->sub->df,

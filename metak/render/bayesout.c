@@ -13,6 +13,8 @@ mk_json_bayes(mk_buf *b, const mk_result *r, const mk_fit *f,
 {
 	const mk_bayes *by = f->bayes;
 	char name[96], tmp[32];
+	/* JSON Lines (--each): one line */
+	const char *nl = r->analysis ? " " : "\n  ";
 
 	mk_buf_printf(b, ", \"bayes\": {\"prior_tau\": ");
 	mk_prior_name(&by->prior_tau, name, sizeof(name));
@@ -20,27 +22,27 @@ mk_json_bayes(mk_buf *b, const mk_result *r, const mk_fit *f,
 	mk_buf_printf(b, ", \"prior_mu\": ");
 	mk_prior_name(&by->prior_mu, name, sizeof(name));
 	mk_json_str(b, name);
-	mk_buf_printf(b, ",\n  \"mu\": {");
+	mk_buf_printf(b, ",%s\"mu\": {", nl);
 	mk_json_key(b, "median", by->mu_median, 0);
 	mk_json_key(b, "mean", by->mu_mean, 1);
 	mk_json_key(b, "sd", by->mu_sd, 1);
 	mk_json_key(b, "ci_low", by->mu_lo, 1);
 	mk_json_key(b, "ci_high", by->mu_hi, 1);
-	mk_buf_printf(b, "},\n  \"tau\": {");
+	mk_buf_printf(b, "},%s\"tau\": {", nl);
 	mk_json_key(b, "median", by->tau_median, 0);
 	mk_json_key(b, "mean", by->tau_mean, 1);
 	mk_json_key(b, "ci_low", by->tau_lo, 1);
 	mk_json_key(b, "ci_high", by->tau_hi, 1);
-	mk_buf_printf(b, "},\n  \"predict\": {");
+	mk_buf_printf(b, "},%s\"predict\": {", nl);
 	mk_json_key(b, "median", by->pred_median, 0);
 	mk_json_key(b, "ci_low", by->pred_lo, 1);
 	mk_json_key(b, "ci_high", by->pred_hi, 1);
-	mk_buf_printf(b, "},\n ");
+	mk_buf_printf(b, "},%s", nl);
 	mk_json_key(b, "threshold", by->threshold, 0);
 	mk_json_key(b, "p_below", by->p_below, 1);
-	mk_buf_printf(b, ",\n  \"shrinkage\": [");
+	mk_buf_printf(b, ",%s\"shrinkage\": [", nl);
 	for (size_t i = 0; by->shr_median != NULL && i < s->k; i++) {
-		mk_buf_printf(b, "%s\n   {\"study\": ", i ? "," : "");
+		mk_buf_printf(b, "%s%s{\"study\": ", i ? "," : "", nl);
 		mk_json_str(b, mk_study_label(r, s, i, tmp, sizeof(tmp)));
 		mk_json_key(b, "median", by->shr_median[i], 1);
 		mk_json_key(b, "ci_low", by->shr_lo[i], 1);
@@ -78,21 +80,19 @@ quantity(char *out, size_t n, mk_measure m)
 		out[--len] = '\0';
 }
 
-/* A probability as a reader wants it: two decimals unless that would
- * round it to 0 or 1. */
-static void
-prob(mk_buf *b, double p)
+void
+mk_fmt_prob(char *out, size_t n, double p)
 {
 	if (!isfinite(p))
-		mk_buf_printf(b, "NA");
+		snprintf(out, n, "NA");
 	else if (p >= 0.01 && p <= 0.99)
-		mk_buf_printf(b, "%.2f", p);
+		snprintf(out, n, "%.2f", p);
 	else if (p < 0.0001)
-		mk_buf_printf(b, "< 0.0001");
+		snprintf(out, n, "< 0.0001");
 	else if (p > 0.9999)
-		mk_buf_printf(b, "> 0.9999");
+		snprintf(out, n, "> 0.9999");
 	else
-		mk_buf_printf(b, "%.4f", p);
+		snprintf(out, n, "%.4f", p);
 }
 
 static void
@@ -105,9 +105,8 @@ num(mk_buf *b, double x, int dec)
 		mk_buf_printf(b, "NA");
 }
 
-/* ", log scale": the scale tau and mu are on, unless the measure's own. */
-static const char *
-scale_note(mk_measure m)
+const char *
+mk_scale_note(mk_measure m)
 {
 	static const char *const names[][2] = { { "log", ", log scale" },
 	    { "fisher_z", ", Fisher's z scale" }, { "logit", ", logit scale" },
@@ -140,14 +139,16 @@ void
 mk_text_bayes_pooled(mk_buf *b, const mk_fit *f, mk_measure m, double n)
 {
 	const mk_bayes *by = f->bayes;
-	char what[96];
+	char what[96], p[32];
 
 	quantity(what, sizeof(what), m);
 	mk_buf_printf(b, "  Posterior probability that %s is below %g: ",
 	    what, mk_natural(m, by->threshold, n) == 0 ? 0 :
 	    mk_natural(m, by->threshold, n));
-	prob(b, by->p_below);
-	mk_buf_printf(b, "\n  mu (the mean effect%s): median ", scale_note(m));
+	mk_fmt_prob(p, sizeof(p), by->p_below);
+	mk_buf_printf(b, "%s", p);
+	mk_buf_printf(b, "\n  mu (the mean effect%s): median ",
+	    mk_scale_note(m));
 	num(b, by->mu_median, 4);
 	mk_buf_printf(b, ", mean ");
 	num(b, by->mu_mean, 4);
@@ -161,11 +162,15 @@ mk_text_bayes_het(mk_buf *b, const mk_fit *f, mk_measure m)
 {
 	const mk_bayes *by = f->bayes;
 
-	mk_buf_printf(b, "  Heterogeneity: Q = ");
-	num(b, f->q, 2);
-	mk_buf_printf(b, " (df = %.0f, ", f->qdf);
-	mk_buf_p(b, f->qp);
-	mk_buf_printf(b, ")\n  tau (between-study sd%s): median ", scale_note(m));
+	if (f->k > 1) {	/* one study: no Q */
+		mk_buf_printf(b, "  Heterogeneity: Q = ");
+		num(b, f->q, 2);
+		mk_buf_printf(b, " (df = %.0f, ", f->qdf);
+		mk_buf_p(b, f->qp);
+		mk_buf_printf(b, ")\n");
+	}
+	mk_buf_printf(b, "  tau (between-study sd%s): median ",
+	    mk_scale_note(m));
 	num(b, by->tau_median, 4);
 	mk_buf_printf(b, ", mean ");
 	num(b, by->tau_mean, 4);
@@ -175,11 +180,14 @@ mk_text_bayes_het(mk_buf *b, const mk_fit *f, mk_measure m)
 	num(b, by->tau_hi, 4);
 	mk_buf_printf(b, "; tau2 = ");
 	num(b, f->tau2, 4);
-	mk_buf_printf(b, ", I2 = ");
-	num(b, f->i2, 1);
-	mk_buf_printf(b, "%% [");
-	num(b, f->i2_lo, 1);
-	mk_buf_printf(b, ", ");
-	num(b, f->i2_hi, 1);
-	mk_buf_printf(b, "]\n");
+	if (isfinite(f->i2)) {	/* at tau's median and interval */
+		mk_buf_printf(b, ", I2 = ");
+		num(b, f->i2, 1);
+		mk_buf_printf(b, "%% [");
+		num(b, f->i2_lo, 1);
+		mk_buf_printf(b, ", ");
+		num(b, f->i2_hi, 1);
+		mk_buf_printf(b, "]");
+	}
+	mk_buf_printf(b, "\n");
 }

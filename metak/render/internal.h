@@ -40,6 +40,12 @@ void mk_text_bayes_priors(mk_buf *b, const mk_fit *f, int defaulted);
 void mk_text_bayes_pooled(mk_buf *b, const mk_fit *f, mk_measure m,
     double n);
 void mk_text_bayes_het(mk_buf *b, const mk_fit *f, mk_measure m);
+/* A posterior probability as a reader wants it: two decimals unless that
+ * would round it to 0 or 1 ("< 0.0001", "0.0032", "0.97"). */
+void mk_fmt_prob(char *out, size_t n, double p);
+/* ", log scale": the scale tau and mu are on, unless the measure's own
+ * (""). */
+const char *mk_scale_note(mk_measure m);
 
 /* ---- the effect axis of forest plots (axis.c) ---- */
 #define MK_AXIS_MAXTICKS 16
