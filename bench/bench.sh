@@ -15,6 +15,7 @@ gen k2e3.csv "generic 2000"
 gen k1e4.csv "generic 10000"
 gen k300.csv "generic 300"
 gen each1e5.csv "each 100000 10"
+gen each1e5k5.csv "each 100000 5"
 gen mods1e5.csv "mods 100000"
 gen mods2e3.csv "mods 2000"
 gen ml1e4.csv "ml 10000 1000"
@@ -103,3 +104,15 @@ if [ $have_r = 1 ]; then
 	run "metak pool --random cluster/es, k = 2,000" "$metak" pool "$out/ml2e3.csv" --random cluster/es --format json; m=$last
 	ratio "$m" "$r" 1 "metak (with profile CIs) faster than metafor rma.mv (without) at k = 2,000 by"
 fi
+
+echo "== 6. Bayesian pooling (--method BAYES, prior halfnormal:0.5 on tau)"
+cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Imetak bench/bayes_fit.c \
+    "$(dirname "$metak")/libmetak.a" -lcsv -lgsl -lgslcblas -lm -lpthread \
+    -o "$out/bayes_fit"
+for k in 5 10 30; do	# the fit alone, in the library (best of 3 x 2,000)
+	"$out/bayes_fit" "$out/k300.csv" $k halfnormal:0.5 2000 | sed 's/^/  /'
+done
+echo "  (target: one fit of k = 10 in under 1 ms)"
+run "metak --each, REML (CSV), 10^5 x 5 studies" "$metak" pool "$out/each1e5k5.csv" --each analysis --output "$out/each.out"; mr=$last
+run "metak --each, BAYES (CSV), 10^5 x 5 studies" "$metak" pool "$out/each1e5k5.csv" --each analysis --method BAYES --prior-tau halfnormal:0.5 --output "$out/each.out"; mb=$last
+ratio "$mr" "$mb" 1 "BAYES --each time / REML --each time (target <= 20)" | sed 's/x$//'
