@@ -169,9 +169,7 @@ mk_prior_parse(const char *spec, int on_mu, mk_prior *p, char *why, size_t n)
 		    strncmp(pkinds[i].name, spec, len) == 0)
 			pk = &pkinds[i];
 	/* "uniform" alone is bayesmeta's name of the flat prior */
-	if (pk == NULL && !on_mu && strcmp(spec, "uniform") == 0)
-		pk = pkind_of(MK_PRIOR_FLAT);
-	else if (pk != NULL && pk->kind == MK_PRIOR_UNIFORM && colon == NULL)
+	if (pk != NULL && pk->kind == MK_PRIOR_UNIFORM && colon == NULL)
 		pk = pkind_of(MK_PRIOR_FLAT);
 	if (pk == NULL) {
 		snprintf(why, n, "expected %s, got \"%s\"", on_mu ?

@@ -318,7 +318,7 @@ mk_bayes_mixtures(mk_bnodes *nd, mk_bayes *b, double level, int brief,
     unsigned char *flag, double *err)
 {
 	size_t n = nd->nact;
-	double *mean = malloc(n * sizeof(double)), *isd = malloc(n *
+	double *mean = calloc(n, sizeof(double)), *isd = calloc(n,
 	    sizeof(double)), pl = (1 - level / 100) / 2, out[3], d;
 	const double prob[3] = { 0.5, pl, 1 - pl };
 	int rc = -1;
