@@ -47,7 +47,7 @@ $(B)/metak: $(CLIOBJ:build/%=$(B)/%) $(B)/libmetak.a
 
 # ---- tests ---------------------------------------------------------------
 TESTS = test_effect test_pool test_csv test_buf test_model test_convert test_sens \
-        test_glmm test_network test_sof test_mlm
+        test_glmm test_network test_sof test_mlm test_bayes
 TESTBIN = $(TESTS:%=$(B)/tests/%)
 
 $(B)/tests/%: tests/%.c tests/check.h $(B)/libmetak.a
@@ -90,6 +90,7 @@ suite-bin: all $(TESTBIN)
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/glmm
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/network
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/influence
+	python3 tests/reference/check_reference.py --metak $(METAK) tests/reference/bayes
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_mlm.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_measures.json
@@ -100,6 +101,7 @@ suite-bin: all $(TESTBIN)
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_network.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_influence.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_rel.json
+	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_bayes.json
 	sh tests/run_cli.sh $(METAK)
 	python3 tests/each_vs_pool.py $(METAK)
 	sh tests/jobs_identical.sh $(METAK)

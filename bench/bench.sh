@@ -15,6 +15,7 @@ gen k2e3.csv "generic 2000"
 gen k1e4.csv "generic 10000"
 gen k300.csv "generic 300"
 gen each1e5.csv "each 100000 10"
+gen each1e5k5.csv "each 100000 5"
 gen mods1e5.csv "mods 100000"
 gen mods2e3.csv "mods 2000"
 gen ml1e4.csv "ml 10000 1000"
@@ -129,3 +130,14 @@ for m in UM.FS CM.EL; do
 	run "metak --each --glmm $m, every core" "$metak" pool "$out/glmmeach1e4.csv" --each analysis --glmm $m --output "$out/each.out"; gr=$last
 	ratio "$gr" "$g1" 1 "every core faster than --jobs 1 by"
 done
+echo "== 8. Bayesian pooling (--method BAYES, prior halfnormal:0.5 on tau)"
+cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Imetak bench/bayes_fit.c \
+    "$(dirname "$metak")/libmetak.a" -lcsv -lgsl -lgslcblas -lm -lpthread \
+    -o "$out/bayes_fit"
+for k in 5 10 30; do	# the fit alone, in the library (best of 3 x 2,000)
+	"$out/bayes_fit" "$out/k300.csv" $k halfnormal:0.5 2000 | sed 's/^/  /'
+done
+echo "  (target: one fit of k = 10 in under 1 ms)"
+run "metak --each, REML (CSV), 10^5 x 5 studies" "$metak" pool "$out/each1e5k5.csv" --each analysis --output "$out/each.out"; mr=$last
+run "metak --each, BAYES (CSV), 10^5 x 5 studies" "$metak" pool "$out/each1e5k5.csv" --each analysis --method BAYES --prior-tau halfnormal:0.5 --output "$out/each.out"; mb=$last
+ratio "$mr" "$mb" 1 "BAYES --each time / REML --each time (target <= 20)" | sed 's/x$//'

@@ -211,6 +211,8 @@ variants(const mk_table *t, const mk_opts *base, const mk_claim *c, int fixed,
 	for (size_t i = 0; i < mk_nmethods; i++) {
 		mk_method m = mk_methods[i].id;
 		int iv = m != MK_MH && m != MK_PETO;
+		if (m == MK_BAYES)
+			continue;	/* a credible interval is not a CI */
 		if (fixed && m != base->method)
 			continue;
 		if (!fixed && !binary && !iv)

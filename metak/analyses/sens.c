@@ -228,13 +228,14 @@ worker(void *ud)
 }
 
 /* Can the refits come from sums? One inverse-variance mean (not MH,
- * Peto or DL from the MH Q; PM's root itself, not metafor's search) over
- * finite estimates with positive variances. */
+ * Peto, BAYES or DL from the MH Q; PM's root itself, not metafor's
+ * search) over finite estimates with positive variances. */
 static int
 sums_apply(const mk_studies *s, const mk_opts *o)
 {
-	if (o->method == MK_MH || o->method == MK_PETO || (o->method ==
-	    MK_DL && o->dl_mhq) || (o->method == MK_PM && o->pm_tol > 0) ||
+	if (o->method == MK_MH || o->method == MK_PETO || o->method ==
+	    MK_BAYES || (o->method == MK_DL && o->dl_mhq) ||
+	    (o->method == MK_PM && o->pm_tol > 0) ||
 	    s->k < 2)
 		return 0;
 	for (size_t i = 0; i < s->k; i++)

@@ -300,7 +300,7 @@ mk_subgroups_run(const mk_table *t, const mk_studies *s, const char *by,
 			goto fail;
 		}
 	}
-	if (sg->n < 2)
+	if (sg->n < 2 && o->method != MK_BAYES)
 		mk_warn_add(w, "--by %s: only %zu subgroup%s; no test for "
 		    "subgroup differences", sg->by, sg->n,
 		    sg->n == 1 ? "" : "s");
@@ -310,6 +310,8 @@ mk_subgroups_run(const mk_table *t, const mk_studies *s, const char *by,
 	if (sg->common) {
 		if (common_fit(sg, s, lev, o, w, err) != 0)
 			goto fail;
+	} else if (o->method == MK_BAYES) {	/* posteriors, not a test */
+		sg->q = sg->df = sg->p = NAN;
 	} else {
 		difference_test(sg);
 	}

@@ -82,7 +82,7 @@ typedef enum {
 
 typedef enum {
 	MK_FE, MK_MH, MK_PETO, MK_DL, MK_REML, MK_ML, MK_PM, MK_EB, MK_HE,
-	MK_SJ, MK_HS
+	MK_SJ, MK_HS, MK_BAYES
 } mk_method;
 
 typedef enum { MK_CI_Z, MK_CI_HKSJ } mk_citype;
@@ -152,6 +152,38 @@ int mk_glmm_fits(mk_glmm g, mk_measure m);
 #define MK_GLMM_PAIRS "UM.FS, UM.RS, CM.EL and CM.AL fit OR (2x2 counts) " \
 	"and IRR (two rates; CM.AL is then CM.EL), BN fits PLO (one " \
 	"proportion) and IRLN (one rate)"
+/* A prior of --method BAYES (prior.c has the table of kinds, their
+ * densities and names): on tau, on mu; a and b its parameters. */
+typedef enum {
+	MK_PRIOR_DEFAULT, MK_PRIOR_FLAT, MK_PRIOR_HALFNORMAL,
+	MK_PRIOR_HALFCAUCHY, MK_PRIOR_HALFT, MK_PRIOR_UNIFORM,
+	MK_PRIOR_EXPONENTIAL, MK_PRIOR_LNTAU2, MK_PRIOR_NORMAL
+} mk_prior_kind;
+typedef struct mk_prior {
+	mk_prior_kind kind;
+	double a, b;
+} mk_prior;
+/* Reads a prior ("halfnormal:0.5", "normal:0,4", "flat"; on_mu: a prior
+ * for --prior-mu) into p: 0, or -1 with why (n bytes) saying the
+ * expected form (prior.c). */
+int mk_prior_parse(const char *spec, int on_mu, mk_prior *p, char *why,
+    size_t n);
+/* "halfnormal(0.5)", "normal(0,4)", "flat": as JSON's prior_tau names it. */
+void mk_prior_name(const mk_prior *p, char *out, size_t n);
+/* The forms --prior-tau takes, for messages: "halfnormal:S, ...". */
+const char *mk_prior_forms(void);
+/* The normalised prior density of tau at tau (NaN for an improper one). */
+double mk_prior_density(const mk_prior *p, double tau);
+/* The default prior on tau for measure m (halfnormal(0.5) for those
+ * without units): 0, or -1 when it has none; and then the usage error
+ * that says so and names the choices, in err. */
+int mk_prior_default(mk_measure m, mk_prior *p);
+void mk_prior_no_default(mk_measure m, mk_err *err);
+/* The error that the posterior of k studies under prior tau on tau and a
+ * flat or normal (normal_mu) prior on mu is improper: it falls off as
+ * tau^-a, a <= 1. */
+void mk_prior_improper(const mk_prior *tau, int normal_mu, size_t k,
+    double a, mk_err *err);
 
 typedef struct mk_opts {
 	mk_measure measure;	/* MK_MEASURE_AUTO: by kind */
@@ -185,6 +217,12 @@ typedef struct mk_opts {
 				 * pool yi, vi */
 	int sep;		/* the CSV's field separator (0: ',') */
 	int decimal;		/* its decimal mark, '.' (0) or ',' */
+	mk_prior prior_tau;	/* BAYES: MK_PRIOR_DEFAULT picks by measure */
+	mk_prior prior_mu;	/* BAYES: flat (default) or normal */
+	double threshold;	/* BAYES: natural scale; NaN: no effect */
+	int bayes_brief;	/* BAYES: 1 without each study's shrunken
+				 * effect, 2 also without the predictive and
+				 * tau's intervals (--each's CSV) */
 } mk_opts;
 
 void mk_opts_init(mk_opts *o);

@@ -13,6 +13,10 @@
 /* Root of f, which decreases through zero on [0, inf) with f(0) > 0. */
 int mk_root_decreasing(double (*f)(double, void *), void *p, double start,
     int maxiter, double tol, double *root, int *iters);
+/* The maximum of f on [lo, hi] by golden section, to within tol (at
+ * most 200 steps): its abscissa, and the maximum in *fx. */
+double mk_golden_max(double (*f)(double, void *), void *p, double lo,
+    double hi, double tol, double *fx);
 /* Brent's zero finder on a sign-changing bracket [a, b] (R's uniroot). */
 int mk_zeroin(double (*f)(double, void *), void *p, double a, double b,
     double fa, double fb, double tol, int maxiter, double *root, int *iters);
@@ -22,6 +26,13 @@ int mk_zeroin(double (*f)(double, void *), void *p, double a, double b,
  * M^-1 (both halves); *logdet (NULL: not wanted) = log|M|. -1 when M is
  * not positive definite (smallmat.c). */
 int mk_spd_inv(double *M, size_t n, int inv, double *logdet);
+/* A prior on tau (prior.c): its log density up to a constant (-INFINITY
+ * outside its support); the exponent a of its power tail tau^-a
+ * (INFINITY: lighter than any power); where its mass lies, lo to hi (NaN:
+ * anywhere, a flat prior). */
+double mk_prior_logd(const mk_prior *p, double tau);
+double mk_prior_tail(const mk_prior *p);
+void mk_prior_scales(const mk_prior *p, double *lo, double *hi);
 
 /* Two-sided p-value of z (normal) or t with df degrees of freedom (df > 0). */
 double mk_pvalue(double stat, double df);

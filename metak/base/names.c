@@ -51,6 +51,7 @@ const mk_method_info mk_methods[] = {
 	{ "HE", MK_HE, 1, "random effects, Hedges" },
 	{ "SJ", MK_SJ, 1, "random effects, Sidik-Jonkman" },
 	{ "HS", MK_HS, 1, "random effects, Hunter-Schmidt" },
+	{ "BAYES", MK_BAYES, 1, "Bayesian random effects" },
 };
 const size_t mk_nmethods = sizeof(mk_methods) / sizeof(mk_methods[0]);
 
@@ -151,4 +152,5 @@ mk_opts_init(mk_opts *o)
 	o->tau2_fixed = NAN;
 	o->md_pooled_var = 0;
 	o->pi = MK_PI_AUTO;
+	o->threshold = NAN;
 }

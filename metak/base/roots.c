@@ -1,6 +1,6 @@
 /* roots.c: one-dimensional root finding: Brent's zero finder as R's
  * uniroot, and a bracketing search for functions that decrease through
- * zero on [0, inf). */
+ * zero on [0, inf); a golden-section search for a maximum. */
 #include <float.h>
 #include <math.h>
 #include <stdlib.h>
@@ -120,4 +120,32 @@ mk_zeroin(double (*f)(double, void *), void *p, double a, double b,
 		}
 	}
 	return -1;
+}
+
+double
+mk_golden_max(double (*f)(double, void *), void *p, double lo, double hi,
+    double tol, double *fx)
+{
+	const double r = 0.61803398874989484820;
+	double a = lo, b = hi;
+	double x1 = b - r * (b - a), x2 = a + r * (b - a);
+	double f1 = f(x1, p), f2 = f(x2, p);
+
+	for (int it = 0; it < 200 && b - a > tol; it++) {
+		if (f1 < f2) {
+			a = x1;
+			x1 = x2;
+			f1 = f2;
+			x2 = a + r * (b - a);
+			f2 = f(x2, p);
+		} else {
+			b = x2;
+			x2 = x1;
+			f2 = f1;
+			x1 = b - r * (b - a);
+			f1 = f(x1, p);
+		}
+	}
+	*fx = fmax(f1, f2);
+	return f1 > f2 ? x1 : x2;
 }

@@ -44,6 +44,7 @@ struct cli {
 	mk_opts o;
 	int format;			/* enum fmt */
 	const char *by, *output, *svg, *funnel, *each, *order;
+	const char *posterior;		/* BAYES: tau's posterior (SVG) */
 	int no_studies, egger_rma, r0, contours, loo, cumulative;
 	size_t shard_i, shard_n;
 	int jobs;			/* threads (0: every core) */
@@ -99,10 +100,11 @@ extern const char *const opt_sections[];
 
 /* Setters used by the table (options.c). */
 /* "a b c": o's visible choices for command cmd, joined by sep; and the
- * names of the library's measures (or methods), space-separated. */
+ * names of the library's measures (or methods command cmd takes),
+ * space-separated. */
 void choice_list(char *out, size_t n, const struct opt *o, unsigned cmd,
     const char *sep);
-void library_names(char *out, size_t n, int measures);
+void library_names(char *out, size_t n, int measures, unsigned cmd);
 int opt_flag(struct cli *, const struct opt *, char *);
 int opt_string(struct cli *, const struct opt *, char *);
 int opt_file(struct cli *, const struct opt *, char *);
@@ -115,6 +117,7 @@ int opt_choice(struct cli *, const struct opt *, char *);
 int opt_measure(struct cli *, const struct opt *, char *);
 int opt_method(struct cli *, const struct opt *, char *);
 int opt_glmm(struct cli *, const struct opt *, char *);
+int opt_prior(struct cli *, const struct opt *, char *);
 int opt_pair(struct cli *, const struct opt *, char *);
 int opt_pair_value(struct cli *, const struct opt *, char *);
 int opt_shard(struct cli *, const struct opt *, char *);

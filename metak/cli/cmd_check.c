@@ -99,6 +99,7 @@ cmd_check(struct cli *c)
 
 	if (read_claim(c, &cl) != 0 || options_act(c) != 0)
 		return EXIT_USAGE;
+
 	if (c->file == NULL && mk_measure_get(cl.measure)->tr == MK_TR_IPFT &&
 	    cl.scale == MK_SCALE_NATURAL) {
 		usage_error("a PFT claim needs the trial data: the "

@@ -113,6 +113,9 @@ cmd_each(struct cli *c)
 		mk_render_each_header(&e.buf);
 		c->o.no_tau2_ci = 1;	/* not among the CSV's columns */
 	}
+	/* BAYES: no study rows, so no shrunken effects; the CSV has no
+	 * predictive or tau interval either */
+	c->o.bayes_brief = c->format == FMT_CSV ? 2 : 1;
 	mk_each_spec sp = { .column = c->each, .where = c->where.v,
 	    .nwhere = c->where.n, .shard_i = c->shard_i,
 	    .shard_n = c->shard_n, .jobs = (size_t)c->jobs };

@@ -54,6 +54,38 @@ glmm_combinations(struct cli *c)
 static int
 check_combinations(struct cli *c)
 {
+	int bayes = c->o.method == MK_BAYES;
+
+	if (!bayes && (cli_given(c, "prior-tau") || cli_given(c, "prior-mu") ||
+	    cli_given(c, "threshold") || c->posterior)) {
+		usage_error("--prior-tau, --prior-mu, --threshold and "
+		    "--posterior go with --method BAYES");
+		return -1;
+	}
+	mk_prior dflt;
+	if (bayes && c->o.prior_tau.kind == MK_PRIOR_DEFAULT &&
+	    c->o.measure != MK_MEASURE_AUTO &&
+	    mk_prior_default(c->o.measure, &dflt) != 0) {
+		mk_err e;
+		mk_prior_no_default(c->o.measure, &e);
+		usage_error("%s", e.msg);
+		return -1;
+	}
+	if (c->posterior && (c->each || c->by || c->loo || c->cumulative)) {
+		usage_error("--posterior draws the posterior of one fit: not "
+		    "with --each, --by, --leave-one-out or --cumulative (to "
+		    "draw one subgroup's, pick it with --where)");
+		return -1;
+	}
+	if (bayes && (c->mods || c->random || c->robust || c->o.common_tau2 ||
+	    cli_given(c, "ci") || cli_given(c, "pi") || cli_given(c, "dl-q"))) {
+		usage_error("--method BAYES pools one mean (one per subgroup "
+		    "with --by) from its posterior: its intervals are credible "
+		    "and predictive intervals, so it takes no --ci, --pi or "
+		    "--dl-q, and no --mods, --random, --robust or "
+		    "--common-tau2");
+		return -1;
+	}
 	if (c->each != NULL && (c->by || c->svg || c->loo || c->cumulative ||
 	    (cli_given(c, "format") && c->format == FMT_TEXT))) {
 		usage_error("--each writes CSV or JSON Lines and takes no --by, "
@@ -97,6 +129,8 @@ check_combinations(struct cli *c)
 		return -1;
 	if (c->each != NULL && !cli_given(c, "format"))
 		c->format = FMT_CSV;
+	if (c->no_studies)
+		c->o.bayes_brief = 1;	/* no shrunken study effects */
 	if (c->each == NULL && c->shard_n > 1) {
 		usage_error("--shard goes with --each");
 		return -1;
@@ -200,7 +234,7 @@ cmd_pool(struct cli *c)
 	mk_subgroups *sg = NULL;
 	mk_influence *in = NULL;
 	mk_sof *sof = NULL;
-	mk_buf b = { 0 }, svg = { 0 }, bj = { 0 };
+	mk_buf b = { 0 }, svg = { 0 }, bj = { 0 }, post = { 0 };
 	int rc = EXIT_DATA;
 
 	if (check_combinations(c) != 0)
@@ -247,16 +281,21 @@ cmd_pool(struct cli *c)
 		mk_render_svg(&svg, &res);
 	if (c->baujat != NULL)
 		mk_render_baujat(&bj, &res, in);
+	if (c->posterior != NULL)
+		mk_render_posterior(&post, &res);
 	print_warnings(&r.w);
 	mk_warn_clear(&r.w);
-	struct output out[3] = { { c->svg, &svg }, { c->baujat, &bj },
+	/* every output or none: the plots first, the report last */
+	struct output out[4] = { { c->svg, &svg }, { c->baujat, &bj },
+	    { c->posterior, &post },
 	    { c->output, &b } };
 	size_t n = 0;
-	for (size_t i = 0; i < 3; i++)
-		if (out[i].path != NULL || i == 2)
+	for (size_t i = 0; i < 4; i++)
+		if (out[i].path != NULL || i == 3)
 			out[n++] = out[i];
 	if ((rc = plot_encode(c, c->svg, &svg)) == 0 &&
-	    (rc = plot_encode(c, c->baujat, &bj)) == 0)
+	    (rc = plot_encode(c, c->baujat, &bj)) == 0 &&
+	    (rc = plot_encode(c, c->posterior, &post)) == 0)
 		rc = write_outputs(out, n) == 0 ? 0 : EXIT_DATA;
 	r.err.msg[0] = '\0';	/* write_outputs printed its own message */
 done:
@@ -265,6 +304,7 @@ done:
 	mk_buf_free(&bj);
 	mk_influence_free(in);
 	mk_sof_free(sof);
+	mk_buf_free(&post);
 	mk_subgroups_free(sg);
 	return run_end(&r, c, rc);
 }

@@ -45,7 +45,7 @@ static int
 has_plot(const struct cli *c)
 {
 	return c->svg != NULL || c->funnel != NULL || c->bubble != NULL ||
-	    c->baujat != NULL;
+	    c->baujat != NULL || c->posterior != NULL;
 }
 
 /* The forest plot of one report (not the refits' plot). */
@@ -169,7 +169,7 @@ struct rule {
 
 static const struct rule rules[] = {
 	{ "title", has_plot, "names a plot: it goes with --svg, --funnel, "
-	  "--bubble or --baujat" },
+	  "--bubble, --baujat or --posterior" },
 	{ "favours-left", has_forest, "labels the forest plot: it goes with "
 	  "--svg (not with --leave-one-out or --cumulative)" },
 	{ "favours-right", has_forest, "labels the forest plot: it goes with "

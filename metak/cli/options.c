@@ -123,7 +123,7 @@ help_row(FILE *fp, const struct opt *o, unsigned cmd)
 		snprintf(text + l, sizeof(text) - l, " (one of %s)", names);
 	} else if (o->set == opt_measure || o->set == opt_method) {
 		char names[256];
-		library_names(names, sizeof(names), o->set == opt_measure);
+		library_names(names, sizeof(names), o->set == opt_measure, cmd);
 		size_t l = strlen(text);
 		snprintf(text + l, sizeof(text) - l, "; one of %s", names);
 	}
@@ -213,11 +213,12 @@ cli_parse(int argc, char **argv, const struct command *cmd, struct cli *c,
 	if (c->jobs == 0)
 		c->jobs = (int)(mk_cores() > 1024 ? 1024 : mk_cores());
 	const char *paths[] = { c->output ? c->output : "-", c->svg, c->funnel,
-	    c->bubble, c->graph, c->baujat };
+	    c->bubble, c->graph, c->baujat, c->posterior };
 	const char *names[] = { c->output ? "--output" : "standard output",
-	    "--svg", "--funnel", "--bubble", "--graph", "--baujat" };
-	if (outputs_distinct(paths, names, 6) != 0 ||
-	    outputs_not_input(c->file, paths, names, 6) != 0 ||
+	    "--svg", "--funnel", "--bubble", "--graph", "--baujat",
+	    "--posterior" };
+	if (outputs_distinct(paths, names, 7) != 0 ||
+	    outputs_not_input(c->file, paths, names, 7) != 0 ||
 	    plot_files_check(c) != 0)
 		return EXIT_USAGE;
 	c->o.maps = c->maps.v;

@@ -142,17 +142,22 @@ opt_choice(struct cli *c, const struct opt *o, char *arg)
 	return -1;
 }
 
-/* The names of the library's measures or methods, space-separated. */
+/* The names of the library's measures or methods (those command cmd
+ * takes: BAYES is pool's), space-separated. */
 void
-library_names(char *out, size_t n, int measures)
+library_names(char *out, size_t n, int measures, unsigned cmd)
 {
 	size_t len = 0, count = measures ? mk_nmeasures : mk_nmethods;
 
 	out[0] = '\0';
-	for (size_t i = 0; i < count && len < n; i++)
+	for (size_t i = 0; i < count && len < n; i++) {
+		if (!measures && mk_methods[i].id == MK_BAYES &&
+		    !(cmd & CMD_POOL))
+			continue;
 		len += (size_t)snprintf(out + len, n - len, "%s%s",
-		    i ? " " : "", measures ? mk_measures[i].name :
+		    len ? " " : "", measures ? mk_measures[i].name :
 		    mk_methods[i].name);
+	}
 }
 
 int
@@ -162,7 +167,7 @@ opt_measure(struct cli *c, const struct opt *o, char *arg)
 	char names[256];
 
 	if (m == NULL) {
-		library_names(names, sizeof(names), 1);
+		library_names(names, sizeof(names), 1, c->cmd);
 		usage_error("--%s: unknown measure \"%s\" (expected one of %s)",
 		    o->name, arg, names);
 		return -1;
@@ -178,9 +183,16 @@ opt_method(struct cli *c, const struct opt *o, char *arg)
 	char names[256];
 
 	if (m == NULL) {
-		library_names(names, sizeof(names), 0);
+		library_names(names, sizeof(names), 0, c->cmd);
 		usage_error("--%s: unknown method \"%s\" (expected one of %s)",
 		    o->name, arg, names);
+		return -1;
+	}
+	if (m->id == MK_BAYES && !(c->cmd & CMD_POOL)) {
+		library_names(names, sizeof(names), 0, c->cmd);
+		usage_error("--%s: BAYES is for 'metak pool' only (%s compares "
+		    "frequentist fits); expected one of %s", o->name,
+		    c->cmdname, names);
 		return -1;
 	}
 	*FIELD(c, o, int) = (int)m->id;
@@ -198,6 +210,20 @@ opt_glmm(struct cli *c, const struct opt *o, char *arg)
 		return -1;
 	}
 	*FIELD(c, o, int) = (int)g->id;
+	return 0;
+}
+
+/* --prior-tau, --prior-mu: a prior as fit/bayes.c reads it. */
+int
+opt_prior(struct cli *c, const struct opt *o, char *arg)
+{
+	char why[256];
+
+	if (mk_prior_parse(arg, strcmp(o->name, "prior-mu") == 0,
+	    FIELD(c, o, mk_prior), why, sizeof(why)) != 0) {
+		usage_error("--%s: %s", o->name, why);
+		return -1;
+	}
 	return 0;
 }
 

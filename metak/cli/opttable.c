@@ -164,8 +164,9 @@ const struct opt opt_table[] = {
 	  "from the pooled SD" },
 	/* ---- model ---- */
 	{ "method", "X", ALL | CMD_NETWORK, S_MODEL, opt_method, F(o.method), NULL, 0, 0,
-	  "fixed effect, Mantel-Haenszel, Peto or a tau2 estimator "
-	  "(default REML; metak network: REML or DL)" },
+	  "fixed effect, Mantel-Haenszel, Peto, a tau2 estimator or, "
+	  "for pool, Bayesian random effects (default REML; metak "
+	  "network: REML or DL)" },
 	{ "glmm", "MODEL", CMD_POOL, S_MODEL, opt_glmm, F(o.glmm), NULL, 0,
 	  0, "fit a GLMM to the counts (metafor's rma.glmm): UM.FS, UM.RS, "
 	  "CM.EL or CM.AL for OR and IRR, BN for PLO and IRLN; --method ML "
@@ -181,6 +182,18 @@ const struct opt opt_table[] = {
 	{ "pi", NULL, CMD_POOL | CMD_BIAS, S_MODEL, opt_choice, F(o.pi),
 	  pi_choices, 0, 0, "prediction interval: as the CI (default), z, t "
 	  "with k-1 df, or Riley's t with k-2 df" },
+	{ "prior-tau", "P", CMD_POOL, S_MODEL, opt_prior, F(o.prior_tau), NULL,
+	  0, 0, "with --method BAYES: the prior on tau: halfnormal:S, "
+	  "halfcauchy:S, halft:S,NU, uniform:A, exponential:R (rate), "
+	  "lognormal-tau2:M,S (Turner's priors) or flat (default halfnormal:0.5 "
+	  "for OR, RR, ROM, IRR, SMD, ZCOR and PLO; none for measures with "
+	  "units)" },
+	{ "prior-mu", "P", CMD_POOL, S_MODEL, opt_prior, F(o.prior_mu), NULL,
+	  0, 0, "with --method BAYES: the prior on mu, flat (default) or "
+	  "normal:M,S (analysis scale)" },
+	{ "threshold", "T", CMD_POOL, S_MODEL, opt_number, F(o.threshold),
+	  NULL, -1e300, 1e300, "with --method BAYES: report P(mu < T), T on "
+	  "the natural scale (default: no effect, 1 for ratios, else 0)" },
 	{ "maxiter", "N", ALL | CMD_NETWORK, S_MODEL, opt_integer, F(o.maxiter), NULL, 1,
 	  1e6, "iteration cap of the iterative estimators (default 1000)" },
 	{ "pm-tol", "T", ALL, S_MODEL, opt_number, F(o.pm_tol), NULL, 0, 1,
@@ -303,10 +316,13 @@ const struct opt opt_table[] = {
 	{ "svg", "FILE", CMD_POOL | CMD_NETWORK, S_PLOT, opt_file, F(svg), NULL, 0, 0,
 	  "write a forest plot to FILE (SVG, PNG or PDF by its extension; "
 	  "metak network: each treatment against the reference)" },
+	{ "posterior", "FILE", CMD_POOL, S_PLOT, opt_file, F(posterior),
+	  NULL, 0, 0, "with --method BAYES: write the posterior density of "
+	  "tau with its prior to FILE (SVG, PNG or PDF by its extension)" },
 	{ "title", "TEXT", CMD_POOL | CMD_BIAS | CMD_NETWORK, S_PLOT, opt_string,
 	  F(plot.title), NULL, 0, 0, "the plot's title (forest, leave-one-"
-	  "out, cumulative, funnel or network graph; default: the file's "
-	  "name)" },
+	  "out, cumulative, funnel, posterior or network graph; default: "
+	  "the file's name)" },
 	{ "xlim", "LO,HI", CMD_POOL | CMD_BIAS | CMD_NETWORK, S_PLOT, opt_xlim, 0, NULL, 0,
 	  0, "the plots' effect axis from LO to HI, on the natural scale "
 	  "(ratios: positive); intervals beyond end in arrows" },

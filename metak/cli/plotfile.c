@@ -1,5 +1,5 @@
 /* plotfile.c: plot files as SVG, PNG or PDF by their names' extensions
- * (--svg, --funnel, --bubble, --baujat, --graph), at --width mm and --dpi: the
+ * (--svg, --funnel, --bubble, --baujat, --graph, --posterior), at --width mm and --dpi: the
  * names checked once the options are read, and each plot converted
  * (plot/convert.c) before anything is written, so that a failed
  * conversion leaves every output as it was. --width and --dpi are 0
@@ -14,9 +14,9 @@ static size_t
 plot_paths(const struct cli *c, const char **path, const char **name)
 {
 	const char *p[] = { c->svg, c->funnel, c->bubble, c->baujat,
-	    c->graph };
+	    c->graph, c->posterior };
 	const char *n[] = { "--svg", "--funnel", "--bubble", "--baujat",
-	    "--graph" };
+	    "--graph", "--posterior" };
 	size_t k = 0;
 
 	for (size_t i = 0; i < sizeof(p) / sizeof(p[0]); i++)
@@ -30,7 +30,7 @@ plot_paths(const struct cli *c, const char **path, const char **name)
 int
 plot_files_check(const struct cli *c)
 {
-	const char *path[5], *name[5];
+	const char *path[6], *name[6];
 	size_t n = plot_paths(c, path, name);
 	int png = 0;
 
@@ -46,7 +46,7 @@ plot_files_check(const struct cli *c)
 	}
 	if (c->plot_width > 0 && n == 0) {
 		usage_error("--width sizes a plot: give --svg, --funnel, "
-		    "--bubble, --baujat or --graph");
+		    "--bubble, --baujat, --graph or --posterior");
 		return -1;
 	}
 	if (c->plot_dpi > 0 && !png) {

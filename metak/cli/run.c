@@ -186,7 +186,11 @@ load_and_fit(struct cli *c, struct run *r)
 		return -1;
 	if (mk_fit_run(r->s, &c->o, &r->f, &r->w, &r->err) != 0)
 		return -1;
-	if (r->s->k == 1)
+	if (r->s->k == 1 && c->o.method == MK_BAYES)
+		mk_warn_add(&r->w, "%s: only one study: its data say nothing "
+		    "about heterogeneity, so the posterior of tau is (nearly) "
+		    "its prior", r->t->file);
+	else if (r->s->k == 1)
 		mk_warn_add(&r->w, "%s: only one study: the pooled result is "
 		    "that study; heterogeneity cannot be assessed", r->t->file);
 	warn_capped(&r->w, &r->f, "");

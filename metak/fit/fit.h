@@ -24,6 +24,7 @@ typedef struct mk_glmm_res {
 	size_t nq;		/* quadrature points per random effect */
 } mk_glmm_res;
 
+typedef struct mk_bayes mk_bayes;
 typedef struct mk_fit {
 	mk_method method;
 	mk_citype ci;
@@ -40,12 +41,41 @@ typedef struct mk_fit {
 	int tau2_boundary;	/* truncated at 0 */
 	int tau2_capped;	/* a Q-profile bound hit the search limit */
 	mk_glmm_res *glmm;	/* --glmm: the model's own results; NULL */
+	mk_bayes *bayes;	/* --method BAYES: the posterior; else NULL */
 } mk_fit;
 
 void mk_fit_free(mk_fit *f);
 /* Fits the model that o asks for; 0 or -1 with err filled. */
 int mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
     mk_err *err);
+
+/* ---- Bayesian random effects (bayes.c, bayesq.c) ---------------------- */
+
+/* The posterior of the normal-normal model y_i ~ N(theta_i, v_i),
+ * theta_i ~ N(mu, tau^2) under the priors of --prior-tau and --prior-mu,
+ * summarised on the analysis scale (bayes.c says how it is computed). A
+ * moment that does not exist is NaN. */
+struct mk_bayes {
+	mk_prior prior_tau, prior_mu;	/* as used: the default resolved */
+	double threshold;		/* analysis scale */
+	double mu_median, mu_mean, mu_sd, mu_lo, mu_hi;
+	double tau_median, tau_mean, tau_lo, tau_hi;
+	double pred_median, pred_lo, pred_hi;	/* a new study's effect */
+	double p_below;			/* P(mu < threshold | y) */
+	size_t k;
+	double *shr_median, *shr_lo, *shr_hi;	/* each study's effect
+					 * theta_i | y; NULL: not asked */
+	double *y, *v;			/* the data (k), for mk_bayes_density */
+	double logz;			/* log of the normalising constant of
+					 * p(log tau | y), as bayes.c scales it */
+	double zref;			/* the scale of that constant */
+	size_t panels;			/* quadrature panels in log tau */
+	double tau_hi_shown;		/* where a plot of tau's posterior ends */
+};
+
+/* The normalised posterior density of tau at tau. */
+double mk_bayes_density(const mk_bayes *b, double tau);
+void mk_bayes_free(mk_bayes *b);
 
 /* ---- the linear mixed model (wls.c, tau2.c, het.c, model.c) --------- */
 

@@ -136,6 +136,68 @@ int mk_orth_back(const double *r, size_t p, double *b, double *vb);
  * variances spanning many orders of magnitude REML or ML can lie outside
  * it; metafor shows that without a word). */
 void mk_tau2_ci_note(const mk_design *d, const mk_model *m, mk_warn *w);
+/* --method BAYES (bayes.c): fills f (allocated for s->k studies) with
+ * the posterior summaries and f->bayes; 0, or -1 with err (err->usage set
+ * when the fault is in the command line: no default prior for the
+ * measure). */
+int mk_bayes_fit(const mk_studies *s, const mk_opts *o, mk_fit *f,
+    mk_warn *w, mk_err *err);
+
+/* The posterior of tau as quadrature nodes in x = log tau (bayes.c builds
+ * them, bayesq.c sums over them): panel p holds nodes [MK_GK p,
+ * MK_GK (p + 1)) of a Gauss-Kronrod rule; the last two nodes stand for the
+ * tails below the first panel and above the last. wk (wg) is the node's
+ * Kronrod (Gauss, 0 at Kronrod-only nodes) weight times the normalised
+ * posterior density, so sum wk = 1. The mixtures are summed over act,
+ * the nodes whose weight counts (above 1e-17), with the nodes of tau so
+ * small that mu | tau no longer depends on it merged into one: act entry a
+ * is node act[a] with weight wact[a]; nodeact[j] is node j's entry
+ * (SIZE_MAX: none) and phi[a] holds the last CDF evaluation's Phi there. */
+#define MK_GK 15
+#define MK_BAYES_CTOL 1e-11	/* absolute error of a mixture's CDF */
+typedef struct mk_bnodes {
+	size_t npanel, n, nact;
+	double *hw;			/* npanel: half-widths */
+	double *tau2, *wk, *wg, *m, *V;	/* n: mu | tau ~ N(m, V) */
+	size_t *act, *nodeact;
+	double *wact, *phi;
+} mk_bnodes;
+
+/* bayesq.c: the normal mixture sum_a wact_a N(mean_a, 1/isd_a^2) over the
+ * act entries. Its CDF at q and density there (Phi kept in phi); its
+ * p-quantile by safeguarded Newton from start (scale: a typical sd, for
+ * the steps and the tolerance), 0 or -1 when it does not converge; and
+ * the estimated error of the CDF last evaluated (Kronrod against Gauss,
+ * panel by panel), flagging (flag[p] = 1) the panels where it exceeds
+ * tol / npanel. */
+double mk_mix_cdf(mk_bnodes *nd, const double *mean, const double *isd,
+    double q, double *dens);
+int mk_mix_quantile(mk_bnodes *nd, const double *mean, const double *isd,
+    double p, double start, double scale, double *q, double *dens);
+double mk_mix_error(const mk_bnodes *nd, double tol, unsigned char *flag);
+/* QUADPACK's error estimate of a Kronrod sum K from its Gauss sum G, the
+ * integral of |f - K / width| (resasc) and of |f| (resabs). */
+double mk_gk_error(double K, double G, double resasc, double resabs);
+/* The 15-point Kronrod rule on [-1, 1]: abscissae xgk[0..7] (xgk[7] = 0;
+ * xgk[1], [3], [5] and [7] are the 7-point Gauss rule's), weights wgk and
+ * the Gauss weights wg[0..3] of xgk[1], [3], [5], [7]. */
+extern const double mk_xgk[8], mk_wgk[8], mk_wg[4];
+/* The Kronrod weight of node i (0..14, from -xgk[0] to xgk[0]) of a panel. */
+double mk_gk_weight(size_t i);
+
+/* bayesq.c: the nodes' memory; E mu, sd mu and E tau from the nodes,
+ * the power tail tau^-a above tau tb (where mu | tau has variance Vb) in
+ * closed form, NaN where they do not exist; the quantiles of mu, of a new
+ * study's effect (brief < 2) and of each study's (brief 0), and P(mu <
+ * threshold),
+ * flagging the panels to bisect (err: the largest CDF error estimated);
+ * and f from the summaries in b. */
+void mk_bnodes_free(mk_bnodes *nd);
+void mk_bayes_moments(const mk_bnodes *nd, double a, double tb, double Vb,
+    int flatmu, mk_bayes *b);
+int mk_bayes_mixtures(mk_bnodes *nd, mk_bayes *b, double level, int brief,
+    unsigned char *flag, double *err);
+void mk_bayes_fill(mk_fit *f, const mk_bayes *b);
 
 /* The Wald statistic b'V^-1b of coefficients first..p-1 (model.c). */
 double mk_wald(const double *b, const double *vb, size_t p, size_t first);

@@ -18,8 +18,10 @@ mk_fit_free(mk_fit *f)
 	free(f->yi);
 	free(f->vi);
 	free(f->glmm);
+	mk_bayes_free(f->bayes);
 	f->weight = f->yi = f->vi = NULL;
 	f->glmm = NULL;
+	f->bayes = NULL;
 }
 
 static int
@@ -370,6 +372,8 @@ mk_fit_run(const mk_studies *s, const mk_opts *o, mk_fit *f, mk_warn *w,
 		return fit_mh(f, s, err);
 	if (o->method == MK_PETO)
 		return fit_peto(f, s, err);
+	if (o->method == MK_BAYES)
+		return mk_bayes_fit(s, o, f, w, err);
 	if (o->method == MK_DL && o->dl_mhq)
 		return fit_dl_mhq(f, s, o, err);
 	return fit_iv(f, s, o, w, err);

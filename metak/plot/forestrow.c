@@ -153,12 +153,47 @@ mk_fp_note(mk_buf *b, struct mk_forest *L, const char *s)
 	}
 }
 
+/* A Bayesian fit's notes: tau's posterior, Q, P(mu < threshold), the
+ * priors. */
+static void
+bayes_note(mk_buf *b, struct mk_forest *L, const mk_fit *f)
+{
+	const mk_bayes *by = f->bayes;
+	char s[320], p[32], t[96], m[96];
+
+	mk_fp_pvalue(p, sizeof(p), f->qp);
+	snprintf(s, sizeof(s), "Heterogeneity: Tau = %.2f [%g%% CrI %.2f, "
+	    "%.2f] (posterior median)%s%.2f, df = %.0f (%s)", by->tau_median,
+	    f->level, by->tau_lo, by->tau_hi, f->k > 1 ? "; Chi\xC2\xB2 = " :
+	    "", f->q, f->qdf, p);
+	if (f->k < 2)	/* no Q */
+		snprintf(s, sizeof(s), "Heterogeneity: Tau = %.2f [%g%% CrI "
+		    "%.2f, %.2f] (posterior median; one study)", by->tau_median,
+		    f->level, by->tau_lo, by->tau_hi);
+	mk_fp_note(b, L, s);
+	mk_fmt_prob(p, sizeof(p), by->p_below);
+	snprintf(s, sizeof(s), "Posterior probability that %s < %g: %s",
+	    mk_view_unit(&L->v), mk_fp_shown(L, by->threshold, L->n), p);
+	mk_fp_note(b, L, s);
+	if (f != L->r->fit)
+		return;	/* the priors once, under the total */
+	mk_prior_name(&by->prior_tau, t, sizeof(t));
+	mk_prior_name(&by->prior_mu, m, sizeof(m));
+	snprintf(s, sizeof(s), "Priors: tau ~ %s, mu ~ %s; shrunken study "
+	    "estimates in red", t, m);
+	mk_fp_note(b, L, s);
+}
+
 void
 mk_fp_het_note(mk_buf *b, struct mk_forest *L, const mk_fit *f)
 {
 	char s[256], p[32], df[32];
 	int random = mk_method_get(f->method)->random;
 
+	if (f->bayes != NULL) {
+		bayes_note(b, L, f);
+		return;
+	}
 	if (f->k < 2)	/* one study, drawn as itself: nothing pooled */
 		return;
 	/* RevMan's line, with RevMan's numbers: I2 = (Q - df) / Q, also
@@ -222,6 +257,33 @@ raw_cells(mk_buf *b, struct mk_forest *L, const mk_studies *s, size_t i)
 	}
 }
 
+/* Under study i's row, its shrunken effect (BAYES): a red interval with
+ * a dot at the posterior median, and its numbers in small type. */
+static void
+shrunken_row(mk_buf *b, struct mk_forest *L, size_t i, double nn)
+{
+	const mk_bayes *by = L->shrink;
+	char ci[96];
+	double y = L->y - 6, yc = y - 3;
+
+	mk_fp_ci(ci, sizeof(ci), L, by->shr_median[i], by->shr_lo[i],
+	    by->shr_hi[i], nn);
+	mk_fp_text(L, b, L->xlab + 8, y, NULL, " font-size=\"9\" "
+	    "fill=\"#c0392b\"", "shrunken");
+	mk_fp_text(L, b, L->xeffect, y, "end", " font-size=\"9\" "
+	    "fill=\"#c0392b\"", ci);
+	double x0 = fmax(mk_fp_at(L, by->shr_lo[i], nn), L->xplot);
+	double x1 = fmin(mk_fp_at(L, by->shr_hi[i], nn), L->xplot + MK_FP_PLOTW);
+	double xm = mk_fp_at(L, by->shr_median[i], nn);
+	if (x1 >= x0)
+		mk_buf_printf(b, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+		    "y2=\"%.1f\" stroke=\"#c0392b\"/>\n", x0, yc, x1, yc);
+	if (xm >= L->xplot && xm <= L->xplot + MK_FP_PLOTW)
+		mk_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" "
+		    "fill=\"#c0392b\"/>\n", xm, yc);
+	L->y += 10;
+}
+
 void
 mk_fp_study_row(mk_buf *b, struct mk_forest *L, const mk_studies *s, size_t i)
 {
@@ -255,6 +317,8 @@ mk_fp_study_row(mk_buf *b, struct mk_forest *L, const mk_studies *s, size_t i)
 			    x - side / 2, yc - side / 2, side, side);
 	}
 	L->y += MK_FP_ROW;
+	if (L->shrink != NULL && L->shrink->shr_median != NULL)
+		shrunken_row(b, L, i, nn);
 }
 
 /* In the data columns headed `head` ("Total", "Events"), the sum over
@@ -308,7 +372,9 @@ mk_fp_pooled_row(mk_buf *b, struct mk_forest *L, const mk_fit *f,
 	mk_fp_text(L, b, L->xweight, L->y, "end", " font-weight=\"bold\"", w);
 	mk_fp_ci(ci, sizeof(ci), L, f->est, f->lo, f->hi, nn);
 	mk_fp_text(L, b, L->xeffect, L->y, "end", " font-weight=\"bold\"", ci);
-	if (f->k == 1) {	/* that study, as a study: no diamond */
+	/* one study is drawn as that study, with no diamond (a Bayesian fit
+	 * of one study is a posterior, not the study) */
+	if (f->k == 1 && f->bayes == NULL) {
 		double x = mk_fp_at(L, f->est, nn);
 		mk_fp_ci_line(b, L, f->lo, f->hi, L->y - 4, nn);
 		if (x >= L->xplot && x <= L->xplot + MK_FP_PLOTW)
@@ -332,7 +398,7 @@ mk_fp_pooled_row(mk_buf *b, struct mk_forest *L, const mk_fit *f,
 			b->oom = 1;
 		mk_buf_free(&row);
 	}
-	if (mk_method_get(f->method)->random && f->k > 1 &&
+	if (mk_method_get(f->method)->random && (f->k > 1 || f->bayes) &&
 	    isfinite(f->pi_lo)) {
 		char pi[96];
 		mk_fp_text(L, b, L->xlab + 8, L->y, NULL, " font-size=\"10\"",

@@ -34,6 +34,8 @@ struct mk_forest {
 	double note_right;	/* notes wrap before this x (0: the canvas'
 				 * width): left of the plot area above the
 				 * axis, so that no note crosses it */
+	const mk_bayes *shrink;	/* BAYES: the fit pooling the rows drawn
+				 * (their shrunken effects); NULL: none */
 };
 
 /* A text element (anchor NULL, "middle" or "end"; style: extra

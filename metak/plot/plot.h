@@ -29,6 +29,9 @@ int mk_plot_convert(const mk_buf *svg, mk_plotfmt fmt, double width_mm,
     double dpi, mk_buf *out, mk_err *err);
 /* The Baujat plot of influence diagnostics (baujat.c). */
 void mk_render_baujat(mk_buf *b, const mk_result *r, const mk_influence *in);
+/* The posterior density of tau of a Bayesian fit (r->fit->bayes) with its
+ * prior (posterior.c). */
+void mk_render_posterior(mk_buf *b, const mk_result *r);
 /* Leave-one-out or cumulative steps as a forest-style plot (stepsvg.c). */
 void mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
     int cumulative);

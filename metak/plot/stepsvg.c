@@ -52,9 +52,11 @@ mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
 	for (size_t j = 0; j < k; j++)
 		labw = fmax(labw, mk_text_px(mk_study_label(r, r->studies,
 		    st[j].study, tmp, sizeof(tmp)), 11, 0));
-	snprintf(s, sizeof(s), "%s [%g%% CI]", mk_view_unit(&v), r->fit->level);
+	char head[96];	/* the interval column's heading */
+	snprintf(head, sizeof(head), "%s [%g%% %s]", mk_view_unit(&v),
+	    r->fit->level, r->fit->bayes != NULL ? "CrI" : "CI");
 	int d = mk_view_decimals(&v, r->plot, r->fit, r->studies, nall);
-	double ciw = mk_text_px(s, 11, 1);
+	double ciw = mk_text_px(head, 11, 1);
 	for (size_t j = 0; j < k; j++) {	/* the widest interval */
 		char ci[96];
 		double n = mk_step_n(r, st, j, cumulative);
@@ -105,9 +107,8 @@ mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
 	mk_buf_printf(b, "<g transform=\"translate(0 %.1f)\">\n", dy);
 	mk_buf_printf(b, "<text x=\"%.1f\" y=\"52\" font-weight="
 	    "\"bold\">%s</text>\n<text x=\"%.1f\" y=\"52\" text-anchor=\"end\" "
-	    "font-weight=\"bold\">%s [%g%% CI]</text>\n", xlab, cumulative ?
-	    "Adding (in order)" : "Omitting", xtext, mk_view_unit(&v),
-	    r->fit->level);
+	    "font-weight=\"bold\">%s</text>\n", xlab, cumulative ?
+	    "Adding (in order)" : "Omitting", xtext, head);
 	if (random)
 		mk_buf_printf(b, "<text x=\"%.1f\" y=\"52\" text-anchor=\"end\" "
 		    "font-weight=\"bold\">Tau\xC2\xB2</text>\n", xtau);

@@ -49,6 +49,10 @@ columns(struct mk_forest *L)
 		    g->cluster_name[c] ? g->cluster_name[c] : "");
 		labw = fmax(labw, mk_text_px(s, 11, 1));
 	}
+	if (r->fit->bayes != NULL) {	/* its total's label (body()) */
+		snprintf(s, sizeof(s), "Total (k = %zu, Bayesian)", r->fit->k);
+		labw = fmax(labw, mk_text_px(s, 11, 1));
+	}
 	L->xlab = 10;
 	double x = mk_fp_cols_layout(L, L->xlab + labw + 10);
 	L->nraw = r->studies->nraw;
@@ -120,7 +124,8 @@ header(mk_buf *b, struct mk_forest *L)
 	for (int c = 0; c < L->nraw; c++)
 		mk_fp_text(L, b, L->xraw[c], L->y, "end", bold, sub[c]);
 	mk_fp_text(L, b, L->xweight, L->y, "end", bold, "Weight");
-	snprintf(eff, sizeof(eff), "%g%% CI", r->fit->level);
+	snprintf(eff, sizeof(eff), "%g%% %s", r->fit->level, r->fit->bayes ?
+	    "CI/CrI" : "CI");
 	mk_fp_text(L, b, L->xeffect, L->y, "end", bold, eff);
 	mk_fp_text(L, b, L->xplot + MK_FP_PLOTW / 2, L->y, "middle", bold, eff);
 	mk_fp_cols_header(b, L, L->y - (MK_FP_ROW - 2), L->y);
@@ -253,6 +258,7 @@ body(mk_buf *b, struct mk_forest *L)
 
 	L->ytop = L->y;
 	L->note_right = L->xplot - 10;	/* notes among the rows: left of it */
+	L->shrink = f->bayes;
 	if (r->sub == NULL)
 		study_rows(b, L, r->studies);
 	for (size_t j = 0; r->sub && j < r->sub->n; j++) {
@@ -261,8 +267,9 @@ body(mk_buf *b, struct mk_forest *L)
 		mk_fp_text(L, b, L->xlab, L->y, NULL, " font-weight=\"bold\"",
 		    s);
 		L->y += MK_FP_ROW;
+		L->shrink = g->fit.bayes;
 		study_rows(b, L, g->studies);
-		if (g->fit.k == 1)
+		if (g->fit.k == 1 && g->fit.bayes == NULL)
 			snprintf(s, sizeof(s), "Subtotal: one study, not pooled");
 		else
 			snprintf(s, sizeof(s), "Subtotal (k = %zu)", g->fit.k);
@@ -279,21 +286,26 @@ body(mk_buf *b, struct mk_forest *L)
 		mk_fp_text(L, b, L->xlab, L->y, NULL, " font-weight=\"bold\"",
 		    s);
 		L->y += MK_FP_ROW;
+		L->shrink = NULL;
 		study_rows(b, L, r->sub->none);
 		L->y += 6;
 	}
-	if (f->k == 1)
+	if (f->k == 1 && f->bayes == NULL)
 		snprintf(s, sizeof(s), "Total: one study, not pooled");
 	else
 		snprintf(s, sizeof(s), "Total (k = %zu, %s%s%s)", f->k,
 		    f->glmm ? "GLMM " : "", f->glmm ?
 		    mk_glmm_get(f->glmm->model)->name : "", f->glmm ? "" :
-		    random ? "random effects" : "fixed effect");
+		    f->bayes ? "Bayesian" : random ? "random effects" :
+		    "fixed effect");
 	mk_fp_pooled_row(b, L, f, s, 100, 1, L->n, r->studies);
 	L->y += 10;
 	axis(b, L);	/* the notes go below it */
 	mk_fp_het_note(b, L, f);
-	if (r->sub != NULL) {
+	if (r->sub != NULL && f->bayes != NULL)
+		mk_fp_note(b, L, "No test for subgroup differences: compare "
+		    "the subgroups' posteriors");
+	else if (r->sub != NULL) {
 		mk_fp_pvalue(p, sizeof(p), r->sub->p);
 		if (isfinite(r->sub->df2))	/* the moderator test, F */
 			snprintf(s, sizeof(s), "Test for subgroup differences: "

@@ -35,6 +35,24 @@ void mk_csv_str(mk_buf *b, const char *s);
 void mk_json_natural(mk_buf *b, mk_measure m, double n, double est,
     double lo, double hi, double pilo, double pihi);
 
+/* bayesout.c: ', "bayes": {...}' of a Bayesian fit f of the studies s;
+ * the text report's lines: the priors and intervals (the header), under
+ * the pooled row (P(mu < threshold), mu's moments; n: PFT's sample size)
+ * and the heterogeneity (tau's posterior); defaulted: the prior on tau is
+ * the measure's default. */
+void mk_json_bayes(mk_buf *b, const mk_result *r, const mk_fit *f,
+    const mk_studies *s);
+void mk_text_bayes_priors(mk_buf *b, const mk_fit *f, int defaulted);
+void mk_text_bayes_pooled(mk_buf *b, const mk_fit *f, mk_measure m,
+    double n);
+void mk_text_bayes_het(mk_buf *b, const mk_fit *f, mk_measure m);
+/* A posterior probability as a reader wants it: two decimals unless that
+ * would round it to 0 or 1 ("< 0.0001", "0.0032", "0.97"). */
+void mk_fmt_prob(char *out, size_t n, double p);
+/* ", log scale": the scale tau and mu are on, unless the measure's own
+ * (""). */
+const char *mk_scale_note(mk_measure m);
+
 /* ---- the effect axis of forest plots (axis.c) ---- */
 #define MK_AXIS_MAXTICKS 16
 typedef struct mk_axis {

@@ -48,7 +48,11 @@ json_pooled(mk_buf *b, const mk_fit *f, mk_measure m, double n)
 	mk_json_key(b, "pi_low", f->pi_lo, 1);
 	mk_json_key(b, "pi_high", f->pi_hi, 1);
 	mk_json_key(b, "df", f->tdf, 1);
-	mk_buf_printf(b, ", \"test\": \"%s\"", isfinite(f->tdf) ? "t" : "z");
+	if (f->bayes != NULL)	/* a posterior, no test */
+		mk_buf_printf(b, ", \"test\": null");
+	else
+		mk_buf_printf(b, ", \"test\": \"%s\"", isfinite(f->tdf) ?
+		    "t" : "z");
 	mk_json_natural(b, m, n, f->est, f->lo, f->hi, f->pi_lo, f->pi_hi);
 	mk_buf_printf(b, "}");
 }
@@ -128,7 +132,8 @@ mk_render_json(mk_buf *b, const mk_result *r)
 		mk_buf_printf(b, ", \"glmm\": \"%s\"",
 		    mk_glmm_get(f->glmm->model)->name);
 	mk_buf_printf(b, ", \"ci\": \"%s\", \"level\": ",
-	    f->ci == MK_CI_HKSJ ? "hksj" : "z");
+	    f->bayes != NULL ? "credible" : f->ci == MK_CI_HKSJ ? "hksj" :
+	    "z");
 	mk_buf_g15(b, f->level);
 	mk_buf_printf(b, ", \"scale\": \"%s\", \"k\": %zu,", mk_scale_name(mi->id), f->k);
 	if (r->analysis == NULL)
@@ -158,6 +163,8 @@ mk_render_json(mk_buf *b, const mk_result *r)
 		mk_buf_printf(b, ",%s \"fit\": ", nl);
 		json_glmm_fit(b, f);
 	}
+	if (f->bayes != NULL)
+		mk_json_bayes(b, r, f, s);
 	if (r->sub != NULL) {
 		const mk_subgroups *sg = r->sub;
 		mk_buf_printf(b, ",%s \"subgroups\": {\"by\": ", nl);
@@ -173,6 +180,8 @@ mk_render_json(mk_buf *b, const mk_result *r)
 			    mk_studies_nhm(gs, NULL, gs->k));
 			mk_buf_printf(b, ", \"heterogeneity\": ");
 			json_het(b, &sg->g[j].fit);
+			if (sg->g[j].fit.bayes != NULL)
+				mk_json_bayes(b, r, &sg->g[j].fit, gs);
 			mk_buf_printf(b, "}");
 		}
 		mk_buf_printf(b, "],%s  \"test\": {", nl);
@@ -278,6 +287,44 @@ csv_fit_row(mk_buf *b, const char *type, const char *group, const mk_fit *f,
 	mk_buf_printf(b, ",\n");
 }
 
+/* --method BAYES: each study's shrunken effect in the fit f of the
+ * studies gs (when studies is set), and the predictive interval of a new
+ * study's effect, as rows of their own (no se, weight or p). */
+static void
+csv_bayes_rows(mk_buf *b, const mk_result *r, const char *group,
+    const mk_fit *f, const mk_studies *gs, int studies, int dec)
+{
+	const mk_bayes *by = f->bayes;
+	char tmp[32];
+
+	for (size_t i = 0; studies && by->shr_median && i < gs->k; i++) {
+		mk_buf_printf(b, "shrunken,");
+		mk_csv_str(b, group);
+		mk_buf_printf(b, ",");
+		mk_csv_str(b, mk_study_label(r, gs, i, tmp, sizeof(tmp)));
+		mk_buf_printf(b, ",1");
+		cnum_d(b, by->shr_median[i], dec);
+		cnum(b, NAN);
+		cnum_d(b, by->shr_lo[i], dec);
+		cnum_d(b, by->shr_hi[i], dec);
+		mk_buf_printf(b, ",NA,NA,,,,");
+		csv_natural(b, gs->measure, mk_study_n(gs, i),
+		    by->shr_median[i], by->shr_lo[i], by->shr_hi[i], dec);
+		mk_buf_printf(b, ",\n");
+	}
+	mk_buf_printf(b, "predictive,");
+	mk_csv_str(b, group);
+	mk_buf_printf(b, ",,%zu", f->k);
+	cnum_d(b, by->pred_median, dec);
+	cnum(b, NAN);
+	cnum_d(b, by->pred_lo, dec);
+	cnum_d(b, by->pred_hi, dec);
+	mk_buf_printf(b, ",NA,NA,,,,");
+	csv_natural(b, gs->measure, mk_studies_nhm(gs, NULL, gs->k),
+	    by->pred_median, by->pred_lo, by->pred_hi, dec);
+	mk_buf_printf(b, ",\n");
+}
+
 /* Level of each table row's subgroup (NULL: none); NULL when out of
  * memory or without --by. */
 static const char **
@@ -356,6 +403,13 @@ mk_render_csv(mk_buf *b, const mk_result *r)
 		}
 	csv_fit_row(b, "pooled", "", f, s->measure, mk_studies_nhm(s, NULL,
 	    s->k), dec);
+	/* BAYES: under --by, the studies' shrunken effects are their
+	 * subgroup's (none after --no-studies: not computed) */
+	for (size_t j = 0; f->bayes && r->sub != NULL && j < r->sub->n; j++)
+		csv_bayes_rows(b, r, r->sub->g[j].level, &r->sub->g[j].fit,
+		    r->sub->g[j].studies, 1, dec);
+	if (f->bayes != NULL)
+		csv_bayes_rows(b, r, "", f, s, r->sub == NULL, dec);
 	free(lv);
 }
 

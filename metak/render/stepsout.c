@@ -67,8 +67,9 @@ mk_render_steps_json(mk_buf *b, const mk_result *r, const mk_step *st,
 	mk_buf_printf(b, "{\"measure\": \"%s\", \"method\": \"%s\", \"ci\": "
 	    "\"%s\", \"level\": %g, \"scale\": \"%s\", \"type\": \"%s\", "
 	    "\"k\": %zu,\n \"steps\": [", me->name,
-	    mk_method_get(r->fit->method)->name, r->fit->ci == MK_CI_HKSJ ?
-	    "hksj" : "z", r->fit->level, mk_scale_name(me->id),
+	    mk_method_get(r->fit->method)->name, r->fit->bayes != NULL ?
+	    "credible" : r->fit->ci == MK_CI_HKSJ ? "hksj" : "z",
+	    r->fit->level, mk_scale_name(me->id),
 	    cumulative ? "cumulative" : "leave-one-out", r->studies->k);
 	for (size_t j = 0; j < r->studies->k; j++) {
 		mk_buf_printf(b, "%s\n  {\"study\": ", j ? "," : "");
@@ -163,7 +164,7 @@ mk_render_steps_text(mk_buf *b, const mk_result *r, const mk_step *st,
 	    "k - 1 df" : "Wald z", mk_method_get(r->fit->method)->random ?
 	    "from tau2" : "= (Q - df) / Q");
 	mk_buf_printf(b, "%-*s %4s  %-*s%8s%9s%7s%9s\n", lw, cumulative ?
-	    "Adding" : "Omitting", "k", cw, "Estimate [CI]", "p", "tau2", "I2",
+	    "Adding" : "Omitting", "k", cw, r->fit->bayes != NULL ? "Median [CrI]" : "Estimate [CI]", "p", "tau2", "I2",
 	    "Q");
 	for (size_t j = 0; j < r->studies->k; j++) {
 		char esc[512];

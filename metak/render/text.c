@@ -182,8 +182,11 @@ overall_weight(const struct ctx *c, const mk_studies *s, size_t i)
 	return c->r->fit->weight[c->overall[s->row[i]]];
 }
 
+/* The studies s; under each, its shrunken effect in the Bayesian fit by
+ * (NULL: none) that pooled s. */
 static void
-study_rows(mk_buf *b, const struct ctx *c, const mk_studies *s)
+study_rows(mk_buf *b, const struct ctx *c, const mk_studies *s,
+    const mk_bayes *by)
 {
 	const mk_fit *f = c->r->fit;
 	double z = mk_crit(f->level, NAN);
@@ -205,6 +208,14 @@ study_rows(mk_buf *b, const struct ctx *c, const mk_studies *s)
 		weight_cell(b, f, overall_weight(c, s, i));
 		strip(b, c, f->yi[j], f->yi[j] - z * se, f->yi[j] + z * se,
 		    0, n);
+		if (by == NULL || by->shr_median == NULL)
+			continue;
+		cell(b, "  shrunken", c->lw);
+		effect_ci(b, c, by->shr_median[i], by->shr_lo[i],
+		    by->shr_hi[i], n);
+		mk_buf_printf(b, "%7s", "");
+		strip(b, c, by->shr_median[i], by->shr_lo[i], by->shr_hi[i], 0,
+		    n);
 	}
 	free(ord);
 }
@@ -221,8 +232,9 @@ pooled_rows(mk_buf *b, const struct ctx *c, const mk_fit *f,
 	effect_ci(b, c, f->est, f->lo, f->hi, n);
 	weight_cell(b, f, weight);
 	/* one study is shown as that study, not as a pooled diamond */
-	strip(b, c, f->est, f->lo, f->hi, f->k > 1, n);
-	if (mi->random && f->k > 1 && isfinite(f->pi_lo)) {
+	strip(b, c, f->est, f->lo, f->hi, f->k > 1 || f->bayes != NULL, n);
+	if (mi->random && (f->k > 1 || f->bayes != NULL) &&
+	    isfinite(f->pi_lo)) {
 		char pi[64];
 		cell(b, "  prediction interval", c->lw);
 		int d = c->dec, w = d + 4;
@@ -231,6 +243,10 @@ pooled_rows(mk_buf *b, const struct ctx *c, const mk_fit *f,
 		    mk_view_tidy(mk_view_value(&c->v, f->pi_hi, n), d));
 		mk_buf_printf(b, "%-*s%7s", EFF_W(c), pi, "");
 		strip(b, c, NAN, f->pi_lo, f->pi_hi, 0, n);
+	}
+	if (f->bayes != NULL) {
+		mk_text_bayes_pooled(b, f, s->measure, n);
+		return;
 	}
 	mk_buf_printf(b, "  %s = ", isfinite(f->tdf) ? "t" : "z");
 	num(b, 2, f->stat, 0);
@@ -288,10 +304,14 @@ glmm_rows(mk_buf *b, const mk_fit *f)
 }
 
 static void
-het_rows(mk_buf *b, const mk_fit *f)
+het_rows(mk_buf *b, const mk_fit *f, mk_measure m)
 {
 	const mk_method_info *mi = mk_method_get(f->method);
 
+	if (f->bayes != NULL) {
+		mk_text_bayes_het(b, f, m);
+		return;
+	}
 	if (f->k < 2) {
 		mk_buf_printf(b, "  Heterogeneity: not applicable (one "
 		    "study)\n");
@@ -367,12 +387,17 @@ preamble(mk_buf *b, const mk_result *r)
 			    "quadrature, %zu points per random effect\n",
 			    f->glmm->nq);
 		mk_buf_printf(b, "Intervals: %g%%, Wald z\n", f->level);
-	} else
-		mk_buf_printf(b, "Method: %s (%s)%s\nIntervals: %g%%, %s\n",
-		    mi->label, mi->name, f->method == MK_DL &&
-		    r->opts->dl_mhq ? ", tau2 from the Mantel-Haenszel Q" : "",
-		    f->level, f->ci == MK_CI_HKSJ ? "Knapp-Hartung t" :
-		    "Wald z");
+	} else {
+		mk_buf_printf(b, "Method: %s (%s)%s\n", mi->label, mi->name,
+		    f->method == MK_DL && r->opts->dl_mhq ? ", tau2 from the "
+		    "Mantel-Haenszel Q" : "");
+		if (f->bayes != NULL)
+			mk_text_bayes_priors(b, f, r->opts->prior_tau.kind ==
+			    MK_PRIOR_DEFAULT);
+		else
+			mk_buf_printf(b, "Intervals: %g%%, %s\n", f->level,
+			    f->ci == MK_CI_HKSJ ? "Knapp-Hartung t" : "Wald z");
+	}
 	mk_kind kind = r->studies->kind;
 	if (r->studies->ncc > 0 && f->method != MK_PETO)
 		mk_buf_printf(b, "Continuity correction: %g added to %s of "
@@ -444,15 +469,15 @@ mk_render_text(mk_buf *b, const mk_result *r)
 	mk_view_axis(&c.v, &c.ax, r->plot, f, r->studies, mk_studies_nhm(r->studies,
 	    NULL, r->studies->k));
 	preamble(b, r);
-	snprintf(hdr, sizeof(hdr), "%s [%g%% CI]", mk_view_unit(&c.v),
-	    f->level);
+	snprintf(hdr, sizeof(hdr), "%s [%g%% CI%s]", mk_view_unit(&c.v),
+	    f->level, f->bayes != NULL ? "/CrI" : "");
 	cell(b, "Study", c.lw);
 	mk_buf_printf(b, "%-*s%7s\n", EFF_W(&c), hdr, "Weight");
 	if (r->no_studies)
 		mk_buf_printf(b, "(%zu study rows left out: --no-studies)\n",
 		    r->studies->k);
 	else if (r->sub == NULL)
-		study_rows(b, &c, r->studies);
+		study_rows(b, &c, r->studies, f->bayes);
 	for (size_t j = 0; r->sub != NULL && j < r->sub->n; j++) {
 		const mk_group *g = &r->sub->g[j];
 		char name[96];
@@ -460,15 +485,15 @@ mk_render_text(mk_buf *b, const mk_result *r)
 		mk_buf_printf(b, "%s = %s\n", mk_label(r->sub->by, e1,
 		    sizeof(e1)), mk_label(g->level, e2, sizeof(e2)));
 		if (!r->no_studies)
-			study_rows(b, &c, g->studies);
-		if (g->fit.k == 1)
+			study_rows(b, &c, g->studies, g->fit.bayes);
+		if (g->fit.k == 1 && g->fit.bayes == NULL)
 			snprintf(name, sizeof(name), "  Not pooled (k = 1)");
 		else
 			snprintf(name, sizeof(name), "  Subtotal (k = %zu)",
 			    g->fit.k);
 		pooled_rows(b, &c, &g->fit, g->studies, name,
 		    group_weight(&c, g->studies));
-		het_rows(b, &g->fit);
+		het_rows(b, &g->fit, r->studies->measure);
 		mk_buf_printf(b, "\n");
 	}
 	if (r->sub != NULL && r->sub->none != NULL) {
@@ -476,13 +501,14 @@ mk_render_text(mk_buf *b, const mk_result *r)
 		mk_buf_printf(b, "%s = (empty): in the overall analysis "
 		    "only\n", mk_label(r->sub->by, e1, sizeof(e1)));
 		if (!r->no_studies)
-			study_rows(b, &c, r->sub->none);
+			study_rows(b, &c, r->sub->none, NULL);
 		mk_buf_printf(b, "\n");
 	}
-	pooled_rows(b, &c, f, r->studies, f->k == 1 ? "Not pooled (k = 1)" :
+	pooled_rows(b, &c, f, r->studies, f->bayes != NULL ?
+	    "Random effects (Bayes)" : f->k == 1 ? "Not pooled (k = 1)" :
 	    mi->random ? "Random effects" : "Fixed effect", 100);
 	axis_rows(b, &c);
-	het_rows(b, f);
+	het_rows(b, f, r->studies->measure);
 	if (r->sub != NULL && r->sub->common) {
 		const mk_subgroups *sg = r->sub;
 		mk_buf_printf(b, "\nMixed-effects model, one tau2 for all "
@@ -500,7 +526,10 @@ mk_render_text(mk_buf *b, const mk_result *r)
 		mk_buf_p(b, sg->qe_p);
 		mk_buf_printf(b, ")\n");
 	}
-	if (r->sub != NULL) {
+	if (r->sub != NULL && f->bayes != NULL)
+		mk_buf_printf(b, "\nNo test for subgroup differences: compare "
+		    "the subgroups' posteriors\n");
+	else if (r->sub != NULL) {
 		const mk_subgroups *sg = r->sub;
 		mk_buf_printf(b, "%sTest for subgroup differences (%s): ",
 		    sg->common ? "  " : "\n", mk_label(sg->by, e, sizeof(e)));
