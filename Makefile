@@ -76,6 +76,7 @@ suite: all $(TESTBIN)
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_smallstudy.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_pmtol.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_rel.json
+	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_steps.json
 	sh tests/run_cli.sh $(METAK)
 	python3 tests/each_vs_pool.py $(METAK)
 	sh tests/jobs_identical.sh $(METAK)

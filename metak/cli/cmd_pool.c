@@ -140,6 +140,13 @@ run_steps(struct cli *c, struct run *r)
 		free(order);
 		return EXIT_DATA;
 	}
+	for (size_t j = 0; c->o.ci == MK_CI_HKSJ && j < r->s->k; j++)
+		if (st[j].k == 1) {
+			mk_warn_add(&r->w, "%s: a refit of one study has no "
+			    "Knapp-Hartung df (k - 1 = 0): its interval and p "
+			    "are from z, as in metafor", c->loo ? "leave-one-out" : "cumulative");
+			break;
+		}
 	mk_result res = { .rows = &r->rows, .studies = r->s, .opts = &c->o,
 	    .fit = &r->f, .plot = &c->plot };
 	if (c->format == FMT_JSON)
@@ -175,6 +182,9 @@ cmd_pool(struct cli *c)
 		return cmd_each(c);
 	if (c->mods != NULL || c->random != NULL || c->robust != NULL)
 		return cmd_metareg(c);
+	if (c->loo || c->cumulative)
+		c->o.no_tau2_ci = 1;	/* no step reports it (its warnings
+					 * were about nothing shown) */
 	if (load_and_fit(c, &r) != 0)
 		goto done;
 	if (plot_check(c, r.t, r.s->measure) != 0) {
