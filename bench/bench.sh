@@ -19,6 +19,9 @@ gen mods1e5.csv "mods 100000"
 gen mods2e3.csv "mods 2000"
 gen ml1e4.csv "ml 10000 1000"
 gen ml1e5.csv "ml 100000 10000"
+gen k8e4.csv "generic 80000"
+gen rob1e4.csv "ml 10000 5"
+gen rob1e4c100.csv "ml 10000 100"
 [ -f "$out/ml2e3.csv" ] || head -n 2001 "$out/ml1e4.csv" >"$out/ml2e3.csv"
 [ -f "$out/each1e4.csv" ] || head -n 100001 "$out/each1e5.csv" >"$out/each1e4.csv"
 [ -f "$out/each1e3.csv" ] || head -n 10001 "$out/each1e5.csv" >"$out/each1e3.csv"
@@ -103,3 +106,11 @@ if [ $have_r = 1 ]; then
 	run "metak pool --random cluster/es, k = 2,000" "$metak" pool "$out/ml2e3.csv" --random cluster/es --format json; m=$last
 	ratio "$m" "$r" 1 "metak (with profile CIs) faster than metafor rma.mv (without) at k = 2,000 by"
 fi
+
+echo "== 6. time and memory of refits and robust inference (issue 23)"
+run "metak --cumulative, PM, k = 80,000" "$metak" pool "$out/k8e4.csv" --cumulative --method PM --format csv
+run "metak --robust cluster --robust-type cr1, 10^4 rows in 5 clusters" "$metak" pool "$out/rob1e4.csv" --robust cluster --robust-type cr1 --format json
+run "metak --robust cluster (CR2), 10^4 rows in 100 clusters" "$metak" pool "$out/rob1e4c100.csv" --robust cluster --format json
+run "metak --robust cluster --robust-type cr1, 10^4 rows in 100 clusters" "$metak" pool "$out/rob1e4c100.csv" --robust cluster --robust-type cr1 --format json
+run "metak --random cluster/es, 10^4 rows in 100 groups" "$metak" pool "$out/rob1e4c100.csv" --random cluster/es --format json
+run "metak --mods x1,x2 --permutations 3000, k = 2,000" "$metak" pool "$out/mods2e3.csv" --mods x1,x2 --permutations 3000 --format json
