@@ -102,6 +102,7 @@ suite-bin: all $(TESTBIN)
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_influence.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_rel.json
 	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_bayes.json
+	python3 tests/reference/check_reference.py --metak $(METAK) tests/metafor_local/expected_steps.json
 	sh tests/run_cli.sh $(METAK)
 	python3 tests/each_vs_pool.py $(METAK)
 	sh tests/jobs_identical.sh $(METAK)

@@ -24,6 +24,9 @@ gen glmm1e3.csv "counts 1000"
 gen glmmeach1e4.csv "eachcounts 10000 5"
 [ -f "$out/glmm100.csv" ] || head -n 101 "$out/glmm1e3.csv" >"$out/glmm100.csv"
 [ -f "$out/glmm20.csv" ] || head -n 21 "$out/glmm1e3.csv" >"$out/glmm20.csv"
+gen k8e4.csv "generic 80000"
+gen rob1e4.csv "ml 10000 5"
+gen rob1e4c100.csv "ml 10000 100"
 [ -f "$out/ml2e3.csv" ] || head -n 2001 "$out/ml1e4.csv" >"$out/ml2e3.csv"
 [ -f "$out/each1e4.csv" ] || head -n 100001 "$out/each1e5.csv" >"$out/each1e4.csv"
 [ -f "$out/each1e3.csv" ] || head -n 10001 "$out/each1e5.csv" >"$out/each1e3.csv"
@@ -141,3 +144,10 @@ echo "  (target: one fit of k = 10 in under 1 ms)"
 run "metak --each, REML (CSV), 10^5 x 5 studies" "$metak" pool "$out/each1e5k5.csv" --each analysis --output "$out/each.out"; mr=$last
 run "metak --each, BAYES (CSV), 10^5 x 5 studies" "$metak" pool "$out/each1e5k5.csv" --each analysis --method BAYES --prior-tau halfnormal:0.5 --output "$out/each.out"; mb=$last
 ratio "$mr" "$mb" 1 "BAYES --each time / REML --each time (target <= 20)" | sed 's/x$//'
+echo "== 9. time and memory of refits and robust inference (issue 23)"
+run "metak --cumulative, PM, k = 80,000" "$metak" pool "$out/k8e4.csv" --cumulative --method PM --format csv
+run "metak --robust cluster --robust-type cr1, 10^4 rows in 5 clusters" "$metak" pool "$out/rob1e4.csv" --robust cluster --robust-type cr1 --format json
+run "metak --robust cluster (CR2), 10^4 rows in 100 clusters" "$metak" pool "$out/rob1e4c100.csv" --robust cluster --format json
+run "metak --robust cluster --robust-type cr1, 10^4 rows in 100 clusters" "$metak" pool "$out/rob1e4c100.csv" --robust cluster --robust-type cr1 --format json
+run "metak --random cluster/es, 10^4 rows in 100 groups" "$metak" pool "$out/rob1e4c100.csv" --random cluster/es --format json
+run "metak --mods x1,x2 --permutations 3000, k = 2,000" "$metak" pool "$out/mods2e3.csv" --mods x1,x2 --permutations 3000 --format json

@@ -19,9 +19,10 @@ void mk_metareg_free(mk_metareg *r);
 
 /* permute.c: permutation p-values of the fitted r (metafor's permutest):
  * exact over every distinct ordering of the design's rows (sign flips
- * for a model without moderators) when there are at most n of them, else
- * n - 1 random ones (seeded) and the observed one. */
-int mk_permute(mk_metareg *r, const mk_opts *o, size_t n, unsigned long seed,
+ * for a model without moderators) when there are at most
+ * spec->permutations of them, else that many less one random ones (from
+ * spec->seed) and the observed one; spec->progress is told how far. */
+int mk_permute(mk_metareg *r, const mk_opts *o, const mk_regspec *spec,
     mk_err *err);
 
 /* ---- subgroups (subgroup.c) -------------------------------------------- */

@@ -172,7 +172,7 @@ mk_metareg_run(const mk_table *t, const mk_studies *s, const mk_opts *o,
 		mk_warn_add(w, "%s: as many coefficients as studies (%zu): no "
 		    "residual heterogeneity can be assessed", t->file, r->k);
 	if (spec->permutations > 0 &&
-	    mk_permute(r, o, spec->permutations, spec->seed, err) != 0)
+	    mk_permute(r, o, spec, err) != 0)
 		goto fail;
 	if (spec->robust != NULL) {
 		struct unicov u = { r->v, r->fit.tau2 };

@@ -43,6 +43,8 @@ struct counts {
 	double *xcur;		/* design as permuted */
 	size_t *hit, hitq, valid;
 	double comptol;
+	const mk_regspec *spec;	/* its progress */
+	size_t done, total;	/* refits */
 };
 
 /* Refits the permuted data and counts the statistics at least as large
@@ -55,6 +57,9 @@ refit(struct counts *c)
 	mk_model m;
 	mk_err e;
 
+	/* every 64 refits (the callback itself waits a second to show) */
+	if (c->spec->progress != NULL && c->done++ % 64 == 0)
+		c->spec->progress(c->spec->progress_ud, c->done - 1, c->total);
 	if (mk_model_fit(&d, c->o, 1, &m, &e) != 0) {
 		mk_model_free(&m);
 		return;		/* as metafor: a refit that fails is left out */
@@ -162,7 +167,9 @@ permute_rows(struct counts *c, size_t n, unsigned long long *state,
 			rep[ncls++] = rr[i].i;
 		a[i] = ncls - 1;
 	}
-	*exact = arrangements(a, k) <= (double)n;
+	double na = arrangements(a, k);
+	*exact = na <= (double)n;
+	c->total = *exact ? (size_t)na : n;
 	if (*exact) {
 		do {
 			place(c, a, rep);
@@ -209,6 +216,7 @@ flip_signs(struct counts *c, size_t n, unsigned long long *state, int *exact)
 
 	memcpy(c->xcur, r->x, k * r->p * sizeof(double));
 	*exact = k < 53 && ldexp(1, (int)k) <= (double)n;
+	c->total = *exact ? (size_t)1 << k : n;
 	if (*exact) {
 		for (unsigned long long s = 0; s < (1ULL << k); s++) {
 			for (size_t i = 0; i < k; i++)
@@ -227,13 +235,14 @@ flip_signs(struct counts *c, size_t n, unsigned long long *state, int *exact)
 }
 
 int
-mk_permute(mk_metareg *r, const mk_opts *o, size_t n, unsigned long seed,
+mk_permute(mk_metareg *r, const mk_opts *o, const mk_regspec *spec,
     mk_err *err)
 {
 	mk_opts lo = *o;
 	struct counts c = { r, &lo, NULL, NULL, NULL, 0, 0,
-	    sqrt(DBL_EPSILON) };
-	unsigned long long state = seed;
+	    sqrt(DBL_EPSILON), spec, 0, 0 };
+	size_t n = spec->permutations;
+	unsigned long long state = spec->seed;
 	int rc = 0;
 
 	lo.no_tau2_ci = 1;
@@ -252,6 +261,8 @@ mk_permute(mk_metareg *r, const mk_opts *o, size_t n, unsigned long seed,
 		rc = permute_rows(&c, n, &state, &r->perm_exact);
 	if (rc != 0)
 		goto out;
+	if (spec->progress != NULL)
+		spec->progress(spec->progress_ud, c.total, c.total);
 	r->nperm = c.valid;
 	for (size_t j = 0; j < r->p; j++)
 		r->p_perm[j] = c.valid ? fmin(1, (double)c.hit[j] /

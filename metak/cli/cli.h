@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "metak.h"
 
@@ -165,6 +166,17 @@ extern const char *const prog;
 void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void print_err(const mk_err *e, const char *file);
 void print_warnings(const mk_warn *w);
+/* Progress of long refits, on a terminal only, once they have taken a
+ * second: "metak: WHAT: N of M UNIT". progress_start returns 1 (and starts
+ * the clock) when standard error is a terminal, else 0: then do not call
+ * progress_show (a callback: ud the struct progress). */
+struct progress {
+	struct timespec t0;
+	const char *what, *unit;
+	int shown;
+};
+int progress_start(struct progress *p, const char *what, const char *unit);
+void progress_show(void *ud, size_t done, size_t total);
 
 /* outfile.c: writing results. */
 int write_stdout(const mk_buf *b);

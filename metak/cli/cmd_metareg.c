@@ -40,7 +40,13 @@ cmd_metareg(struct cli *c)
 	mk_regspec spec = { mods, split(list, ",", mods), c->predict.v,
 	    c->predict.n, (size_t)c->permutations,
 	    cli_given(c, "seed") ? (unsigned long)c->seed : 1, c->robust,
-	    c->robust_cr1 };
+	    c->robust_cr1, NULL, NULL };
+	struct progress pr;
+	if (c->permutations > 0 && progress_start(&pr, "permutations",
+	    "refits")) {
+		spec.progress = progress_show;
+		spec.progress_ud = &pr;
+	}
 	mk_mlspec ml = { levels, split(rlist, "/", levels),
 	    cli_given(c, "rho") ? c->rho : NAN, &spec };
 	if ((c->mods && spec.nmods == 0) || (c->random && ml.nrandom == 0)) {

@@ -155,31 +155,6 @@ check_combinations(struct cli *c)
 	return options_act(c);
 }
 
-/* The refits' progress on a terminal, once they have taken a second. */
-struct progress {
-	struct timespec t0;
-	const char *what;
-	int shown;
-};
-
-static void
-show_progress(void *ud, size_t done, size_t total)
-{
-	struct progress *p = ud;
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	double el = (double)(now.tv_sec - p->t0.tv_sec) +
-	    (double)(now.tv_nsec - p->t0.tv_nsec) / 1e9;
-	if (!p->shown && (el < 1 || done == total))
-		return;
-	fprintf(stderr, "\r%s: %s: %zu of %zu refits", prog, p->what, done,
-	    total);
-	p->shown = 1;
-	if (done == total)
-		fputc('\n', stderr);
-}
-
 /* --leave-one-out, --cumulative: refits, rendered like the report. */
 static int
 run_steps(struct cli *c, struct run *r)
@@ -192,18 +167,23 @@ run_steps(struct cli *c, struct run *r)
 	if (c->order != NULL && mk_order_by(r->t, r->s, c->order, &c->o,
 	    &order, &r->err) != 0)
 		return EXIT_DATA;
-	struct progress pr = { .what = c->loo ? "leave-one-out" :
-	    "cumulative" };
+	struct progress pr;
 	mk_sens_ctl ctl = { .jobs = (size_t)c->jobs, .ud = &pr };
-	if (isatty(STDERR_FILENO)) {
-		clock_gettime(CLOCK_MONOTONIC, &pr.t0);
-		ctl.progress = show_progress;
-	}
+	if (progress_start(&pr, c->loo ? "leave-one-out" : "cumulative",
+	    "refits"))
+		ctl.progress = progress_show;
 	if ((c->loo ? mk_leave1out(r->s, &c->o, &ctl, &st, &r->err) :
 	    mk_cumulative(r->s, order, &c->o, &ctl, &st, &r->err)) != 0) {
 		free(order);
 		return EXIT_DATA;
 	}
+	for (size_t j = 0; c->o.ci == MK_CI_HKSJ && j < r->s->k; j++)
+		if (st[j].k == 1) {
+			mk_warn_add(&r->w, "%s: a refit of one study has no "
+			    "Knapp-Hartung df (k - 1 = 0): its interval and p "
+			    "are from z, as in metafor", c->loo ? "leave-one-out" : "cumulative");
+			break;
+		}
 	mk_result res = { .rows = &r->rows, .studies = r->s, .opts = &c->o,
 	    .fit = &r->f, .plot = &c->plot };
 	if (c->format == FMT_JSON)
@@ -243,6 +223,9 @@ cmd_pool(struct cli *c)
 		return cmd_each(c);
 	if (c->mods != NULL || c->random != NULL || c->robust != NULL)
 		return cmd_metareg(c);
+	if (c->loo || c->cumulative)
+		c->o.no_tau2_ci = 1;	/* no step reports it (its warnings
+					 * were about nothing shown) */
 	if (load_and_fit(c, &r) != 0)
 		goto done;
 	if (plot_check(c, r.t, r.s->measure) != 0) {

@@ -2,6 +2,8 @@
  * at the data (file:line: column: what), and the library's warnings. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "base/internal.h"
@@ -71,4 +73,34 @@ print_warnings(const mk_warn *w)
 		    "shown", prog, w->dropped);
 		say(msg);
 	}
+}
+
+int
+progress_start(struct progress *p, const char *what, const char *unit)
+{
+	p->what = what;
+	p->unit = unit;
+	p->shown = 0;
+	if (!isatty(STDERR_FILENO))
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &p->t0);
+	return 1;
+}
+
+void
+progress_show(void *ud, size_t done, size_t total)
+{
+	struct progress *p = ud;
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double el = (double)(now.tv_sec - p->t0.tv_sec) +
+	    (double)(now.tv_nsec - p->t0.tv_nsec) / 1e9;
+	if (!p->shown && (el < 1 || done == total))
+		return;
+	fprintf(stderr, "\r%s: %s: %zu of %zu %s", prog, p->what, done,
+	    total, p->unit);
+	p->shown = 1;
+	if (done == total)
+		fputc('\n', stderr);
 }

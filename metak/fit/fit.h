@@ -191,6 +191,10 @@ typedef struct mk_regspec {
 	unsigned long seed;		/* of random permutations */
 	const char *robust;		/* cluster column; NULL: none */
 	int robust_cr1;			/* metafor's CR1, not CR2 */
+	/* called now and then during the permutations with the refits
+	 * done and their number (NULL: never) */
+	void (*progress)(void *ud, size_t done, size_t total);
+	void *progress_ud;
 } mk_regspec;
 
 /* A multilevel model: --random A/B/... (outermost first), --rho. */

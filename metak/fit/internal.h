@@ -204,11 +204,14 @@ double mk_wald(const double *b, const double *vb, size_t p, size_t first);
 
 /* Cluster-robust inference (robust.c): cl[i] the cluster (0..ncl-1) of
  * design row i, cov fills the model's marginal covariance of a set of
- * rows. Replaces the model's covariance, tests and intervals. */
+ * rows, which is block-diagonal by blk[i * bstride] (blocks within
+ * clusters; blk NULL: diagonal). Replaces the model's covariance, tests
+ * and intervals. */
 typedef void (*mk_cov_fn)(void *ud, const size_t *rows, size_t n,
     double *M);
 int mk_robust(mk_model *mo, const mk_design *d, const size_t *cl, size_t ncl,
-    int cr1, mk_cov_fn cov, void *ud, mk_err *err);
+    int cr1, const size_t *blk, size_t bstride, mk_cov_fn cov, void *ud,
+    mk_err *err);
 /* The t df of the contrast c'b (p values) of a fitted model: the
  * Satterthwaite df of CR2 (clubSandwich's linear_contrast), else the
  * model's df (n - p for CR1, k - p under hksj, NaN for z). */

@@ -137,12 +137,35 @@ cell(mk_buf *b, double x, int width, int dec, const char *suffix)
 		mk_buf_printf(b, "%*.*f%s", w, dec, x == 0 ? 0 : x, suffix);
 }
 
+/* "est [lo, hi]" with d decimals; NA for what is not finite (a bound
+ * not computed never prints as nan). */
+static void
+est_ci(char *out, size_t n, int d, double est, double lo, double hi)
+{
+	char e[32], l[32], h[32];
+
+	if (!isfinite(est)) {
+		snprintf(out, n, "NA");
+		return;
+	}
+	snprintf(e, sizeof(e), "%.*f", d, est);
+	if (isfinite(lo))
+		snprintf(l, sizeof(l), "%.*f", d, lo);
+	else
+		snprintf(l, sizeof(l), "NA");
+	if (isfinite(hi))
+		snprintf(h, sizeof(h), "%.*f", d, hi);
+	else
+		snprintf(h, sizeof(h), "NA");
+	snprintf(out, n, "%s [%s, %s]", e, l, h);
+}
+
 void
 mk_render_steps_text(mk_buf *b, const mk_result *r, const mk_step *st,
     int cumulative)
 {
 	const mk_measure_info *me = mk_measure_get(r->studies->measure);
-	char tmp[32], ci[64];
+	char tmp[32], ci[128];
 	mk_view v;
 
 	int lw = 18;	/* the widest label, never cut */
@@ -171,13 +194,11 @@ mk_render_steps_text(mk_buf *b, const mk_result *r, const mk_step *st,
 		const char *l = mk_label(label(r, st[j].study, tmp,
 		    sizeof(tmp)), esc, sizeof(esc));
 		double n = mk_step_n(r, st, j, cumulative);
-		snprintf(ci, sizeof(ci), "%.*f [%.*f, %.*f]", d,
-		    mk_step_shown(&v, st[j].est, n, d), d,
-		    mk_step_shown(&v, st[j].lo, n, d), d,
+		est_ci(ci, sizeof(ci), d, mk_step_shown(&v, st[j].est, n, d),
+		    mk_step_shown(&v, st[j].lo, n, d),
 		    mk_step_shown(&v, st[j].hi, n, d));
 		mk_buf_printf(b, "%s%*s %4zu  %-*s", l, lw - mk_utf8_width(l),
-		    "", st[j].k, cw,
-		    isfinite(st[j].est) ? ci : "NA");
+		    "", st[j].k, cw, ci);
 		cell(b, st[j].p, 8, 4, "");
 		cell(b, st[j].tau2, 9, 4, "");
 		cell(b, st[j].i2, 7, 1, "%");
@@ -185,9 +206,8 @@ mk_render_steps_text(mk_buf *b, const mk_result *r, const mk_step *st,
 		mk_buf_printf(b, "\n");
 	}
 	double n = mk_studies_nhm(r->studies, NULL, r->studies->k);
-	snprintf(ci, sizeof(ci), "%.*f [%.*f, %.*f]", d,
-	    mk_step_shown(&v, r->fit->est, n, d), d,
-	    mk_step_shown(&v, r->fit->lo, n, d), d,
+	est_ci(ci, sizeof(ci), d, mk_step_shown(&v, r->fit->est, n, d),
+	    mk_step_shown(&v, r->fit->lo, n, d),
 	    mk_step_shown(&v, r->fit->hi, n, d));
 	mk_buf_printf(b, "%-*s %4zu  %s\n", lw, "All studies", r->fit->k, ci);
 }

@@ -39,7 +39,7 @@ models(const mk_table *t, const mk_rows *rows, const mk_studies *s,
 	    mk_table_cell(t, s->row[0], t->ncol - 1));
 	predict[0] = pred;
 	mk_regspec spec = { mods, 1, predict, 1, variant == 0 ? 30 : 0, 7,
-	    variant < 2 ? t->names[0] : NULL, variant == 1 };
+	    variant < 2 ? t->names[0] : NULL, variant == 1, NULL, NULL };
 	mk_metareg *g = mk_metareg_run(t, s, o, &spec, &w, &err);
 	mk_result r = { .rows = rows, .studies = s, .opts = o, .reg = g };
 	if (g != NULL) {
@@ -50,7 +50,7 @@ models(const mk_table *t, const mk_rows *rows, const mk_studies *s,
 	}
 	mk_metareg_free(g);
 	mk_regspec none = { NULL, 0, NULL, 0, 0, 1,
-	    variant == 2 ? t->names[0] : NULL, 0 };
+	    variant == 2 ? t->names[0] : NULL, 0, NULL, NULL };
 	mk_mlspec ml = { levels, 2, variant == 1 ? 0.5 : NAN,
 	    variant == 0 ? &spec : &none };
 	g = mk_mlm_run(t, s, o, &ml, &w, &err);
