@@ -335,16 +335,22 @@ on_header(struct each *e, char **f, size_t n, long line, mk_err *err)
 		return -1;
 	e->col = mk_table_col(e->hdr, sp->column, e->o->maps, e->o->nmaps);
 	if (e->col < 0) {
+		const char *near = mk_table_suggest_col(e->hdr, sp->column);
 		mk_err_set(err, e->hdr->file, line, sp->column,
-		    "no such column for --each");
+		    "no such column for --each%s%s%s", near ? "; did you mean "
+		    "\"" : "", near ? near : "", near ? "\"?" : "");
 		return -1;
 	}
 	for (size_t w = 0; w < sp->nwhere && w < 32; w++) {
 		e->wcol[w] = mk_table_col(e->hdr, sp->where[w].name,
 		    e->o->maps, e->o->nmaps);
 		if (e->wcol[w] < 0) {
+			const char *near = mk_table_suggest_col(e->hdr,
+			    sp->where[w].name);
 			mk_err_set(err, e->hdr->file, line, sp->where[w].name,
-			    "no such column for --where");
+			    "no such column for --where%s%s%s", near ? "; did "
+			    "you mean \"" : "", near ? near : "", near ? "\"?" :
+			    "");
 			return -1;
 		}
 	}

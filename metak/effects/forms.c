@@ -132,6 +132,9 @@ cell(const struct mk_rowctx *R, int id, double *x)
 		st = MK_NUM_BAD;
 		why = MK_RANGE_MSG;
 	}
+	if (st == MK_NUM_BAD && R->t->decimal == ',' && strchr(s, ','))
+		why = "expected a number (with --decimal , digits with one "
+		    "decimal comma, such as 1,5)";
 	if (st == MK_NUM_BAD) {
 		mk_err_set(R->err, R->t->file, R->t->line[R->r],
 		    R->t->names[c], "%s, got \"%.40s\"", why, s);

@@ -137,6 +137,14 @@ set_header(mk_table *t, char **f, size_t n, long line, mk_err *err)
 		}
 	}
 	mk_strmap_free(&seen);
+	if (n == 1 && t->sep != 0 && t->sep != ',' &&
+	    strchr(t->names[0], ',') != NULL) {
+		mk_err_set(err, t->file, line, "", "the file looks delimited "
+		    "by commas (its header is one column with --sep %s): leave "
+		    "--sep out", t->sep == '\t' ? "tab" : t->sep == ';' ? "';'" :
+		    "bar");
+		return -1;
+	}
 	if (n == 1 && strpbrk(t->names[0], ";\t|") != NULL) {
 		/* no analysis reads one column: name the likely cause */
 		const char *h = t->names[0];
