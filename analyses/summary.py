@@ -39,7 +39,7 @@ def line(name, path):
             msg = [l.strip() for l in f if not l.startswith("metak: warning")][-1]
         msg = msg.split(": ", 1)[1] if msg.startswith("metak: ") else msg
         msg = msg.split(": ", 1)[1] if msg.startswith("../") else msg   # the file's path
-        return "%-40s %3s  %-18s %s" % (name, "0", "not pooled", msg)
+        return "%-40s %3s  %-22s %s" % (name, "0", "not pooled", msg)
     with open(path) as f:
         d = json.load(f)
     p = d["pooled"]
@@ -54,10 +54,10 @@ def line(name, path):
         pv = "NA" if p["p"] is None else ("<0.0001" if p["p"] < 1e-4 else "%.4f" % p["p"])
     i2 = d["heterogeneity"].get("i2")
     i2 = "-" if i2 is None or d["k"] < 2 else "%.0f%%" % i2
-    return "%-40s %3d  %-18s %-32s %-13s %-5s %s" % (name, d["k"], model(d), est, pv, i2, left_out(d))
+    return "%-40s %3d  %-22s %-30s %-13s %-5s %s" % (name, d["k"], model(d), est, pv, i2, left_out(d))
 
 def main(args):
-    print("%-40s %3s  %-18s %-32s %-13s %-5s %s" % ("analysis", "k", "model", "pooled [95% CI]",
+    print("%-40s %3s  %-22s %-30s %-13s %-5s %s" % ("analysis", "k", "model", "pooled [95% CI]",
                                                     "p / Pr(ben)", "I2", "left out"))
     for arg in args:
         name, path = arg.split("=", 1)

@@ -116,4 +116,13 @@ void mk_nchg_free(mk_nchg *h);
 double mk_nchg_eval(const mk_nchg *h, double theta, double *mean,
     double *var);
 
+/* orth.c: X (k x p, row-major) = Q R, Q (k x p) with orthonormal columns,
+ * R (p x p) upper triangular; -1 when a column is (nearly) a combination
+ * of those before it. mk_orth_back takes the coefficients b~ and their
+ * covariance V~ of a fit on Q to X's, b = R^-1 b~, V = R^-1 V~ R^-T, in
+ * place (-1: out of memory). */
+int mk_orthonormal(const double *x, size_t k, size_t p, double *q,
+    double *r);
+int mk_orth_back(const double *r, size_t p, double *b, double *vb);
+
 #endif

@@ -122,15 +122,6 @@ int mk_ml_weights(const mk_ml *m, const double *theta, double *w);
 int mk_ml_fit(const mk_ml *m, double *theta, const int *fixed, double scale,
     double tol, int maxiter, mk_mlstate *st, int *iters);
 
-/* orth.c: X (k x p, row-major) = Q R, Q (k x p) with orthonormal columns,
- * R (p x p) upper triangular; -1 when a column is (nearly) a combination
- * of those before it. mk_orth_back takes the coefficients b~ and their
- * covariance V~ of a fit on Q to X's, b = R^-1 b~, V = R^-1 V~ R^-T, in
- * place (-1: out of memory). */
-int mk_orthonormal(const double *x, size_t k, size_t p, double *q,
-    double *r);
-int mk_orth_back(const double *r, size_t p, double *b, double *vb);
-
 /* het.c: a warning when a fitted tau2 lies outside its own Q-profile
  * interval (the interval inverts Q, not the estimator: with sampling
  * variances spanning many orders of magnitude REML or ML can lie outside

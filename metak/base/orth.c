@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fit/internal.h"
+#include "base/internal.h"
 
 int
 mk_orthonormal(const double *x, size_t k, size_t p, double *q, double *r)
