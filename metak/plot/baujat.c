@@ -175,18 +175,7 @@ mk_render_baujat(mk_buf *b, const mk_result *r, const mk_influence *in)
 	mk_buf tb = { 0 };
 	size_t nl = mk_svg_title(&tb, title, L, W - L - 10);
 	double dy = nl > 1 ? 18 * (double)(nl - 1) : 0;
-	mk_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\""
-	    "Helvetica, Arial, sans-serif\" font-size=\"11\">\n<title>", W,
-	    H + dy, W, H + dy);
-	mk_buf_xml(b, title);
-	mk_buf_printf(b, "</title>\n<rect width=\"100%%\" height=\"100%%\" "
-	    "fill=\"white\"/>\n");
-	mk_buf_put(b, tb.data ? tb.data : "", tb.len);
-	if (tb.oom)
-		b->oom = 1;
-	mk_buf_free(&tb);
+	mk_svg_begin(b, W, H + dy, title, &tb);
 	mk_buf_printf(b, "<g transform=\"translate(0 %.1f)\">\n", dy);
 	mk_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 	    "height=\"%.1f\" fill=\"none\" stroke=\"black\"/>\n", L, T,

@@ -104,18 +104,7 @@ mk_render_funnel(mk_buf *b, const mk_result *r, const mk_bias *bi,
 	size_t nl = mk_svg_title(&tb, title, 20, W - 2 * 20);
 	double dy = nl > 1 ? 18.0 * (double)(nl - 1) : 0;
 
-	mk_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\""
-	    "Helvetica, Arial, sans-serif\" font-size=\"11\">\n<title>", W,
-	    H + dy, W, H + dy);
-	mk_buf_xml(b, title);
-	mk_buf_printf(b, "</title>\n<rect width=\"100%%\" height=\"100%%\" "
-	    "fill=\"white\"/>\n");
-	mk_buf_put(b, tb.data ? tb.data : "", tb.len);
-	if (tb.oom)
-		b->oom = 1;
-	mk_buf_free(&tb);
+	mk_svg_begin(b, W, H + dy, title, &tb);
 	if (dy > 0)
 		mk_buf_printf(b, "<g transform=\"translate(0 %.1f)\">\n", dy);
 	mk_buf_printf(b, "<svg x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "

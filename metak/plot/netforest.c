@@ -10,7 +10,6 @@
 
 #include "plot/internal.h"
 
-#define FONT "Helvetica, Arial, sans-serif"
 #define BOLD " font-weight=\"bold\""
 
 /* The columns: label, studies, estimate [CI], the plot, the P-score. */
@@ -230,15 +229,7 @@ mk_render_network_svg(mk_buf *b, const mk_network *n, const mk_plot_opts *po)
 	double width = fmax(L.width, L.xmax + 10) + dx;
 	size_t nl = mk_svg_title(&tb, title, L.xlab, width - 2 * L.xlab);
 	double dy = nl > 1 ? (double)(nl - 1) * 18 : 0;
-	mk_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"%s\" "
-	    "font-size=\"11\">\n<title>", ceil(width), L.y + dy, ceil(width),
-	    L.y + dy, FONT);
-	mk_buf_xml(b, title);
-	mk_buf_printf(b, "</title>\n<rect width=\"100%%\" height=\"100%%\" "
-	    "fill=\"white\"/>\n");
-	mk_buf_put(b, tb.data ? tb.data : "", tb.len);
+	mk_svg_begin(b, ceil(width), L.y + dy, title, &tb);
 	if (dx > 0 || dy > 0)
 		mk_buf_printf(b, "<g transform=\"translate(%.1f %.1f)\">\n", dx,
 		    dy);

@@ -11,7 +11,6 @@
 
 #include "plot/internal.h"
 
-#define FONT "Helvetica, Arial, sans-serif"
 #define PI 3.14159265358979323846
 #define NODE_MAX 18.0	/* radius of the largest node */
 #define NODE_MIN 3.0
@@ -148,15 +147,7 @@ mk_render_network_graph(mk_buf *b, const mk_network *n,
 	double oy = top - all.y0;
 	double height = oy + all.y1 + 16 + 2 * 14 + 6;
 
-	mk_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"%s\" "
-	    "font-size=\"11\">\n<title>", ceil(width), ceil(height),
-	    ceil(width), ceil(height), FONT);
-	mk_buf_xml(b, title);
-	mk_buf_printf(b, "</title>\n<rect width=\"100%%\" height=\"100%%\" "
-	    "fill=\"white\"/>\n");
-	mk_buf_put(b, tb.data ? tb.data : "", tb.len);
+	mk_svg_begin(b, ceil(width), ceil(height), title, &tb);
 	for (size_t t = 0; t < T; t++)	/* edges under the nodes */
 		for (size_t u = t + 1; u < T; u++) {
 			size_t k = n->direct[t * T + u];

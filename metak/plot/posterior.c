@@ -16,7 +16,6 @@
 #define R 20.0
 #define B 90.0
 #define NGRID 241
-#define FONT "Helvetica, Arial, sans-serif"
 
 struct frame {
 	mk_axis xa, ya;
@@ -139,17 +138,7 @@ mk_render_posterior(mk_buf *b, const mk_result *r)
 	mk_buf tb = { 0 };
 	size_t nl = mk_svg_title(&tb, title, 10, W - 20);
 	f.dy = nl > 1 ? (double)(nl - 1) * 18 : 0;
-	mk_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"%s\" "
-	    "font-size=\"11\">\n<title>", W, H + f.dy, W, H + f.dy, FONT);
-	mk_buf_xml(b, title);
-	mk_buf_printf(b, "</title>\n<rect width=\"100%%\" height=\"100%%\" "
-	    "fill=\"white\"/>\n");
-	mk_buf_put(b, tb.data ? tb.data : "", tb.len);
-	if (tb.oom)
-		b->oom = 1;
-	mk_buf_free(&tb);
+	mk_svg_begin(b, W, H + f.dy, title, &tb);
 	/* the credible interval shaded under the posterior */
 	mk_buf_printf(b, "<polygon fill=\"#d6e4f0\" stroke=\"none\" "
 	    "points=\"%.1f,%.1f", fx(&f, by->tau_lo), fy(&f, 0));

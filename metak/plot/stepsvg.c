@@ -92,18 +92,7 @@ mk_render_steps_svg(mk_buf *b, const mk_result *r, const mk_step *st,
 	size_t nl = mk_svg_title(&tb, title, xlab, w - 2 * xlab);
 	double dy = nl > 1 ? 18 * (double)(nl - 1) : 0;
 	h = top + row * (double)(k + 1) + 60 + dy;
-	mk_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\""
-	    "Helvetica, Arial, sans-serif\" font-size=\"11\">\n<title>",
-	    ceil(w), h, ceil(w), h);
-	mk_buf_xml(b, title);
-	mk_buf_printf(b, "</title>\n<rect width=\"100%%\" height=\"100%%\" "
-	    "fill=\"white\"/>\n");
-	mk_buf_put(b, tb.data ? tb.data : "", tb.len);
-	if (tb.oom)
-		b->oom = 1;
-	mk_buf_free(&tb);
+	mk_svg_begin(b, ceil(w), h, title, &tb);
 	mk_buf_printf(b, "<g transform=\"translate(0 %.1f)\">\n", dy);
 	mk_buf_printf(b, "<text x=\"%.1f\" y=\"52\" font-weight="
 	    "\"bold\">%s</text>\n<text x=\"%.1f\" y=\"52\" text-anchor=\"end\" "

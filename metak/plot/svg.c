@@ -11,7 +11,6 @@
 
 #include "plot/internal.h"
 
-#define FONT "Helvetica, Arial, sans-serif"
 
 /* The heading over the treatment (a = 0) or control (1) arm's columns. */
 static const char *
@@ -381,18 +380,7 @@ render(mk_buf *b, const mk_result *r, const mk_metareg *g,
 	mk_buf tb = { 0 };
 	size_t nl = mk_svg_title(&tb, title, L.xlab, width - 2 * L.xlab);
 	double dy = nl > 1 ? (double)(nl - 1) * 18 : 0;
-	mk_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
-	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\"%s\" "
-	    "font-size=\"11\">\n<title>", ceil(width), L.y + dy, ceil(width),
-	    L.y + dy, FONT);
-	mk_buf_xml(b, title);
-	mk_buf_printf(b, "</title>\n<rect width=\"100%%\" height=\"100%%\" "
-	    "fill=\"white\"/>\n");
-	mk_buf_put(b, tb.data ? tb.data : "", tb.len);
-	if (tb.oom)
-		b->oom = 1;
-	mk_buf_free(&tb);
+	mk_svg_begin(b, ceil(width), L.y + dy, title, &tb);
 	if (dx > 0 || dy > 0)
 		mk_buf_printf(b, "<g transform=\"translate(%.1f %.1f)\">\n", dx,
 		    dy);

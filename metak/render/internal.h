@@ -20,6 +20,11 @@ size_t mk_text_fit(const char *s, double maxw, double size, int bold);
 /* A plot's title as bold 14 px lines from (x, 24), 18 px apart, wrapped
  * to maxw; the number of lines. */
 size_t mk_svg_title(mk_buf *b, const char *title, double x, double maxw);
+/* A plot's SVG document opened: w x h px (printed as whole numbers), the
+ * title as its <title>, a white background, then tb (the title's lines
+ * from mk_svg_title), which is freed. */
+void mk_svg_begin(mk_buf *b, double w, double h, const char *title,
+    mk_buf *tb);
 
 /* Higgins and Thompson's I2 from Q (percent): max(0, 100 (Q - df) / Q),
  * as RevMan 5 and fixed-effect fits print it (Higgins & Thompson 2002,

@@ -135,3 +135,20 @@ mk_svg_title(mk_buf *b, const char *title, double x, double maxw)
 	}
 	return nl;
 }
+
+void
+mk_svg_begin(mk_buf *b, double w, double h, const char *title, mk_buf *tb)
+{
+	mk_buf_printf(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" font-family=\""
+	    "Helvetica, Arial, sans-serif\" font-size=\"11\">\n<title>", w, h,
+	    w, h);
+	mk_buf_xml(b, title);
+	mk_buf_printf(b, "</title>\n<rect width=\"100%%\" height=\"100%%\" "
+	    "fill=\"white\"/>\n");
+	mk_buf_put(b, tb->data ? tb->data : "", tb->len);
+	if (tb->oom)
+		b->oom = 1;
+	mk_buf_free(tb);
+}
