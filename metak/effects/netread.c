@@ -353,10 +353,12 @@ study_pairs(struct reader *R)
 	size_t *trt, *ja, *ka;
 	int complete = 1;
 
-	if ((ja = iscratch(R, 3 * (nr + 1))) == NULL)
+	/* trt: each row can name two arms not met before, and the check
+	 * below comes after a row's two */
+	if ((ja = iscratch(R, 4 * (nr + 1))) == NULL)
 		return -1;
 	ka = ja + nr + 1;
-	trt = ka + nr + 1;
+	trt = ka + nr + 1;	/* 2 (nr + 1) entries */
 	for (size_t i = 0; i < nr; i++) {	/* the arms, in order met */
 		size_t r = R->rows[i];
 		if (pair_arm(R, r, C_T1, sid, trt, &a, &ja[i]) != 0 ||

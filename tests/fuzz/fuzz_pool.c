@@ -114,9 +114,19 @@ one(const mk_table *t, const mk_opts *o)
 		size_t nrows = 0;
 		mk_claim cl = { s->measure, MK_SCALE_NATURAL, 1, 0.5, 2, 95,
 		    2, 2, 2, NAN, 0, 0 };
+		size_t found = 0, tried = 0;
 		if (s->k <= 20 && mk_check_data(t, o, &cl, 1, &crow, &nrows,
-		    &err) == 0)
-			mk_render_check_json(&b, &cl, crow, nrows);
+		    &err) == 0) {
+			int any = 0;
+			for (size_t i = 0; i < nrows; i++)
+				any |= crow[i].match;
+			/* not reproduced: the leave-one/two-out subsets */
+			if (!any && s->k <= 6)
+				(void)mk_check_subsets(t, o, &cl, 1, &crow,
+				    &nrows, &found, &tried, &err);
+			mk_render_check_json(&b, &cl, crow, nrows, found,
+			    tried);
+		}
 		free(crow);
 		mk_subgroups_free(sg);
 		if (o->method != MK_MH && o->method != MK_PETO)
