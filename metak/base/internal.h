@@ -62,6 +62,9 @@ int mk_parse_num(const char *s, double *out, const char **why);
  * columns that group or order studies (--by, --random, --robust, --each,
  * --where, --sort, --order, retracted). */
 int mk_missing(const char *s);
+/* s without its leading white space; *n: its length without the trailing
+ * white space (numparse.c). */
+const char *mk_trim(const char *s, size_t *n);
 /* Does a cell hold --where's value: exactly, or both missing (an empty
  * value or a missing word selects the missing cells)? */
 int mk_where_match(const char *cell, const char *value);

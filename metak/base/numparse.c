@@ -67,16 +67,26 @@ missing_word(const char *s, size_t n)
 	return 0;
 }
 
+const char *
+mk_trim(const char *s, size_t *n)
+{
+	size_t len;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	len = strlen(s);
+	while (len > 0 && isspace((unsigned char)s[len - 1]))
+		len--;
+	*n = len;
+	return s;
+}
+
 int
 mk_missing(const char *s)
 {
 	size_t n;
 
-	while (isspace((unsigned char)*s))
-		s++;
-	n = strlen(s);
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
-		n--;
+	s = mk_trim(s, &n);
 	return missing_word(s, n);
 }
 
@@ -94,11 +104,7 @@ mk_parse_num(const char *s, double *out, const char **why)
 	char buf[128], *end;
 	size_t n;
 
-	while (isspace((unsigned char)*s))
-		s++;
-	n = strlen(s);
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
-		n--;
+	s = mk_trim(s, &n);
 	if (missing_word(s, n))
 		return MK_NUM_EMPTY;
 	*why = "expected a number";

@@ -89,11 +89,7 @@ judgement(const char *s, int *robins)
 	char w[32];
 	size_t n;
 
-	while (isspace((unsigned char)*s))
-		s++;
-	n = strlen(s);
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
-		n--;
+	s = mk_trim(s, &n);
 	if (n == 0)
 		return MK_ROB_NONE;
 	if (n >= sizeof(w))

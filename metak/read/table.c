@@ -75,11 +75,7 @@ trimmed_dup(const char *s)
 {
 	size_t n;
 
-	while (isspace((unsigned char)*s))
-		s++;
-	n = strlen(s);
-	while (n > 0 && isspace((unsigned char)s[n - 1]))
-		n--;
+	s = mk_trim(s, &n);
 	char *d = malloc(n + 1);
 	if (d != NULL) {
 		memcpy(d, s, n);
