@@ -47,7 +47,7 @@ $(B)/metak: $(CLIOBJ:build/%=$(B)/%) $(B)/libmetak.a
 
 # ---- tests ---------------------------------------------------------------
 TESTS = test_effect test_pool test_csv test_buf test_model test_convert test_sens \
-        test_glmm test_network test_sof test_mlm test_bayes
+        test_glmm test_network test_sof test_mlm test_bayes test_robust
 TESTBIN = $(TESTS:%=$(B)/tests/%)
 
 $(B)/tests/%: tests/%.c tests/check.h $(B)/libmetak.a

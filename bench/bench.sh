@@ -27,6 +27,7 @@ gen glmmeach1e4.csv "eachcounts 10000 5"
 gen k8e4.csv "generic 80000"
 gen rob1e4.csv "ml 10000 5"
 gen rob1e4c100.csv "ml 10000 100"
+gen rob1e5c10.csv "ml 100000 10"
 [ -f "$out/ml2e3.csv" ] || head -n 2001 "$out/ml1e4.csv" >"$out/ml2e3.csv"
 [ -f "$out/each1e4.csv" ] || head -n 100001 "$out/each1e5.csv" >"$out/each1e4.csv"
 [ -f "$out/each1e3.csv" ] || head -n 10001 "$out/each1e5.csv" >"$out/each1e3.csv"
@@ -147,6 +148,8 @@ ratio "$mr" "$mb" 1 "BAYES --each time / REML --each time (target <= 20)" | sed 
 echo "== 9. time and memory of refits and robust inference (issue 23)"
 run "metak --cumulative, PM, k = 80,000" "$metak" pool "$out/k8e4.csv" --cumulative --method PM --format csv
 run "metak --robust cluster --robust-type cr1, 10^4 rows in 5 clusters" "$metak" pool "$out/rob1e4.csv" --robust cluster --robust-type cr1 --format json
+run "metak --robust cluster (CR2), 10^4 rows in 5 clusters" "$metak" pool "$out/rob1e4.csv" --robust cluster --format json
+run "metak --robust cluster (CR2), 10^5 rows in 10 clusters" "$metak" pool "$out/rob1e5c10.csv" --robust cluster --format json
 run "metak --robust cluster (CR2), 10^4 rows in 100 clusters" "$metak" pool "$out/rob1e4c100.csv" --robust cluster --format json
 run "metak --robust cluster --robust-type cr1, 10^4 rows in 100 clusters" "$metak" pool "$out/rob1e4c100.csv" --robust cluster --robust-type cr1 --format json
 run "metak --random cluster/es, 10^4 rows in 100 groups" "$metak" pool "$out/rob1e4c100.csv" --random cluster/es --format json

@@ -85,7 +85,7 @@ mk_robust_run(const mk_table *t, const mk_studies *s, mk_metareg *r,
 		}
 	}
 	mk_design d = { r->k, r->p, r->y, r->v, r->x, NULL };
-	rc = mk_robust(&r->fit, &d, cl, map.n, cr1, outer, stride, cov, ud,
+	rc = mk_robust(&r->fit, &d, cl, map.n, cr1 ? MK_CR1 : MK_CR2, outer, stride, cov, ud,
 	    err);
 	goto out;
 oom:

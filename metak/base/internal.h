@@ -26,6 +26,22 @@ int mk_zeroin(double (*f)(double, void *), void *p, double a, double b,
  * M^-1 (both halves); *logdet (NULL: not wanted) = log|M|. -1 when M is
  * not positive definite (smallmat.c). */
 int mk_spd_inv(double *M, size_t n, int inv, double *logdet);
+/* Powers of symmetric matrices (matfun.c). mk_sym_power: S^pw of an n x n
+ * S in place, eigenvalues at or below 1e-12 of the largest in magnitude
+ * taken as 0 (so pw < 0 gives the pseudo-inverse's power); -1 on failure.
+ * mk_isqrt_lowrank: out (n x m) = H^-1/2 F for H = diag(d) + U Cm U'
+ * (d > 0, U n x q), given C0 = Cm^-1 + U' diag(d)^-1 U (q x q, which the
+ * caller forms without cancellation) and bounds lo <= H's spectrum <= hi;
+ * O(n q (q + m)) a node, about 400 + 2.5 log(hi / lo) nodes, no n x n
+ * matrix. -1 when a capacitance is singular or the bounds are not
+ * positive, -2 out of memory. */
+int mk_sym_power(double *S, size_t n, double pw);
+/* c = a b for row-major a (r x q) and b (q x s), sums in long double. */
+void mk_matmul(const double *a, const double *b, double *c, size_t r,
+    size_t q, size_t s);
+int mk_isqrt_lowrank(size_t n, size_t q, const double *d, const double *U,
+    const double *C0, double lo, double hi, const double *F, size_t m,
+    double *out);
 /* A prior on tau (prior.c): its log density up to a constant (-INFINITY
  * outside its support); the exponent a of its power tail tau^-a
  * (INFINITY: lighter than any power); where its mass lies, lo to hi (NaN:

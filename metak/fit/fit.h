@@ -7,7 +7,7 @@
 
 #include "effects/effects.h"
 
-/* ---- fitting (pool.c, het.c) ------------------------------------------- */
+/* ---- fitting (pool.c, qgen.c) ------------------------------------------- */
 
 /* What a GLMM (--glmm, glmm.c) adds to a fit: the tests for
  * heterogeneity against the saturated model, the full log-likelihood
@@ -77,7 +77,7 @@ struct mk_bayes {
 double mk_bayes_density(const mk_bayes *b, double tau);
 void mk_bayes_free(mk_bayes *b);
 
-/* ---- the linear mixed model (wls.c, tau2.c, het.c, model.c) --------- */
+/* ---- the linear mixed model (wls.c, tau2.c, qgen.c, model.c) --------- */
 
 /* The design of y = X b + u + e, u ~ N(0, tau2), e_i ~ N(0, v_i): k rows,
  * X k x p row-major; x NULL (with p = 1) is one mean, a column of ones.

@@ -122,7 +122,7 @@ int mk_ml_weights(const mk_ml *m, const double *theta, double *w);
 int mk_ml_fit(const mk_ml *m, double *theta, const int *fixed, double scale,
     double tol, int maxiter, mk_mlstate *st, int *iters);
 
-/* het.c: a warning when a fitted tau2 lies outside its own Q-profile
+/* qgen.c: a warning when a fitted tau2 lies outside its own Q-profile
  * interval (the interval inverts Q, not the estimator: with sampling
  * variances spanning many orders of magnitude REML or ML can lie outside
  * it; metafor shows that without a word). */
@@ -200,9 +200,24 @@ double mk_wald(const double *b, const double *vb, size_t p, size_t first);
  * and intervals. */
 typedef void (*mk_cov_fn)(void *ud, const size_t *rows, size_t n,
     double *M);
+/* type: MK_CR2 (each cluster by the cheaper of a dense eigen decomposition
+ * and the low-rank quadrature), MK_CR1, or CR2 by one path for tests. */
+enum { MK_CR2, MK_CR1, MK_CR2_DENSE, MK_CR2_LOWRANK };
 int mk_robust(mk_model *mo, const mk_design *d, const size_t *cl, size_t ncl,
-    int cr1, const size_t *blk, size_t bstride, mk_cov_fn cov, void *ud,
+    int type, const size_t *blk, size_t bstride, mk_cov_fn cov, void *ud,
     mk_err *err);
+/* CR2's pieces of one cluster (cr2.c): mk_cr2_new keeps the model's A^-1
+ * (p x p; NULL with *rc -1 when it is not positive definite, -2 out of
+ * memory); mk_cr2_cluster gives the n rows' adjusted score u (p) and the
+ * p x p pieces gg and hs of the Satterthwaite df: 0, -1 when a covariance
+ * is singular, -2 out of memory. */
+typedef struct mk_cr2 mk_cr2;
+mk_cr2 *mk_cr2_new(const double *ainv, size_t p, int *rc);
+int mk_cr2_cluster(mk_cr2 *c, int type, const mk_model *mo,
+    const mk_design *d, const size_t *rows, size_t n, const size_t *blk,
+    size_t bstride, mk_cov_fn cov, void *ud, double *u, double *gg,
+    double *hs);
+void mk_cr2_free(mk_cr2 *c);
 /* The t df of the contrast c'b (p values) of a fitted model: the
  * Satterthwaite df of CR2 (clubSandwich's linear_contrast), else the
  * model's df (n - p for CR1, k - p under hksj, NaN for z). */

@@ -2,125 +2,21 @@
  * CR1 as metafor's robust(adjust = TRUE): the sandwich A^-1 (sum_j u_j
  * u_j') A^-1, u_j = X_j' W_j e_j, scaled by n/(n - p), t tests with n - p
  * df and F(m, n - p). CR2 as R's clubSandwich (Pustejovsky & Tipton 2018,
- * J Bus Econ Stat 36:672; metafor's robust(clubSandwich = TRUE)): the
- * residuals of cluster j adjusted by A_j = L G_j^-1/2 L' (M_j = L L', G_j
- * = L'(I - X_j A^-1 X_j' W_j) M_j L), Satterthwaite df for each
+ * J Bus Econ Stat 36:672; metafor's robust(clubSandwich = TRUE)): each
+ * cluster's residuals adjusted (cr2.c), Satterthwaite df for each
  * coefficient and the Hotelling T^2 approximation "HTZ" for the test of
- * moderators. Every quantity is a sum over clusters: no n x n matrix of
- * clusters is formed. W_j = M_j^-1, M_j the model's marginal covariance of
- * the cluster's rows (mk_cov_fn), A = X'M^-1X. CR1 needs only u_j, summed
- * over the blocks of M within the cluster (cr1_sums: O(k) for one tau2);
- * CR2's adjustment is a matrix function of the whole cluster's n_j x n_j
- * G_j, which no structure of M makes cheaper in general: O(n_j^3) time
- * and O(n_j^2) memory for the largest cluster. */
+ * moderators. Every quantity is a sum over clusters of p x p pieces: no
+ * matrix over clusters is formed. W_j = M_j^-1, M_j the model's marginal
+ * covariance of the cluster's rows (mk_cov_fn), A = X'M^-1X. CR1 needs
+ * only u_j, summed over the blocks of M within the cluster (cr1_sums). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
-#include <gsl/gsl_eigen.h>
-#include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 
 #include "fit/internal.h"
-
-/* Lower Cholesky factor of M in place (upper part zeroed); -1 if not PD. */
-static int
-chol_lower(double *M, size_t n)
-{
-	gsl_matrix_view A = gsl_matrix_view_array(M, n, n);
-
-	if (gsl_linalg_cholesky_decomp1(&A.matrix) != GSL_SUCCESS)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		for (size_t j = i + 1; j < n; j++)
-			M[i * n + j] = 0;
-	return 0;
-}
-
-/* c = a b for row-major a (r x q) and b (q x s). */
-static void
-mul(const double *a, const double *b, double *c, size_t r, size_t q,
-    size_t s)
-{
-	for (size_t i = 0; i < r; i++)
-		for (size_t j = 0; j < s; j++) {
-			long double t = 0;
-			for (size_t l = 0; l < q; l++)
-				t += (long double)a[i * q + l] * b[l * s + j];
-			c[i * s + j] = (double)t;
-		}
-}
-
-/* S^p of a symmetric S (n x n) by its eigen decomposition, eigenvalues
- * at or below 1e-12 of the largest one in magnitude set to 0; in place.
- * clubSandwich's matrix_power (0.5.8) cuts at an absolute 1e-12, but S
- * carries the data's scale: with effects of 1e-3 every eigenvalue fell
- * below it and the SEs came out 0. Where clubSandwich's answer is not
- * degenerate the two agree. */
-static int
-sym_power(double *S, size_t n, double pw, double *tmp)
-{
-	gsl_matrix_view A = gsl_matrix_view_array(S, n, n);
-	gsl_vector *val = gsl_vector_alloc(n);
-	gsl_matrix *vec = gsl_matrix_alloc(n, n);
-	gsl_eigen_symmv_workspace *ws = gsl_eigen_symmv_alloc(n);
-	int rc = -1;
-
-	if (val && vec && ws && gsl_eigen_symmv(&A.matrix, val, vec, ws) ==
-	    GSL_SUCCESS) {
-		double emax = 0;
-		for (size_t i = 0; i < n; i++)
-			emax = fmax(emax, fabs(gsl_vector_get(val, i)));
-		for (size_t i = 0; i < n; i++) {
-			double e = gsl_vector_get(val, i);
-			tmp[i] = e > 1e-12 * emax ? pow(e, pw) : 0;
-		}
-		for (size_t i = 0; i < n; i++)	/* V diag(e^p) V' */
-			for (size_t j = 0; j < n; j++) {
-				long double t = 0;
-				for (size_t l = 0; l < n; l++)
-					t += (long double)gsl_matrix_get(vec, i, l) *
-					    tmp[l] * gsl_matrix_get(vec, j, l);
-				S[i * n + j] = (double)t;
-			}
-		rc = 0;
-	}
-	gsl_vector_free(val);
-	gsl_matrix_free(vec);
-	gsl_eigen_symmv_free(ws);
-	return rc;
-}
-
-struct cluster_work {
-	double *M, *Lc, *W, *IH, *G, *A, *E, *XA, *tmp, *xj, *ej;
-};
-
-/* Scratch for one cluster of n rows with p coefficients: the square
- * buffers also hold p x n and p x p products (a cluster may have fewer
- * rows than the model has coefficients), so each takes the largest. */
-static int
-work_alloc(struct cluster_work *w, size_t n, size_t p)
-{
-	size_t m = n * n;
-
-	m = n * p > m ? n * p : m;
-	m = p * p > m ? p * p : m;
-	w->M = malloc((7 * m + 3 * n * p + 2 * n) * sizeof(double));
-	if (w->M == NULL)
-		return -1;
-	w->Lc = w->M + m;
-	w->W = w->Lc + m;
-	w->IH = w->W + m;	/* n x n, then p x n */
-	w->G = w->IH + m;
-	w->A = w->G + m;	/* n x n, then p x n */
-	w->tmp = w->A + m;	/* n x n, p x n or p x p */
-	w->E = w->tmp + m;	/* p x n */
-	w->XA = w->E + p * n;	/* n x p */
-	w->xj = w->XA + n * p;	/* n x p */
-	w->ej = w->xj + n * p;	/* n (and n scratch) */
-	return 0;
-}
 
 /* Satterthwaite df of the contrast c'b (clubSandwich's coef_test and
  * linear_contrast): with P[j, j'] = [j = j'] g_j - h_j.h_j' (g_j = c'(G_j
@@ -204,7 +100,7 @@ htz(mk_model *mo, const double *gg, const double *hs, size_t ncl,
 			}
 			om[s * q + t] = (double)o;
 		}
-	if (sym_power(om, q, -0.5, tmp) != 0)
+	if (mk_sym_power(om, q, -0.5) != 0)
 		goto out;
 	for (size_t j = 0; j < ncl; j++) {	/* O g O and O h, per cluster */
 		double *g = gt + j * q * q, *h = ht + j * q * p;
@@ -289,8 +185,8 @@ finish(mk_model *mo, const double *ainv, const double *comp,
 		for (size_t a = 0; a < p; a++)
 			for (size_t c = 0; c < p; c++)
 				meat[a * p + c] += comp[j * p + a] * comp[j * p + c];
-	mul(ainv, meat, t, p, p, p);
-	mul(t, ainv, mo->vb, p, p, p);
+	mk_matmul(ainv, meat, t, p, p, p);
+	mk_matmul(t, ainv, mo->vb, p, p, p);
 	for (size_t i = 0; i < p * p; i++)
 		mo->vb[i] *= cr1 ? n / (n - (double)p) : 1;
 	mo->s2w = 1;
@@ -410,17 +306,17 @@ out:
 
 int
 mk_robust(mk_model *mo, const mk_design *d, const size_t *cl, size_t ncl,
-    int cr1, const size_t *blk, size_t bstride, mk_cov_fn cov, void *ud,
+    int type, const size_t *blk, size_t bstride, mk_cov_fn cov, void *ud,
     mk_err *err)
 {
-	size_t k = d->k, p = d->p, maxn = 0;
+	size_t k = d->k, p = d->p;
 	size_t *start = calloc(ncl + 1, sizeof(size_t));
 	size_t *ord = malloc(k * sizeof(size_t)), *pos = NULL;
-	double *ainv = malloc(p * p * sizeof(double)), *la = NULL;
+	double *ainv = malloc(p * p * sizeof(double));
 	double *comp = calloc(ncl * p, sizeof(double));
 	double *gg = NULL, *hs = NULL;	/* per cluster G G' and H (p x p) */
-	struct cluster_work w = { 0 };
-	int rc = -1;
+	mk_cr2 *c2 = NULL;
+	int rc = -1, cr1 = type == MK_CR1;
 
 	if (!start || !ord || !ainv || !comp)
 		goto oom;
@@ -431,10 +327,8 @@ mk_robust(mk_model *mo, const mk_design *d, const size_t *cl, size_t ncl,
 	}
 	for (size_t i = 0; i < k; i++)	/* rows by cluster */
 		start[cl[i] + 1]++;
-	for (size_t j = 0; j < ncl; j++) {
-		maxn = start[j + 1] > maxn ? start[j + 1] : maxn;
+	for (size_t j = 0; j < ncl; j++)
 		start[j + 1] += start[j];
-	}
 	pos = malloc((ncl + 1) * sizeof(size_t));
 	if (pos == NULL)
 		goto oom;
@@ -454,103 +348,22 @@ mk_robust(mk_model *mo, const mk_design *d, const size_t *cl, size_t ncl,
 		rc = 0;
 		goto out;
 	}
-	la = malloc(p * p * sizeof(double));
-	gg = malloc(p * p * ncl * sizeof(double));
-	hs = malloc(p * p * ncl * sizeof(double));
-	if (!la || !gg || !hs || work_alloc(&w, maxn, p) != 0)
+	gg = calloc(p * p * ncl, sizeof(double));
+	hs = calloc(p * p * ncl, sizeof(double));
+	if (!gg || !hs)
 		goto oom;
-	memcpy(la, ainv, p * p * sizeof(double));
-	if (chol_lower(la, p) != 0)
+	int r = 0;
+	if ((c2 = mk_cr2_new(ainv, p, &r)) == NULL)
+		goto fail;
+	for (size_t j = 0; j < ncl && r == 0; j++)
+		r = mk_cr2_cluster(c2, type, mo, d, ord + start[j],
+		    start[j + 1] - start[j], blk, bstride, cov, ud,
+		    comp + j * p, gg + j * p * p, hs + j * p * p);
+fail:
+	if (r == -2)
+		goto oom;
+	if (r != 0)
 		goto singular;
-	for (size_t j = 0; j < ncl; j++) {
-		size_t n = start[j + 1] - start[j];
-		const size_t *rows = ord + start[j];
-		cov(ud, rows, n, w.M);
-		memcpy(w.Lc, w.M, n * n * sizeof(double));
-		if (chol_lower(w.Lc, n) != 0)
-			goto singular;
-		memcpy(w.W, w.Lc, n * n * sizeof(double));
-		gsl_matrix_view Wv = gsl_matrix_view_array(w.W, n, n);
-		for (size_t i = 0; i < n; i++)	/* the full factor for invert */
-			for (size_t l = i + 1; l < n; l++)
-				w.W[i * n + l] = w.W[l * n + i];
-		if (gsl_linalg_cholesky_invert(&Wv.matrix) != GSL_SUCCESS)
-			goto singular;
-		for (size_t i = 0; i < n; i++) {	/* X_j and e_j */
-			double fit = 0;
-			for (size_t q = 0; q < p; q++) {
-				w.xj[i * p + q] = d->x[rows[i] * p + q];
-				fit += w.xj[i * p + q] * mo->b[q];
-			}
-			w.ej[i] = d->y[rows[i]] - fit;
-		}
-		/* E = X_j' W_j (p x n) */
-		for (size_t q = 0; q < p; q++)
-			for (size_t i = 0; i < n; i++) {
-				long double t = 0;
-				for (size_t l = 0; l < n; l++)
-					t += (long double)w.xj[l * p + q] *
-					    w.W[l * n + i];
-				w.E[q * n + i] = (double)t;
-			}
-		if (!cr1) {
-			/* IH = I - X_j A^-1 E (n x n) */
-			mul(w.xj, ainv, w.XA, n, p, p);
-			mul(w.XA, w.E, w.IH, n, p, n);
-			for (size_t i = 0; i < n * n; i++)
-				w.IH[i] = (i % (n + 1) == 0) - w.IH[i];
-			/* G = L' IH M L */
-			mul(w.IH, w.M, w.tmp, n, n, n);
-			mul(w.tmp, w.Lc, w.G, n, n, n);	/* IH M L */
-			for (size_t i = 0; i < n; i++)	/* L' (.) */
-				for (size_t l = 0; l < n; l++) {
-					long double t = 0;
-					for (size_t q = i; q < n; q++)
-						t += (long double)w.Lc[q * n + i] *
-						    w.G[q * n + l];
-					w.A[i * n + l] = (double)t;
-				}
-			for (size_t i = 0; i < n; i++)	/* symmetrise */
-				for (size_t l = 0; l < i; l++)
-					w.A[i * n + l] = w.A[l * n + i] =
-					    (w.A[i * n + l] + w.A[l * n + i]) / 2;
-			if (sym_power(w.A, n, -0.5, w.ej + n) != 0)
-				goto singular;
-			/* adjustment L G^-1/2 L', then E <- E adj */
-			mul(w.Lc, w.A, w.tmp, n, n, n);
-			for (size_t i = 0; i < n; i++)
-				for (size_t l = 0; l < n; l++) {
-					long double t = 0;
-					for (size_t q = 0; q <= l; q++)
-						t += (long double)w.tmp[i * n + q] *
-						    w.Lc[l * n + q];
-					w.G[i * n + l] = (double)t;
-				}
-			mul(w.E, w.G, w.tmp, p, n, n);
-			memcpy(w.E, w.tmp, p * n * sizeof(double));
-			/* Satterthwaite pieces: ME = A^-1 E, G = ME L (kept as
-			 * G G'), H = ME X L_A */
-			double *me = w.IH, *g = w.A;	/* p x n each, reused */
-			mul(ainv, w.E, me, p, p, n);
-			mul(me, w.Lc, g, p, n, n);
-			for (size_t a = 0; a < p; a++)
-				for (size_t c = 0; c < p; c++) {
-					long double t = 0;
-					for (size_t i = 0; i < n; i++)
-						t += (long double)g[a * n + i] *
-						    g[c * n + i];
-					gg[(j * p + a) * p + c] = (double)t;
-				}
-			mul(me, w.xj, w.tmp, p, n, p);
-			mul(w.tmp, la, hs + j * p * p, p, p, p);
-		}
-		for (size_t q = 0; q < p; q++) {	/* u_j = E e_j */
-			long double t = 0;
-			for (size_t i = 0; i < n; i++)
-				t += (long double)w.E[q * n + i] * w.ej[i];
-			comp[j * p + q] = (double)t;
-		}
-	}
 	finish(mo, ainv, comp, gg, hs, ncl, cr1);
 	if (!cr1) {	/* kept for the df of predictions */
 		free(mo->rob_gg);
@@ -572,10 +385,9 @@ out:
 	free(ord);
 	free(pos);
 	free(ainv);
-	free(la);
 	free(comp);
 	free(gg);
 	free(hs);
-	free(w.M);
+	mk_cr2_free(c2);
 	return rc;
 }

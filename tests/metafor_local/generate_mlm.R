@@ -35,6 +35,7 @@ d$yi <- round(0.3 + 0.1 * d$dose + u("region", 0.15) + u(c("region", "site"), 0.
 d$site <- paste0(d$region, "-", d$site)  # site labels unique overall
 d$studyid <- paste(d$site, d$study, sep = ":")
 d$row <- seq_len(k)  # every row its own cluster
+d$lone <- ifelse(d$site == "1-1", d$dose, 0)  # a moderator of site 1-1 alone
 write.csv(d, "nested.csv", row.names = FALSE, quote = FALSE)
 # fit twice: metafor's defaults, then nlminb again from that optimum with
 # its relative tolerance tightened (kept when it converges)
@@ -180,5 +181,32 @@ for (m in c("REML", "FE")) {
           if (type == "cr1") c("--robust-type", "cr1")), ex)
   }
 }
+# CR2 with large clusters (site 1-1: 62 rows; region 1: 86), where metak
+# works without n x n matrices: one tau2 by site, with a moderator that
+# site 1-1 alone identifies (its adjustment matrix is singular), and a
+# three-level model whose sites are blocks within the region clusters
+rob_expect <- function(r, rr, names) {
+  ex <- list("k" = r$k)
+  for (j in seq_along(names)) {
+    key <- sprintf("regression.coefficients.%s", names[j])
+    ex[[paste0(key, ".estimate")]] <- rr$beta[j]; ex[[paste0(key, ".se")]] <- rr$se[j]
+    ex[[paste0(key, ".p")]] <- rr$pval[j]; ex[[paste0(key, ".df")]] <- rr$ddf[j]
+    ex[[paste0(key, ".ci_low")]] <- rr$ci.lb[j]
+  }
+  ex[["regression.test.stat"]] <- rr$QM; ex[["regression.test.p"]] <- rr$QMp
+  ex
+}
+for (mods in list(c("dose"), c("dose", "lone"))) {
+  r <- rma(yi, vi, mods = reformulate(mods), data = d, method = "REML",
+           control = list(threshold = 1e-14, tol = 1e-14))
+  rr <- robust(r, cluster = d$site, clubSandwich = TRUE)
+  add(sprintf("uni/REML/mods-%s/robust-site/cr2", paste(mods, collapse = "+")), "nested.csv",
+      c("--mods", paste(mods, collapse = ","), "--method", "REML", "--robust", "site"),
+      rob_expect(r, rr, c("intrcpt", mods)))
+}
+r <- fitmv(d$vi, ~ 1, ~ 1 | region/site)
+add("nested/region-site/robust-region/cr2", "nested.csv",
+    c("--random", "region/site", "--robust", "region"),
+    ml_expect(r, c("region", "region/site"), robust(r, cluster = d$region, clubSandwich = TRUE)))
 emit(sprintf("metafor %s, clubSandwich %s", packageVersion("metafor"),
              packageVersion("clubSandwich")))
