@@ -45,19 +45,6 @@ keep_failed(mk_step *at, size_t study, size_t k)
 	at->qp = at->tau2 = at->i2 = at->h2 = NAN;
 }
 
-/* The options of a refit of k studies: one study has no Knapp-Hartung df
- * (k - 1 = 0), so its interval and p are z's, as metafor fits a one-study
- * model with test = "knha" (leave1out of k = 2, cumul's first step). */
-static const mk_opts *
-step_opts(const mk_opts *o, size_t k, mk_opts *tmp)
-{
-	if (k != 1 || o->ci != MK_CI_HKSJ)
-		return o;
-	*tmp = *o;
-	tmp->ci = MK_CI_Z;
-	return tmp;
-}
-
 /* Fits the studies marked in sel into step `at` from their rows. */
 static int
 refit(const mk_studies *s, const unsigned char *sel, const mk_opts *o,
@@ -65,7 +52,6 @@ refit(const mk_studies *s, const unsigned char *sel, const mk_opts *o,
 {
 	mk_studies *sub = mk_studies_subset(s, sel);
 	mk_warn w = { 0 };
-	mk_opts tmp;
 	mk_fit f;
 	int rc = 0;
 
@@ -74,8 +60,7 @@ refit(const mk_studies *s, const unsigned char *sel, const mk_opts *o,
 		mk_err_set(err, "", 0, "", "out of memory");
 		return -1;
 	}
-	if (sub->k > 0 && mk_fit_run(sub, step_opts(o, sub->k, &tmp), &f, &w,
-	    err) == 0) {
+	if (sub->k > 0 && mk_fit_run(sub, o, &f, &w, err) == 0) {
 		keep(at, study, &f);
 	} else {
 		keep_failed(at, study, sub->k);
@@ -95,12 +80,10 @@ refit_sums(const mk_sums *sums, const mk_opts *o, mk_step *at, size_t study,
 {
 	size_t k = mk_sums_k(sums);
 	mk_design d = { k, 1, NULL, NULL, NULL, sums };
-	mk_opts tmp;
 	mk_model m;
 	mk_fit f;
 
 	memset(&f, 0, sizeof(f));
-	o = step_opts(o, k, &tmp);
 	if (mk_model_fit(&d, o, 1, &m, err) == 0) {
 		f.k = k;
 		f.method = o->method;

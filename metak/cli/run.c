@@ -192,7 +192,10 @@ load_and_fit(struct cli *c, struct run *r)
 		    "its prior", r->t->file);
 	else if (r->s->k == 1)
 		mk_warn_add(&r->w, "%s: only one study: the pooled result is "
-		    "that study; heterogeneity cannot be assessed", r->t->file);
+		    "that study; heterogeneity cannot be assessed%s", r->t->file,
+		    c->o.ci == MK_CI_HKSJ && r->f.ci == MK_CI_Z ? "; with no "
+		    "Knapp-Hartung df (k - 1 = 0) its interval and p are from "
+		    "z, as in metafor" : "");
 	warn_capped(&r->w, &r->f, "");
 	return 0;
 }

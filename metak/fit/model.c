@@ -203,7 +203,9 @@ mk_model_fit(const mk_design *d, const mk_opts *o, int intercept,
 	m->k = d->k;
 	m->p = p;
 	m->method = o->method;
-	m->ci = o->ci;
+	/* one study has no Knapp-Hartung df (k - 1 = 0): z, as metafor's
+	 * rma.uni (test = "z" since k = 1) */
+	m->ci = d->k == 1 && p == 1 ? MK_CI_Z : o->ci;
 	m->level = o->level;
 	m->tau2_lo = m->tau2_hi = NAN;
 	if (model_alloc(m, d) != 0 || mk_wls_init(&s, p) != 0) {
@@ -240,7 +242,7 @@ mk_model_fit(const mk_design *d, const mk_opts *o, int intercept,
 	double rss = s.rss, logdet = s.logdet, dfr = (double)d->k - (double)p;
 	m->s2w = 1;
 	m->df = NAN;
-	if (o->ci == MK_CI_HKSJ) {	/* Knapp & Hartung (2003) */
+	if (m->ci == MK_CI_HKSJ) {	/* Knapp & Hartung (2003) */
 		m->df = dfr;
 		m->s2w = dfr > 0 ? rss / dfr : NAN;
 	}

@@ -109,6 +109,7 @@ mk_fit_from_model(mk_fit *f, const mk_model *m, const mk_opts *o, size_t k)
 	double one = 1, se;
 	int random = mk_method_get(o->method)->random;
 
+	f->ci = m->ci;
 	f->est = m->b[0];
 	f->se = m->se[0];
 	f->lo = m->lo[0];
