@@ -381,9 +381,12 @@ on_row(void *ud, char **f, size_t n, long line, mk_err *err)
 		return on_header(e, f, n, line, err);
 	if (n != e->hdr->ncol)	/* let the table say what is wrong */
 		return mk_table_push(e->hdr, f, n, line, err);
-	for (size_t w = 0; w < sp->nwhere && w < 32; w++)
+	for (size_t w = 0; w < sp->nwhere && w < 32; w++) {
+		if (e->o->decimal == ',')	/* as the table will read it */
+			(void)mk_decimal_comma(f[e->wcol[w]]);
 		if (!mk_where_match(f[e->wcol[w]], sp->where[w].column))
 			return 0;	/* not selected */
+	}
 	const char *v = f[e->col];
 	if (mk_missing(v))	/* no analysis: left out, said by the one */
 		return missing_row(e, v, line);	/* being read or the next */

@@ -45,7 +45,7 @@ each_render(const void *ud, mk_buf *out, const char *analysis,
 		if (c->format == FMT_JSON)
 			mk_render_each_json_error(out, analysis, k, msg);
 		else
-			mk_render_each_csv(out, analysis, NULL, k);
+			mk_render_each_csv(out, analysis, NULL, k, 0);
 	} else if (c->format == FMT_JSON) {
 		mk_rows rows;
 		mk_err err;
@@ -58,7 +58,7 @@ each_render(const void *ud, mk_buf *out, const char *analysis,
 		mk_render_json(out, &r);
 		mk_rows_free(&rows);
 	} else {
-		mk_render_each_csv(out, analysis, f, k);
+		mk_render_each_csv(out, analysis, f, k, c->plot.digits);
 	}
 }
 
@@ -121,6 +121,11 @@ cmd_each(struct cli *c)
 	    .shard_n = c->shard_n, .jobs = (size_t)c->jobs };
 	mk_each_cb cb = { .render = each_render, .emit = each_emit, .ud = &e };
 	rc = mk_each_run(c->file, &c->o, &sp, &cb, &err);
+	if (rc == 0 && e.n == 0 && c->where.n > 0 && c->shard_n <= 1) {
+		mk_err_set(&err, c->file, 0, "", "--where selected no rows "
+		    "(no analysis to write)");	/* as a plain pool */
+		rc = -1;
+	}
 	if (rc == 0)
 		each_flush(&e);
 	if (e.tty && e.n >= 1000)

@@ -86,33 +86,41 @@ has_df(const mk_model *m)
 	return 0;
 }
 
+/* The decimals of the effects shown: --digits, else 4. */
+static int
+effect_decimals(const mk_result *r)
+{
+	return r->plot != NULL && r->plot->digits > 0 ? r->plot->digits : 4;
+}
+
 static void
-coef_table(mk_buf *b, const mk_metareg *g)
+coef_table(mk_buf *b, const mk_metareg *g, int dec)
 {
 	const mk_model *m = &g->fit;
 	int w = 7, t = has_df(m), perm = g->nperm > 0;
+	int cw = dec + 6 > 10 ? dec + 6 : 10;	/* estimate, se columns */
 
 	for (size_t j = 0; j < g->p; j++)
 		if (label_width(g->names[j]) > w)
 			w = label_width(g->names[j]);
 	mk_buf_printf(b, "Coefficients:\n  ");
 	pad(b, "", w);
-	mk_buf_printf(b, "  estimate        se  %8s%s         p      %g%% CI%s\n",
-	    t ? "t" : "z", t ? "      df" : "", m->level, perm ?
+	mk_buf_printf(b, "%*s%*s  %8s%s         p      %g%% CI%s\n", cw,
+	    "estimate", cw, "se", t ? "t" : "z", t ? "      df" : "", m->level, perm ?
 	    "      p_perm" : "");
 	for (size_t j = 0; j < g->p; j++) {
 		mk_buf_printf(b, "  ");
 		pad(b, g->names[j], w);
-		num(b, 4, m->b[j], 10);
-		num(b, 4, m->se[j], 10);
+		num(b, dec, m->b[j], cw);
+		num(b, dec, m->se[j], cw);
 		num(b, 3, m->stat[j], 10);
 		if (t)
 			dfcell(b, m->cdf[j], 8);
 		pcell(b, m->pval[j], 10);
 		mk_buf_printf(b, "  [");
-		num(b, 4, m->lo[j], 0);
+		num(b, dec, m->lo[j], 0);
 		mk_buf_printf(b, ", ");
-		num(b, 4, m->hi[j], 0);
+		num(b, dec, m->hi[j], 0);
 		mk_buf_printf(b, "]");
 		if (perm)
 			pcell(b, g->p_perm[j], 10);
@@ -127,14 +135,15 @@ pooled_text(mk_buf *b, const mk_result *r, const mk_model *m)
 {
 	int lg = mk_measure_get(r->studies->measure)->log_scale;
 	double one = 1, e, se, lo, hi, pl, ph;
+	int dec = effect_decimals(r);
 
 	mk_model_predict(m, r->opts->pi, &one, &e, &se, &lo, &hi, &pl, &ph);
 	mk_buf_printf(b, "Pooled estimate%s: ", lg ? " (as a ratio)" : "");
-	num(b, 4, lg ? exp(m->b[0]) : m->b[0], 0);
+	num(b, dec, lg ? exp(m->b[0]) : m->b[0], 0);
 	mk_buf_printf(b, " [");
-	num(b, 4, lg ? exp(m->lo[0]) : m->lo[0], 0);
+	num(b, dec, lg ? exp(m->lo[0]) : m->lo[0], 0);
 	mk_buf_printf(b, ", ");
-	num(b, 4, lg ? exp(m->hi[0]) : m->hi[0], 0);
+	num(b, dec, lg ? exp(m->hi[0]) : m->hi[0], 0);
 	mk_buf_printf(b, "]\n  %s = ", isfinite(m->cdf[0]) ? "t" : "z");
 	num(b, 3, m->stat[0], 0);
 	if (isfinite(m->cdf[0])) {
@@ -145,13 +154,13 @@ pooled_text(mk_buf *b, const mk_result *r, const mk_model *m)
 	mk_buf_printf(b, ", ");
 	mk_buf_p(b, m->pval[0]);
 	mk_buf_printf(b, "; SE = ");
-	num(b, 4, m->se[0], 0);
+	num(b, dec, m->se[0], 0);
 	mk_buf_printf(b, "%s\n", lg ? " (log scale)" : "");
 	if (m->comp != NULL || mk_method_get(m->method)->random) {
 		mk_buf_printf(b, "  prediction interval [");
-		num(b, 4, lg ? exp(pl) : pl, 0);
+		num(b, dec, lg ? exp(pl) : pl, 0);
 		mk_buf_printf(b, ", ");
-		num(b, 4, lg ? exp(ph) : ph, 0);
+		num(b, dec, lg ? exp(ph) : ph, 0);
 		mk_buf_printf(b, "]\n");
 	}
 }
@@ -299,6 +308,7 @@ static void
 pred_text(mk_buf *b, const mk_result *r, const mk_metareg *g)
 {
 	int lg = mk_measure_get(r->studies->measure)->log_scale;
+	int dec = effect_decimals(r);
 
 	if (g->npred == 0)
 		return;
@@ -309,15 +319,15 @@ pred_text(mk_buf *b, const mk_result *r, const mk_metareg *g)
 		mk_buf_printf(b, "  ");
 		pad(b, g->pred_label[j], 0);
 		mk_buf_printf(b, "\n    ");
-		num(b, 4, lg ? exp(p[0]) : p[0], 0);
+		num(b, dec, lg ? exp(p[0]) : p[0], 0);
 		mk_buf_printf(b, " [");
-		num(b, 4, lg ? exp(p[2]) : p[2], 0);
+		num(b, dec, lg ? exp(p[2]) : p[2], 0);
 		mk_buf_printf(b, ", ");
-		num(b, 4, lg ? exp(p[3]) : p[3], 0);
+		num(b, dec, lg ? exp(p[3]) : p[3], 0);
 		mk_buf_printf(b, "]; prediction interval [");
-		num(b, 4, lg ? exp(p[4]) : p[4], 0);
+		num(b, dec, lg ? exp(p[4]) : p[4], 0);
 		mk_buf_printf(b, ", ");
-		num(b, 4, lg ? exp(p[5]) : p[5], 0);
+		num(b, dec, lg ? exp(p[5]) : p[5], 0);
 		mk_buf_printf(b, "]\n");
 	}
 }
@@ -379,7 +389,7 @@ mk_render_reg_text(mk_buf *b, const mk_result *r)
 
 	preamble(b, r, g);
 	if (g->nmods > 0)
-		coef_table(b, g);
+		coef_table(b, g, effect_decimals(r));
 	else
 		pooled_text(b, r, &g->fit);
 	qm_text(b, g);

@@ -58,12 +58,13 @@ typedef struct mk_result {
 void mk_render_text(mk_buf *b, const mk_result *r);
 void mk_render_json(mk_buf *b, const mk_result *r);
 void mk_render_csv(mk_buf *b, const mk_result *r);
-/* --each output: the CSV header and row (f NULL: not fitted, NA), and the
- * JSON line of an analysis that could not be fitted (fitted ones:
+/* --each output: the CSV header and row (f NULL: not fitted, NA; dec > 0:
+ * the effect columns with dec decimals, --digits, as mk_render_csv), and
+ * the JSON line of an analysis that could not be fitted (fitted ones:
  * mk_render_json with mk_result.analysis set). */
 void mk_render_each_header(mk_buf *b);
 void mk_render_each_csv(mk_buf *b, const char *analysis, const mk_fit *f,
-    size_t k);
+    size_t k, int dec);
 void mk_render_each_json_error(mk_buf *b, const char *analysis, size_t k,
     const char *error);
 /* A meta-regression, multilevel or robust fit (regout.c, regtext.c;

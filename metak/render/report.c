@@ -423,14 +423,14 @@ mk_render_each_header(mk_buf *b)
 
 void
 mk_render_each_csv(mk_buf *b, const char *analysis, const mk_fit *f,
-    size_t k)
+    size_t k, int dec)
 {
 	mk_csv_str(b, analysis);
 	mk_buf_printf(b, ",%zu", k);
-	cnum(b, f ? f->est : NAN);
-	cnum(b, f ? f->se : NAN);
-	cnum(b, f ? f->lo : NAN);
-	cnum(b, f ? f->hi : NAN);
+	cnum_d(b, f ? f->est : NAN, dec);
+	cnum_d(b, f ? f->se : NAN, dec);
+	cnum_d(b, f ? f->lo : NAN, dec);
+	cnum_d(b, f ? f->hi : NAN, dec);
 	cnum(b, f ? f->p : NAN);
 	cnum(b, f ? f->tau2 : NAN);
 	cnum(b, f ? f->i2 : NAN);
