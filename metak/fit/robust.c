@@ -27,8 +27,18 @@ static double
 satterthwaite(const double *gg, const double *hs, size_t p, size_t ncl,
     const double *c, long double *S, double *h)
 {
-	long double e = 0, ss = 0;
+	long double e = 0, ss = 0, sc = 0;
 
+	/* df is scale-free: g by sum_j c'G_j c and h by its root, so that no
+	 * square underflows where long double is double (variances of 1e-200) */
+	for (size_t j = 0; j < ncl; j++)
+		for (size_t u = 0; u < p; u++)
+			for (size_t v = 0; v < p; v++)
+				sc += (long double)c[u] * gg[(j * p + u) * p + v] *
+				    c[v];
+	if (!(sc > 0))
+		return NAN;
+	double rs = (double)(1 / sqrtl(sc));
 	memset(S, 0, p * p * sizeof(long double));
 	for (size_t j = 0; j < ncl; j++) {
 		const double *G = gg + j * p * p, *H = hs + j * p * p;
@@ -39,8 +49,9 @@ satterthwaite(const double *gg, const double *hs, size_t p, size_t ncl,
 				g += (long double)c[u] * G[u * p + v] * c[v];
 				t += (long double)c[v] * H[v * p + u];
 			}
-			h[u] = (double)t;
+			h[u] = (double)t * rs;
 		}
+		g /= sc;
 		for (size_t u = 0; u < p; u++) {
 			hh += (long double)h[u] * h[u];
 			for (size_t v = 0; v < p; v++)
