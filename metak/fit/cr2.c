@@ -430,14 +430,7 @@ cr2_lowrank(const mk_model *mo, const mk_design *d, const size_t *rows,
 					    F[i * p + b];
 				S[l * p + b] = (double)t;
 			}
-		for (size_t l = 0; l < nd; l++)
-			for (size_t b = 0; b < p; b++) {
-				long double t = 0;
-				for (size_t m = 0; m < nd; m++)
-					t += (long double)gram[l * nd + m] *
-					    S[m * p + b];
-				S2[l * p + b] = (double)t;
-			}
+		mk_matmul(gram, S, S2, nd, nd, p);
 		for (size_t i = 0; i < n; i++)
 			for (size_t b = 0; b < p; b++)
 				for (size_t l = 0; l < nd; l++)
